@@ -1,0 +1,131 @@
+/*
+** score.c -- entropy, effectiveness and the DeepMAD objective of a network.
+**
+**   S_i   = 1/2 * sum of log w_j over main-path layers from the input to the
+**           end of stage i                               (cumulative)
+**   H_i   = log(r_i^2 C_i) * S_i                          (paper Eq. 4)
+**   rho_i = L_i / exp(mean log w_j) over the same prefix  (Eqs. 2-3)
+**   H     = sum alpha_i H_i;  rho = max_i rho_i
+**   objective = H - beta * exp(std or var of superblock depths)
+**
+** The 1/2 matches the reference implementation and sets the scale of H
+** against the depth penalty (SPEC section 2).
+*/
+#include "score.h"
+#include "net.h"
+#include "cost.h"
+#include <math.h>
+#include <string.h>
+
+void dm_score_params_default(dm_score_params *sp) {
+    memset(sp, 0, sizeof *sp);
+    sp->beta = 10.0;
+    sp->penalty = DM_PENALTY_STD;
+}
+
+double dmi_depth_spread(const int32_t *depths, int32_t n, dm_penalty p) {
+    if (n <= 0) return 0.0;
+    double mean = 0, var = 0;
+    for (int32_t i = 0; i < n; i++) mean += depths[i];
+    mean /= n;
+    for (int32_t i = 0; i < n; i++) var += (depths[i] - mean) * (depths[i] - mean);
+    var /= n;
+    return p == DM_PENALTY_VAR ? var : sqrt(var);
+}
+
+static dm_status check_params(const dm_score_params *sp, int32_t n_stages, dm_error *err) {
+    if (sp->n_alpha != 0 && sp->n_alpha != n_stages)
+        return DM_FAIL(err, DM_ERR_INVALID,
+                       "%d stage weights given but the network has %d stages",
+                       sp->n_alpha, n_stages);
+    if (sp->n_alpha < 0 || sp->n_alpha > DM_MAX_STAGES)
+        return DM_FAIL(err, DM_ERR_INVALID, "stage weight count %d is out of range", sp->n_alpha);
+    for (int32_t i = 0; i < sp->n_alpha; i++)
+        if (!isfinite(sp->alpha[i]) || sp->alpha[i] < 0)
+            return DM_FAIL(err, DM_ERR_INVALID, "stage weight %d must be finite and >= 0", i + 1);
+    if (!isfinite(sp->beta) || sp->beta < 0)
+        return DM_FAIL(err, DM_ERR_INVALID, "beta must be finite and >= 0");
+    if ((int)sp->penalty < 0 || sp->penalty >= DM_PENALTY_COUNT)
+        return DM_FAIL(err, DM_ERR_INVALID, "unknown depth penalty %d", (int)sp->penalty);
+    if (sp->penalty_skip < 0)
+        return DM_FAIL(err, DM_ERR_INVALID, "penalty skip must be >= 0");
+    return DM_OK;
+}
+
+static double alpha_of(const dm_score_params *sp, int32_t i, int32_t n) {
+    if (sp->n_alpha) return sp->alpha[i];
+    return i == n - 1 ? 8.0 : 1.0; /* SPEC: (1,1,1,1,8) for 5 stages */
+}
+
+dm_status dmi_score(const dmi_stage_sum *st, int32_t n, const int32_t *depths, int32_t n_depths,
+                    const dm_score_params *sp, dm_metrics *m, dm_error *err) {
+    dm_score_params def;
+    if (!sp) { dm_score_params_default(&def); sp = &def; }
+    if (n < 1 || n > DM_MAX_STAGES)
+        return DM_FAIL(err, DM_ERR_INVALID, "%d stages is outside 1..%d", n, DM_MAX_STAGES);
+    dm_status s = check_params(sp, n, err);
+    if (s) return s;
+    int32_t layers = 0;
+    double logsum = 0;
+    m->n_stages = n;
+    m->rho = 0;
+    m->entropy = 0;
+    for (int32_t i = 0; i < n; i++) {
+        dm_stage_metrics *o = &m->stage[i];
+        layers += st[i].layers;
+        logsum += st[i].log_width;
+        o->resolution = st[i].resolution;
+        o->channels = st[i].channels;
+        o->layers = layers;
+        o->log_width_sum = 0.5 * logsum;
+        o->rho = layers ? layers / exp(logsum / layers) : 0.0;
+        o->alpha = alpha_of(sp, i, n);
+        o->entropy = o->alpha * log((double)st[i].resolution * st[i].resolution * st[i].channels)
+                     * o->log_width_sum;
+        if (o->rho > m->rho) m->rho = o->rho;
+        m->entropy += o->entropy;
+    }
+    m->layers = layers;
+    int32_t skip = sp->penalty_skip < n_depths ? sp->penalty_skip : n_depths;
+    m->depth_penalty = sp->beta * exp(dmi_depth_spread(depths + skip, n_depths - skip, sp->penalty));
+    m->objective = m->entropy - m->depth_penalty;
+    if (!isfinite(m->objective) || !isfinite(m->rho))
+        return DM_FAIL(err, DM_ERR_RANGE, "the objective is not finite (depth penalty overflow?)");
+    return DM_OK;
+}
+
+/* Sum the main path of a built net per stage. */
+static void stage_sums(const dm_net *net, dmi_stage_sum *st) {
+    memset(st, 0, sizeof *st * (size_t)net->n_stages);
+    for (int32_t i = 0; i < net->n_layers; i++) {
+        const dm_layer *l = &net->layers[i];
+        dmi_stage_sum *s = &st[l->stage];
+        if (l->role != DM_ROLE_STEM && l->role != DM_ROLE_MAIN && l->role != DM_ROLE_HEAD)
+            continue;
+        s->layers++;
+        s->log_width += log(dmi_layer_width(l));
+        s->resolution = l->r_out;
+        s->channels = l->c_out;
+    }
+    /* A stage with no main-path layer (a stem max-pool followed at once by
+       a strided superblock) ends where the pool left the features. */
+    for (int32_t i = 1; i < net->n_stages; i++)
+        if (st[i].layers == 0) {
+            st[i].resolution = i == 1 && net->pool_resolution ? net->pool_resolution
+                                                              : st[i - 1].resolution;
+            st[i].channels = st[i - 1].channels;
+        }
+}
+
+dm_status dm_net_metrics(const dm_net *net, const dm_score_params *sp, dm_metrics *out,
+                         dm_error *err) {
+    if (!net || !out) return DM_FAIL(err, DM_ERR_INVALID, "no network or output given");
+    dmi_stage_sum st[DM_MAX_STAGES];
+    int32_t depths[DM_MAX_SUPERBLOCKS];
+    memset(out, 0, sizeof *out);
+    stage_sums(net, st);
+    for (int32_t i = 0; i < net->arch.n_superblocks; i++) depths[i] = net->arch.sb[i].depth;
+    dm_status s = dmi_net_totals(net, &out->params, &out->macs, &out->peak_activation, err);
+    if (!s) s = dmi_score(st, net->n_stages, depths, net->arch.n_superblocks, sp, out, err);
+    return s;
+}

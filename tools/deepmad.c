@@ -1,0 +1,40 @@
+/*
+** deepmad.c -- the command-line tool: dispatch to a subcommand.
+*/
+#include "cli.h"
+#include <string.h>
+
+static const cli_command commands[] = {
+    {"analyze", "report params, MACs, entropy, rho and the DeepMAD objective of a network", cmd_analyze},
+    {"zoo", "list the built-in networks", cmd_zoo},
+};
+
+static void usage(FILE *f) {
+    fprintf(f,
+            "deepmad %s -- design CNNs by mathematics (DeepMAD, CVPR 2023)\n\n"
+            "usage: deepmad COMMAND [OPTIONS]    (deepmad COMMAND --help for more)\n\n"
+            "commands:\n",
+            DM_VERSION);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\nexit status: 0 success, 1 failure (bad file, infeasible problem, I/O),\n"
+               "2 bad usage.\n");
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    if (cli_is_help(argv[1])) {
+        usage(stdout);
+        return CLI_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("deepmad %s\n", DM_VERSION);
+        return CLI_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
+    return cli_error(CLI_USAGE, "unknown command '%s' (try deepmad --help)", argv[1]);
+}
