@@ -1,0 +1,419 @@
+/*
+** json_io.c -- the JSON architecture schema (docs/arch-json.md): a strict
+** reader over cJSON and a deterministic writer, plus the metrics writer.
+**
+** The reader is strict because descriptions are hand-edited: an unknown or
+** misspelt key, a duplicate key or a fractional depth is an error naming
+** its JSON path (e.g. "superblocks[2].depth"), never silently ignored.
+** The writer prints keys in one fixed order, integers exactly and doubles
+** round-trip, so the same arch always gives the same bytes and reading
+** them back gives the same arch.
+*/
+#include "io.h"
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define PATH_MAX_LEN 64
+
+/* ====================================================================== */
+/* Reading: field access with JSON paths in every message                 */
+/* ====================================================================== */
+
+/* Every key of `obj` must be in `allowed` and appear once. */
+static dm_status check_keys(const cJSON *obj, const char *path, const char *const *allowed,
+                            int n_allowed, dm_error *err) {
+    for (const cJSON *c = obj->child; c; c = c->next) {
+        if (dmi_name_index(allowed, n_allowed, c->string) < 0)
+            return DM_FAIL(err, DM_ERR_PARSE, "%s%sunknown key \"%.40s\"", path,
+                           *path ? ": " : "", c->string);
+        for (const cJSON *d = obj->child; d != c; d = d->next)
+            if (strcmp(d->string, c->string) == 0)
+                return DM_FAIL(err, DM_ERR_PARSE, "%s%sduplicate key \"%.40s\"", path,
+                               *path ? ": " : "", c->string);
+    }
+    return DM_OK;
+}
+
+/* obj[key], or NULL; a required key that is absent is an error. */
+static dm_status member(const cJSON *obj, const char *path, const char *key, int required,
+                        const cJSON **out, dm_error *err) {
+    *out = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!*out && required)
+        return DM_FAIL(err, DM_ERR_PARSE, "%s%smissing required key \"%s\"", path,
+                       *path ? ": " : "", key);
+    return DM_OK;
+}
+
+static dm_status expect_object(const cJSON *v, const char *path, dm_error *err) {
+    if (!cJSON_IsObject(v))
+        return DM_FAIL(err, DM_ERR_PARSE, "%s: expected an object", path);
+    return DM_OK;
+}
+
+/* A JSON number that is an integer in [lo, hi]: below lo is invalid, above
+   hi (or past int32) out of range, as dm_arch_validate has it. */
+static dm_status get_int(const cJSON *obj, const char *path, const char *key, int required,
+                         int64_t lo, int64_t hi, int32_t *out, dm_error *err) {
+    const cJSON *v;
+    dm_status s = member(obj, path, key, required, &v, err);
+    if (s || !v) return s;
+    if (!cJSON_IsNumber(v))
+        return DM_FAIL(err, DM_ERR_PARSE, "%s.%s: expected an integer", path, key);
+    double d = v->valuedouble;
+    if (!(d >= INT32_MIN && d <= INT32_MAX))
+        return DM_FAIL(err, DM_ERR_RANGE, "%s.%s: %g is outside the 32-bit integer range",
+                       path, key, d);
+    if (d != floor(d))
+        return DM_FAIL(err, DM_ERR_INVALID, "%s.%s: %g is not an integer", path, key, d);
+    if (d < (double)lo || d > (double)hi)
+        return DM_FAIL(err, d < (double)lo ? DM_ERR_INVALID : DM_ERR_RANGE,
+                       "%s.%s is %.0f; it must be between %lld and %lld", path, key, d,
+                       (long long)lo, (long long)hi);
+    *out = (int32_t)d;
+    return DM_OK;
+}
+
+static dm_status get_bool(const cJSON *obj, const char *path, const char *key, int32_t *out,
+                          dm_error *err) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!v) return DM_OK;
+    if (!cJSON_IsBool(v))
+        return DM_FAIL(err, DM_ERR_PARSE, "%s.%s: expected true or false", path, key);
+    *out = cJSON_IsTrue(v) ? 1 : 0;
+    return DM_OK;
+}
+
+/* A string field looked up with one of the dm_*_from_name functions. */
+typedef dm_status (*name_fn)(const char *name, int *out, dm_error *err);
+
+static dm_status get_name(const cJSON *obj, const char *path, const char *key, int required,
+                          name_fn fn, int *out, dm_error *err) {
+    const cJSON *v;
+    dm_status s = member(obj, path, key, required, &v, err);
+    if (s || !v) return s;
+    if (!cJSON_IsString(v))
+        return DM_FAIL(err, DM_ERR_PARSE, "%s.%s: expected a string", path, key);
+    if ((s = fn(v->valuestring, out, err))) return dmi_error_prefix(err, s, "%s.%s", path, key);
+    return DM_OK;
+}
+
+/* Adapters from the typed enum lookups to name_fn. */
+#define NAME_ADAPTER(fn, type, api)                                                 \
+    static dm_status fn(const char *name, int *out, dm_error *err) {               \
+        type v;                                                                     \
+        dm_status s = api(name, &v, err);                                           \
+        if (s == DM_OK) *out = (int)v;                                              \
+        return s;                                                                   \
+    }
+NAME_ADAPTER(kind_by_name, dm_block_kind, dm_block_kind_from_name)
+NAME_ADAPTER(act_by_name, dm_act, dm_act_from_name)
+NAME_ADAPTER(shortcut_by_name, dm_shortcut, dm_shortcut_from_name)
+
+static dm_status get_act(const cJSON *obj, const char *path, dm_act *out, dm_error *err) {
+    int v = (int)*out;
+    dm_status s = get_name(obj, path, "act", 0, act_by_name, &v, err);
+    *out = (dm_act)v;
+    return s;
+}
+
+/* ====================================================================== */
+/* Reading: the schema, one function per object                           */
+/* ====================================================================== */
+
+static dm_status read_input(const cJSON *root, dm_arch *a, dm_error *err) {
+    static const char *const keys[] = {"channels", "size"};
+    const cJSON *o;
+    dm_status s;
+    if ((s = member(root, "", "input", 1, &o, err))) return s;
+    if ((s = expect_object(o, "input", err))) return s;
+    if ((s = check_keys(o, "input", keys, DM_COUNTOF(keys), err))) return s;
+    if ((s = get_int(o, "input", "channels", 1, 1, DM_MAX_CHANNELS, &a->in_channels, err)))
+        return s;
+    return get_int(o, "input", "size", 1, 1, DM_MAX_INPUT_SIZE, &a->input_size, err);
+}
+
+static dm_status read_stem(const cJSON *root, dm_stem *st, dm_error *err) {
+    static const char *const keys[] = {"out", "kernel", "stride", "maxpool", "act"};
+    const cJSON *o;
+    dm_status s;
+    if ((s = member(root, "", "stem", 1, &o, err))) return s;
+    if ((s = expect_object(o, "stem", err))) return s;
+    if ((s = check_keys(o, "stem", keys, DM_COUNTOF(keys), err))) return s;
+    if ((s = get_int(o, "stem", "out", 1, 1, DM_MAX_CHANNELS, &st->out, err))) return s;
+    if ((s = get_int(o, "stem", "kernel", 1, 1, DM_MAX_KERNEL, &st->kernel, err))) return s;
+    if ((s = get_int(o, "stem", "stride", 1, 1, DM_MAX_STRIDE, &st->stride, err))) return s;
+    if ((s = get_bool(o, "stem", "maxpool", &st->maxpool, err))) return s;
+    return get_act(o, "stem", &st->act, err);
+}
+
+/* Exactly one of "inner" (a fixed width) and "expand" (a ratio). */
+static dm_status read_inner(const cJSON *o, const char *path, dm_superblock *b, dm_error *err) {
+    const cJSON *inner = cJSON_GetObjectItemCaseSensitive(o, "inner");
+    const cJSON *expand = cJSON_GetObjectItemCaseSensitive(o, "expand");
+    if (!inner == !expand)
+        return DM_FAIL(err, DM_ERR_PARSE, "%s: give exactly one of \"inner\" and \"expand\"", path);
+    if (inner) return get_int(o, path, "inner", 1, 1, DM_MAX_CHANNELS, &b->inner, err);
+    if (!cJSON_IsNumber(expand))
+        return DM_FAIL(err, DM_ERR_PARSE, "%s.expand: expected a number", path);
+    double e = expand->valuedouble;
+    if (!(e > 0))
+        return DM_FAIL(err, DM_ERR_INVALID, "%s.expand is %g; it must be > 0", path, e);
+    if (!(e <= DM_MAX_EXPAND))
+        return DM_FAIL(err, DM_ERR_RANGE, "%s.expand is %g; it must be at most %g", path, e,
+                       DM_MAX_EXPAND);
+    b->expand = e;
+    return DM_OK;
+}
+
+static dm_status read_superblock(const cJSON *o, int i, dm_superblock *b, dm_error *err) {
+    static const char *const keys[] = {"block", "out", "depth", "kernel", "stride", "inner",
+                                       "expand", "se", "act", "shortcut"};
+    char p[PATH_MAX_LEN];
+    snprintf(p, sizeof p, "superblocks[%d]", i);
+    dm_status s;
+    int v = 0;
+    if ((s = expect_object(o, p, err))) return s;
+    if ((s = check_keys(o, p, keys, DM_COUNTOF(keys), err))) return s;
+    if ((s = get_name(o, p, "block", 1, kind_by_name, &v, err))) return s;
+    b->kind = (dm_block_kind)v;
+    if ((s = get_int(o, p, "out", 1, 1, DM_MAX_CHANNELS, &b->out, err))) return s;
+    if ((s = get_int(o, p, "depth", 1, 1, DM_MAX_DEPTH, &b->depth, err))) return s;
+    if ((s = get_int(o, p, "kernel", 1, 1, DM_MAX_KERNEL, &b->kernel, err))) return s;
+    if ((s = get_int(o, p, "stride", 1, 1, DM_MAX_STRIDE, &b->stride, err))) return s;
+    if ((s = read_inner(o, p, b, err))) return s;
+    /* Keys another kind uses would be silently meaningless here. */
+    int mb = b->kind == DM_BLOCK_MBCONV;
+    const char *stray = mb ? "shortcut" : "se";
+    if (cJSON_GetObjectItemCaseSensitive(o, stray))
+        return DM_FAIL(err, DM_ERR_PARSE, "%s: \"%s\" does not apply to %s blocks", p, stray,
+                       dm_block_kind_name(b->kind));
+    if ((s = get_bool(o, p, "se", &b->se, err))) return s;
+    if ((s = get_act(o, p, &b->act, err))) return s;
+    v = (int)b->shortcut;
+    s = get_name(o, p, "shortcut", 0, shortcut_by_name, &v, err);
+    b->shortcut = (dm_shortcut)v;
+    return s;
+}
+
+static dm_status read_superblocks(const cJSON *root, dm_arch *a, dm_error *err) {
+    const cJSON *list;
+    dm_status s;
+    if ((s = member(root, "", "superblocks", 1, &list, err))) return s;
+    if (!cJSON_IsArray(list))
+        return DM_FAIL(err, DM_ERR_PARSE, "superblocks: expected an array");
+    int n = cJSON_GetArraySize(list);
+    if (n > DM_MAX_SUPERBLOCKS)
+        return DM_FAIL(err, DM_ERR_RANGE, "superblocks: %d given; at most %d", n,
+                       DM_MAX_SUPERBLOCKS);
+    int i = 0;
+    for (const cJSON *o = list->child; o; o = o->next, i++)
+        if ((s = read_superblock(o, i, &a->sb[i], err))) return s;
+    a->n_superblocks = n;
+    return DM_OK;
+}
+
+/* "head": absent or null = no head, else {"out": N, "act": ...}. */
+static dm_status read_head(const cJSON *root, dm_arch *a, dm_error *err) {
+    static const char *const keys[] = {"out", "act"};
+    const cJSON *o = cJSON_GetObjectItemCaseSensitive(root, "head");
+    dm_status s;
+    if (!o || cJSON_IsNull(o)) return DM_OK;
+    if (!cJSON_IsObject(o)) return DM_FAIL(err, DM_ERR_PARSE, "head: expected an object or null");
+    if ((s = check_keys(o, "head", keys, DM_COUNTOF(keys), err))) return s;
+    if ((s = get_int(o, "head", "out", 1, 1, DM_MAX_CHANNELS, &a->head, err))) return s;
+    return get_act(o, "head", &a->head_act, err);
+}
+
+static dm_status read_format(const cJSON *root, dm_error *err) {
+    const cJSON *f;
+    int32_t version = 0;
+    dm_status s;
+    if ((s = member(root, "", "format", 1, &f, err))) return s;
+    if (!cJSON_IsString(f) || strcmp(f->valuestring, "deepmad-arch") != 0)
+        return DM_FAIL(err, DM_ERR_PARSE, "format: expected \"deepmad-arch\"");
+    if ((s = get_int(root, "", "version", 1, INT32_MIN, INT32_MAX, &version, err))) return s;
+    if (version != 1)
+        return DM_FAIL(err, DM_ERR_UNSUPPORTED,
+                       "version: %d is not supported (this reader knows version 1)", (int)version);
+    return DM_OK;
+}
+
+static dm_status read_root(const cJSON *root, dm_arch *a, dm_error *err) {
+    static const char *const keys[] = {"format", "version", "input", "stem",
+                                       "superblocks", "head", "classes"};
+    dm_status s;
+    if (!cJSON_IsObject(root))
+        return DM_FAIL(err, DM_ERR_PARSE, "the description must be a JSON object");
+    if ((s = check_keys(root, "", keys, DM_COUNTOF(keys), err))) return s;
+    if ((s = read_format(root, err))) return s;
+    if ((s = read_input(root, a, err))) return s;
+    if ((s = read_stem(root, &a->stem, err))) return s;
+    if ((s = read_superblocks(root, a, err))) return s;
+    if ((s = read_head(root, a, err))) return s;
+    return get_int(root, "", "classes", 1, 0, DM_MAX_CLASSES, &a->classes, err);
+}
+
+/* Line and column (1-based) of byte `pos`, for syntax errors. */
+static void locate(const char *text, size_t pos, int *line, int *col) {
+    *line = 1;
+    *col = 1;
+    for (size_t i = 0; i < pos; i++) {
+        if (text[i] == '\n') { ++*line; *col = 1; }
+        else ++*col;
+    }
+}
+
+static int is_json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+/* Parse with cJSON; its global error pointer is not used (not ours, not
+   thread-safe): the return_parse_end out-parameter gives the position. */
+static dm_status parse(const char *text, size_t len, cJSON **root, dm_error *err) {
+    const char *end = NULL;
+    int line, col;
+    *root = len ? cJSON_ParseWithLengthOpts(text, len, &end, 0) : NULL;
+    if (!*root) {
+        size_t pos = (end && end >= text && end <= text + len) ? (size_t)(end - text) : len;
+        locate(text, pos, &line, &col);
+        return DM_FAIL(err, DM_ERR_PARSE, "JSON syntax error at line %d, column %d%s", line,
+                       col, pos + 1 >= len ? " (text ends early?)" : "");
+    }
+    size_t pos = (size_t)(end - text);
+    while (pos < len && is_json_space(text[pos])) pos++;
+    if (pos < len) {
+        cJSON_Delete(*root);
+        *root = NULL;
+        locate(text, pos, &line, &col);
+        return DM_FAIL(err, DM_ERR_PARSE, "unexpected text after the JSON object at line %d, column %d",
+                       line, col);
+    }
+    return DM_OK;
+}
+
+dm_status dm_arch_from_json(const char *text, size_t len, dm_arch *out, dm_error *err) {
+    if (!text || !out) return DM_FAIL(err, DM_ERR_INVALID, "dm_arch_from_json needs text and an output");
+    if (len > DM_MAX_FILE_BYTES)
+        return DM_FAIL(err, DM_ERR_RANGE, "JSON text of %zu bytes; at most %d are read", len,
+                       DM_MAX_FILE_BYTES);
+    cJSON *root;
+    dm_status s = parse(text, len, &root, err);
+    if (s) return s;
+    dm_arch a;
+    dm_arch_init(&a);
+    s = read_root(root, &a, err);
+    cJSON_Delete(root);
+    if (s == DM_OK) s = dm_arch_validate(&a, err);
+    if (s == DM_OK) *out = a;
+    return s;
+}
+
+/* ====================================================================== */
+/* Writing                                                                */
+/* ====================================================================== */
+
+static void write_superblock(dmi_buf *b, const dm_superblock *sb) {
+    dmi_buf_printf(b, "    {\"block\": \"%s\", \"out\": %d, \"depth\": %d, \"kernel\": %d, \"stride\": %d, ",
+                   dm_block_kind_name(sb->kind), (int)sb->out, (int)sb->depth, (int)sb->kernel,
+                   (int)sb->stride);
+    if (sb->inner > 0) {
+        dmi_buf_printf(b, "\"inner\": %d, ", (int)sb->inner);
+    } else {
+        dmi_buf_printf(b, "\"expand\": ");
+        dmi_buf_double(b, sb->expand);
+        dmi_buf_printf(b, ", ");
+    }
+    if (sb->kind == DM_BLOCK_MBCONV) dmi_buf_printf(b, "\"se\": %s, ", sb->se ? "true" : "false");
+    dmi_buf_printf(b, "\"act\": \"%s\"", dm_act_name(sb->act));
+    if (sb->kind != DM_BLOCK_MBCONV)
+        dmi_buf_printf(b, ", \"shortcut\": \"%s\"", dm_shortcut_name(sb->shortcut));
+    dmi_buf_printf(b, "}");
+}
+
+dm_status dm_arch_to_json(const dm_arch *a, char **out_json, dm_error *err) {
+    if (!out_json) return DM_FAIL(err, DM_ERR_INVALID, "dm_arch_to_json needs an output");
+    *out_json = NULL;
+    dm_status s = dm_arch_validate(a, err);
+    if (s) return s;
+    dmi_buf b = {0};
+    dmi_buf_printf(&b, "{\n  \"format\": \"deepmad-arch\",\n  \"version\": 1,\n");
+    dmi_buf_printf(&b, "  \"input\": {\"channels\": %d, \"size\": %d},\n", (int)a->in_channels,
+                   (int)a->input_size);
+    dmi_buf_printf(&b,
+                   "  \"stem\": {\"out\": %d, \"kernel\": %d, \"stride\": %d, \"maxpool\": %s, \"act\": \"%s\"},\n",
+                   (int)a->stem.out, (int)a->stem.kernel, (int)a->stem.stride,
+                   a->stem.maxpool ? "true" : "false", dm_act_name(a->stem.act));
+    dmi_buf_printf(&b, "  \"superblocks\": [%s", a->n_superblocks ? "\n" : "");
+    for (int i = 0; i < a->n_superblocks; i++) {
+        write_superblock(&b, &a->sb[i]);
+        dmi_buf_printf(&b, "%s\n", i + 1 < a->n_superblocks ? "," : "");
+    }
+    dmi_buf_printf(&b, "%s],\n", a->n_superblocks ? "  " : "");
+    if (a->head)
+        dmi_buf_printf(&b, "  \"head\": {\"out\": %d, \"act\": \"%s\"},\n", (int)a->head,
+                       dm_act_name(a->head_act));
+    else
+        dmi_buf_printf(&b, "  \"head\": null,\n");
+    dmi_buf_printf(&b, "  \"classes\": %d\n}\n", (int)a->classes);
+    return dmi_buf_finish(&b, out_json, err);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Metrics                                                                */
+/* ---------------------------------------------------------------------- */
+
+/* `"key": value` for a double, refusing what JSON cannot hold. */
+static dm_status put_double(dmi_buf *b, const char *sep, const char *key, double v,
+                            const char *where, dm_error *err) {
+    if (!isfinite(v))
+        return DM_FAIL(err, DM_ERR_INVALID, "%s%s is %g; JSON has no NaN or infinity", where,
+                       key, v);
+    dmi_buf_printf(b, "%s\"%s\": ", sep, key);
+    dmi_buf_double(b, v);
+    return DM_OK;
+}
+
+static dm_status write_stage(dmi_buf *b, const dm_stage_metrics *st, int i, dm_error *err) {
+    char where[PATH_MAX_LEN];
+    snprintf(where, sizeof where, "stages[%d].", i);
+    dm_status s;
+    dmi_buf_printf(b, "    {\"resolution\": %d, \"channels\": %d, \"layers\": %d", (int)st->resolution,
+                   (int)st->channels, (int)st->layers);
+    if ((s = put_double(b, ", ", "log_width_sum", st->log_width_sum, where, err))) return s;
+    if ((s = put_double(b, ", ", "rho", st->rho, where, err))) return s;
+    if ((s = put_double(b, ", ", "alpha", st->alpha, where, err))) return s;
+    if ((s = put_double(b, ", ", "entropy", st->entropy, where, err))) return s;
+    dmi_buf_printf(b, "}");
+    return DM_OK;
+}
+
+static dm_status write_metrics(dmi_buf *b, const dm_metrics *m, dm_error *err) {
+    dm_status s;
+    dmi_buf_printf(b, "{\n  \"params\": %lld,\n  \"macs\": %lld,\n  \"peak_activation\": %lld,\n"
+                      "  \"layers\": %d",
+                   (long long)m->params, (long long)m->macs, (long long)m->peak_activation,
+                   (int)m->layers);
+    if ((s = put_double(b, ",\n  ", "rho", m->rho, "", err))) return s;
+    if ((s = put_double(b, ",\n  ", "entropy", m->entropy, "", err))) return s;
+    if ((s = put_double(b, ",\n  ", "depth_penalty", m->depth_penalty, "", err))) return s;
+    if ((s = put_double(b, ",\n  ", "objective", m->objective, "", err))) return s;
+    dmi_buf_printf(b, ",\n  \"stages\": [%s", m->n_stages ? "\n" : "");
+    for (int i = 0; i < m->n_stages; i++) {
+        if ((s = write_stage(b, &m->stage[i], i, err))) return s;
+        dmi_buf_printf(b, "%s\n", i + 1 < m->n_stages ? "," : "");
+    }
+    dmi_buf_printf(b, "%s]\n}\n", m->n_stages ? "  " : "");
+    return DM_OK;
+}
+
+dm_status dm_metrics_to_json(const dm_metrics *m, char **out_json, dm_error *err) {
+    if (!m || !out_json) return DM_FAIL(err, DM_ERR_INVALID, "dm_metrics_to_json needs metrics and an output");
+    *out_json = NULL;
+    if (m->n_stages < 0 || m->n_stages > DM_MAX_STAGES)
+        return DM_FAIL(err, DM_ERR_INVALID, "metrics with %d stages (at most %d)",
+                       (int)m->n_stages, DM_MAX_STAGES);
+    dmi_buf b = {0};
+    dm_status s = write_metrics(&b, m, err);
+    if (s) { dmi_buf_free(&b); return s; }
+    return dmi_buf_finish(&b, out_json, err);
+}

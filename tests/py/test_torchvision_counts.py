@@ -1,0 +1,67 @@
+"""Zoo nets against torchvision itself: exact params and MACs.
+
+Builds each torchvision model, counts parameters as PyTorch does and MACs
+with forward hooks on Conv2d and Linear (output elements x input channels
+per group x kernel area; Linear in x out), and compares with
+`deepmad analyze NAME --json`, at the native 224 px and at 160 px.
+
+usage: /usr/bin/python3 test_torchvision_counts.py DEEPMAD_BINARY SOURCE_DIR
+"""
+import json
+import subprocess
+import sys
+
+import torch
+import torchvision
+
+NETS = ["resnet18", "resnet34", "resnet50", "resnet101", "resnet152",
+        "mobilenet_v2", "efficientnet_b0"]
+
+
+def torch_counts(model, size):
+    macs = [0]
+
+    def conv_hook(mod, inp, out):
+        per_out = mod.in_channels // mod.groups * mod.kernel_size[0] * mod.kernel_size[1]
+        macs[0] += out.numel() // out.shape[0] * per_out
+
+    def linear_hook(mod, inp, out):
+        macs[0] += mod.in_features * mod.out_features
+
+    for m in model.modules():
+        if isinstance(m, torch.nn.Conv2d):
+            m.register_forward_hook(conv_hook)
+        elif isinstance(m, torch.nn.Linear):
+            m.register_forward_hook(linear_hook)
+    model.eval()
+    with torch.no_grad():
+        model(torch.zeros(1, 3, size, size))
+    return sum(p.numel() for p in model.parameters()), macs[0]
+
+
+def deepmad_counts(binary, name, size):
+    out = subprocess.run([binary, "analyze", name, "--input-size", str(size), "--json"],
+                         check=True, capture_output=True, text=True).stdout
+    d = json.loads(out)
+    return d["params"], d["macs"]
+
+
+def main():
+    binary = sys.argv[1]
+    passed = failed = 0
+    for name in NETS:
+        for size in (224, 160):
+            # A fresh model each time: hooks stay registered on a module.
+            want = torch_counts(getattr(torchvision.models, name)(), size)
+            got = deepmad_counts(binary, name, size)
+            ok = want == got
+            passed += ok
+            failed += not ok
+            print("%s %s @%d: torchvision params %d MACs %d, deepmad params %d MACs %d"
+                  % ("ok  " if ok else "FAIL", name, size, want[0], want[1], got[0], got[1]))
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
