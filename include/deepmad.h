@@ -293,6 +293,14 @@ typedef struct dm_metrics {
 dm_status dm_net_metrics(const dm_net *net, const dm_score_params *sp,
                          dm_metrics *out, dm_error *err);
 
+/* --- metrics as JSON (src/json_io.c) ---------------------------------- */
+/* One object: params, macs, peak_activation, layers, rho, entropy,
+   depth_penalty, objective and "stages": [{resolution, channels, layers,
+   log_width_sum, rho, alpha, entropy}], all numbers; integers exact,
+   doubles round-trip.  *out_json is freed with dm_free.  A NaN or
+   infinite value is DM_ERR_INVALID (JSON cannot hold it). */
+dm_status dm_metrics_to_json(const dm_metrics *m, char **out_json, dm_error *err);
+
 /* ======================================================================
 ** The zoo: torchvision 0.14 nets and the paper's published DeepMAD nets
 ** ====================================================================== */
@@ -311,24 +319,315 @@ dm_status dm_zoo_arch(const char *name, dm_arch *out, dm_error *err);
 #define DM_MAX_FILE_BYTES (4 * 1024 * 1024)   /* readers refuse larger input */
 
 /* JSON architecture schema (docs/arch-json.md).  `text` need not be
-   NUL-terminated; `len` bytes are read. */
+   NUL-terminated; exactly `len` bytes are read (at most DM_MAX_FILE_BYTES).
+   Strict: unknown or duplicate keys, wrong types and syntax errors are
+   DM_ERR_PARSE; numbers past the limits above DM_ERR_RANGE, other bad
+   values DM_ERR_INVALID; each message names the JSON path (e.g.
+   "superblocks[2].depth").  The result has passed dm_arch_validate. */
 dm_status dm_arch_from_json(const char *text, size_t len, dm_arch *out, dm_error *err);
-/* Serialise: *out_json is a NUL-terminated string the caller frees with
-   dm_free.  Same arch, same bytes. */
+/* Serialise a valid arch (else dm_arch_validate's error): *out_json is a
+   NUL-terminated string the caller frees with dm_free.  Same arch, same
+   bytes; reading them back gives the same arch.  Fields the arch ignores
+   (expand when inner is set, an mbconv's shortcut, head_act without a
+   head) are not written and read back as dm_arch_init's defaults. */
 dm_status dm_arch_to_json(const dm_arch *a, char **out_json, dm_error *err);
 
 /* The paper's reference structure format (a Python literal, see
-   docs/tinynas-format.md), read as untrusted input.  Sets input_size 224
-   and classes 1000, which the format does not record. */
+   docs/tinynas-format.md), read as untrusted input: `len` bytes, no NUL
+   needed.  Syntax errors are DM_ERR_PARSE with a line number; unknown
+   block classes and chains whose 'in' is not the previous 'out' are
+   DM_ERR_INVALID.  Sets input_size 224 and classes 1000, which the format
+   does not record. */
 dm_status dm_arch_from_tinynas(const char *text, size_t len, dm_arch *out, dm_error *err);
+/* Write the reference format, one block per line (*out_text freed with
+   dm_free).  input_size and classes are not recorded.  An arch the format
+   cannot express (basic blocks, expansion ratios, mbconv without SE,
+   max-pool, non-ReLU activations, bottlenecks whose shortcut is not
+   avgpool-conv) is DM_ERR_UNSUPPORTED, naming why. */
 dm_status dm_arch_to_tinynas(const dm_arch *a, char **out_text, dm_error *err);
 
-/* Read a file of either format (JSON when its first non-space byte is
-   '{' and it has a "superblocks" key, reference format otherwise). */
+/* Read a description file: the reference format when the text contains
+   `best_structures`, JSON otherwise.  A missing or unreadable file is
+   DM_ERR_IO (with the system's reason), one larger than DM_MAX_FILE_BYTES
+   DM_ERR_RANGE; reader errors come back prefixed with the path. */
 dm_status dm_arch_load(const char *path, dm_arch *out, dm_error *err);
 
 /* Free a string returned by this library. */
 void dm_free(void *p);
+
+/* ======================================================================
+** Exporters: PyTorch source, ONNX models, atomic file writes
+**
+** Both exporters read only the built dm_net, so what they write has the
+** shapes and counts that dm_net_metrics reports.  The PyTorch module's
+** state_dict keys and the ONNX initializer names are the same strings
+** (scheme in docs/export.md: stem.conv.weight, stages.<superblock>.<block>
+** .conv1.weight, classifier.bias, ...), so weights move between them by
+** name.
+** ====================================================================== */
+
+typedef struct dm_torch_options {
+    const char *class_name; /* Python identifier; NULL = "DeepMADNet" */
+    const char *source;     /* where the design came from, for the docstring; NULL = none */
+    const char *notes;      /* more docstring text (budgets, ...); NULL = none */
+} dm_torch_options;
+
+/* Write one self-contained Python file (needs only torch) defining an
+   nn.Module for `net`.  `m` (nullable) puts the metrics in its docstring;
+   `opt` may be NULL for the defaults.  *out_src is NUL-terminated, freed
+   with dm_free; NULL on failure.  Same inputs, same bytes. */
+dm_status dm_export_torch(const dm_net *net, const dm_metrics *m, const dm_torch_options *opt,
+                          char **out_src, dm_error *err);
+
+#define DM_ONNX_OPSET_MIN 13
+#define DM_ONNX_OPSET_MAX 17
+
+typedef struct dm_onnx_options {
+    uint64_t seed;          /* weight seed (default 0) */
+    int32_t with_weights;   /* 1 (default): weights as initializers; 0: weights
+                               become graph inputs, a structure-only file */
+    int32_t opset;          /* DM_ONNX_OPSET_MIN..MAX; default 13 */
+} dm_onnx_options;
+
+void dm_onnx_options_default(dm_onnx_options *opt);
+
+/* Serialise `net` as an ONNX ModelProto: float32 NCHW input "input" of
+   shape (N, C, R, R) with N dynamic, output "logits" (N, classes), or
+   "features" (N, channels) when classes == 0; inference-form BN.  Weights
+   are seeded-random (docs/export.md gives the distributions).  `opt` may
+   be NULL for the defaults.  *out_bytes is freed with dm_free.
+   DM_ERR_UNSUPPORTED when the weights pass protobuf's 2 GiB limit. */
+dm_status dm_export_onnx(const dm_net *net, const dm_onnx_options *opt, uint8_t **out_bytes,
+                         size_t *out_len, dm_error *err);
+
+/* Replace the file at `path` with `len` bytes, atomically: a temp file in
+   the same directory, fsync, rename.  On failure (DM_ERR_IO) the file at
+   `path` is as it was and no temp file is left. */
+dm_status dm_write_file_atomic(const char *path, const void *data, size_t len, dm_error *err);
+
+/* ======================================================================
+** Design problems and the solver (docs/solver.md)
+**
+** A design problem is the paper's Eq. (5): choose, per superblock, output
+** channels c, inner width m, kernel k and depth d, plus the stem width
+** (and head width when there is a head), to maximise the DeepMAD
+** objective subject to budgets.  The stage layout (stem stride, superblock
+** strides), the block family and the score weights are fixed inputs.
+**
+**     dm_problem p;
+**     dm_problem_preset("r18", &p, &err);      // or dm_problem_default()
+**     p.max_macs = 1500000000;                 // change any field
+**     dm_solution sol;
+**     if (dm_solve(&p, &sol, &err) != DM_OK) puts(err.msg);  // e.g. infeasible
+**     // sol.arch is the design, sol.metrics its dm_net_metrics,
+**     // sol.bound >= the best objective any feasible design can have.
+**
+** The variable domains, exactly (the brute force in tests/test_solver.c
+** enumerates them):
+**   stem, head, every c:  multiples of `granularity` in [min_channels, max_channels]
+**   m:    multiples of granularity in [ceil_g(inner_min*c), floor_g(inner_max*c)]
+**         (the one value ceil_g(inner_min*c) when that range is empty)
+**   k:    kernels[0..n_kernels-1];   d: depth_min[i]..depth_max[i]
+** Constraints: MACs <= max_macs, params <= max_params (SPEC section 6
+** counts, classifier included; 0 = no limit), rho <= rho0, main-path
+** layers <= max_layers and peak activation <= max_peak_activation (0 =
+** no limit), and (guideline 3) stem <= c_1 <= ... <= c_n <= head.
+** ====================================================================== */
+
+#define DM_PROBLEM_MAX_KERNELS 8
+
+typedef struct dm_problem {
+    dm_block_kind family;   /* block family of every superblock */
+    int32_t se;             /* mbconv: 1 = SE in every block */
+    dm_act act;             /* activation everywhere */
+    int32_t in_channels;    /* default 3 */
+    int32_t input_size;     /* default 224 */
+    int32_t classes;        /* classifier outputs, default 1000 (0 = none) */
+    int32_t stem_kernel, stem_stride;      /* default 3, 2 */
+    int32_t n_superblocks;                 /* default 5 */
+    int32_t stride[DM_MAX_SUPERBLOCKS];    /* default 2,2,2,1,2 */
+    int32_t depth_min[DM_MAX_SUPERBLOCKS], depth_max[DM_MAX_SUPERBLOCKS];
+    int32_t n_kernels;
+    int32_t kernels[DM_PROBLEM_MAX_KERNELS];  /* odd, ascending; default 3, 5 */
+    double inner_min, inner_max;  /* m / c ratio range (bottleneck 1/16..1, mbconv 1..6) */
+    int32_t granularity;          /* default 8 */
+    int32_t min_channels, max_channels;  /* default 8..4096 */
+    int32_t head;                 /* 1 = a 1x1 head conv whose width is a variable */
+    int64_t max_macs, max_params; /* 0 = no limit */
+    double rho0;                  /* effectiveness limit, > 0 */
+    int32_t max_layers;           /* main-path layers; 0 = no limit */
+    int64_t max_peak_activation;  /* elements (dm_metrics.peak_activation); 0 = no limit */
+    dm_score_params score;        /* alpha, beta, penalty form (dm_score_params_default) */
+    int32_t drop_multiscale;      /* 1 = guideline 1 off: only the last stage's entropy counts */
+    int32_t drop_depth_penalty;   /* 1 = guideline 2 off: beta = 0 */
+    int32_t drop_monotone;        /* 1 = guideline 3 off: widths may decrease */
+    int64_t node_limit;           /* branch-and-bound nodes (deterministic); default 200000 */
+} dm_problem;
+
+/* Why the search stopped.  ORDER DM_STOP: solver.c has the name table. */
+typedef enum dm_stop {
+    DM_STOP_OPTIMAL,        /* the tree was exhausted: the design is optimal */
+    DM_STOP_NODE_LIMIT,     /* node_limit reached: the bound is the relaxation's */
+    DM_STOP_COUNT
+} dm_stop;
+const char *dm_stop_str(dm_stop s);   /* "optimal", "node-limit" */
+
+typedef struct dm_solution {
+    dm_arch arch;           /* the best design found (feasible) */
+    dm_metrics metrics;     /* its dm_net_metrics under the problem's scoring */
+    double objective;       /* metrics.objective */
+    double bound;           /* >= the objective of every feasible design */
+    double gap;             /* bound - objective (0 when proven optimal) */
+    dm_stop stop;
+    int64_t nodes;          /* branch-and-bound nodes explored */
+    int64_t evaluations;    /* candidate designs scored */
+} dm_solution;
+
+/* Defaults for `family` (see the field comments above); bottleneck and
+   basic get rho0 0.3 and no head, mbconv SE, a head and rho0 0.5.  No
+   budgets are set. */
+void dm_problem_default(dm_problem *p, dm_block_kind family);
+
+/* The design problems of SPEC section 7: "r18", "r34", "r50", "b0",
+   "mb", "29m", "29m-288", "50m", "89m".  Budgets of torchvision nets are
+   their exact counts, computed from the zoo.  DM_ERR_INVALID if unknown. */
+dm_status dm_problem_preset(const char *name, dm_problem *p, dm_error *err);
+int32_t dm_preset_count(void);
+const char *dm_preset_name(int32_t i);    /* NULL past the end */
+/* The zoo network each preset's budget comes from, and the paper's
+   published structure for it (NULL when none: b0, mb). */
+const char *dm_preset_reference(const char *preset);
+const char *dm_preset_published(const char *preset);
+
+/* Check a problem's fields; DM_ERR_INVALID / DM_ERR_RANGE naming the field. */
+dm_status dm_problem_validate(const dm_problem *p, dm_error *err);
+
+/* The score parameters the objective is computed with: p->score with the
+   dropped guidelines applied.  Use them to re-score other networks. */
+void dm_problem_score(const dm_problem *p, dm_score_params *out);
+
+/* Solve.  Deterministic: same problem, same bytes out.  On DM_OK *out
+   holds a feasible design.  A problem with no feasible design is
+   DM_ERR_INFEASIBLE; the message names the binding constraint and the
+   least value of it that some design of this layout meets. */
+dm_status dm_solve(const dm_problem *p, dm_solution *out, dm_error *err);
+
+/* Parse a count: "11689512", "1.8G", "11.7M", "500K", "1e9" (K, M, G, T
+   are powers of 1000; the result is rounded to the nearest integer).
+   Garbage, negatives, NaN and values past INT64_MAX are DM_ERR_INVALID /
+   DM_ERR_RANGE. */
+dm_status dm_parse_count(const char *text, int64_t *out, dm_error *err);
+
+/* ======================================================================
+** MLPs (docs/mlp.md): the paper's section 3
+**
+** An L-layer MLP is L nn.Linear layers; layer i maps w_i -> w_{i+1}
+** features, w_1 = in_features, w_{L+1} = out_features, and the hidden
+** widths w_2..w_L are hidden[0..L-2].  Every layer but the last is
+** followed by `act`.  With the paper's Eqs. (1)-(3), natural logs:
+**
+**     H   = w_{L+1} * sum_{i=1..L} log w_i    (Eq. 1 as printed, no 1/2:
+**                                              the MLP problem has no
+**                                              penalty term to scale against)
+**     rho = L / exp(mean_{i=1..L} log w_i)     (Eqs. 2-3; w_{L+1} not in it)
+**     params = sum_i w_i w_{i+1} [+ w_{i+1} bias],  MACs = sum_i w_i w_{i+1}
+**
+**     dm_mlp_problem p;
+**     dm_mlp_problem_init(&p);
+**     p.in_features = 784; p.out_min = p.out_max = 10;
+**     p.max_params = 1000000; p.rho0 = 0.5;
+**     dm_mlp_solution sol;
+**     if (dm_mlp_solve(&p, &sol, &err) == DM_OK)   // sol.mlp, sol.metrics,
+**         ...                                       // sol.bound >= any H
+** ====================================================================== */
+
+#define DM_MLP_MAX_LAYERS 256        /* linear layers L */
+#define DM_MLP_MAX_WIDTH  (1 << 20)  /* any feature count */
+
+typedef struct dm_mlp {
+    int32_t in_features;             /* w_1 */
+    int32_t n_layers;                /* L >= 1 */
+    int32_t hidden[DM_MLP_MAX_LAYERS]; /* w_2..w_L in hidden[0..L-2] */
+    int32_t out_features;            /* w_{L+1} */
+    dm_act act;                      /* after every layer but the last */
+    int32_t bias;                    /* 1 = every Linear has a bias (default) */
+} dm_mlp;
+
+typedef struct dm_mlp_metrics {
+    int64_t params;        /* as PyTorch counts them */
+    int64_t macs;
+    int32_t layers;        /* L */
+    double log_width_sum;  /* sum_{i=1..L} log w_i */
+    double mean_width;     /* geometric mean of w_1..w_L */
+    double rho;            /* L / mean_width */
+    double entropy;        /* out_features * log_width_sum */
+} dm_mlp_metrics;
+
+/* One layer, ReLU, bias, everything else zero. */
+void dm_mlp_init(dm_mlp *m);
+/* Every width in 1..DM_MLP_MAX_WIDTH, 1 <= L <= DM_MLP_MAX_LAYERS, known
+   act, bias 0/1; DM_ERR_INVALID / DM_ERR_RANGE naming the field. */
+dm_status dm_mlp_validate(const dm_mlp *m, dm_error *err);
+/* Validate and compute every metric. */
+dm_status dm_mlp_metrics_of(const dm_mlp *m, dm_mlp_metrics *out, dm_error *err);
+
+/* JSON schema (docs/mlp.md), strict like dm_arch_from_json:
+     {"format": "deepmad-mlp", "version": 1, "in_features": 784,
+      "hidden": [512, 256], "out_features": 10, "act": "relu", "bias": true}
+   "act" and "bias" are optional (relu, true).  *out_json freed with
+   dm_free; same mlp, same bytes. */
+dm_status dm_mlp_from_json(const char *text, size_t len, dm_mlp *out, dm_error *err);
+dm_status dm_mlp_to_json(const dm_mlp *m, char **out_json, dm_error *err);
+/* 1 when `text` is a JSON object whose "format" is "deepmad-mlp" (how
+   tools tell an MLP file from a CNN one); 0 otherwise, never an error. */
+int dm_mlp_json_detect(const char *text, size_t len);
+/* Read an MLP JSON file (same I/O errors as dm_arch_load). */
+dm_status dm_mlp_load(const char *path, dm_mlp *out, dm_error *err);
+
+/* The design problem: maximise H subject to params <= max_params, MACs <=
+   max_macs (0 = no limit; at least one must be set), rho <= rho0, and
+   min_layers <= L <= max_layers.  Hidden widths range over the multiples
+   of granularity in [min_width, max_width].  The output width is fixed
+   when out_min == out_max (any value); otherwise it is designed too, over
+   the multiples of granularity in [out_min, out_max] -- and then, H being
+   linear in w_{L+1}, the solver favours a wide output (docs/mlp.md). */
+typedef struct dm_mlp_problem {
+    int32_t in_features;          /* required */
+    int32_t out_min, out_max;     /* required */
+    int64_t max_params, max_macs; /* 0 = no limit */
+    double rho0;                  /* default 0.5 */
+    int32_t min_layers, max_layers; /* default 1 .. DM_MLP_MAX_LAYERS */
+    int32_t granularity;          /* default 8 */
+    int32_t min_width, max_width; /* default granularity .. DM_MLP_MAX_WIDTH */
+    dm_act act;                   /* copied into the design; default ReLU */
+    int32_t bias;                 /* default 1 */
+    int64_t node_limit;           /* branch-and-bound nodes, default 200000 */
+} dm_mlp_problem;
+
+typedef struct dm_mlp_solution {
+    dm_mlp mlp;             /* the best design found (feasible) */
+    dm_mlp_metrics metrics; /* its metrics; the objective is metrics.entropy */
+    double bound;           /* >= H of every feasible design */
+    double gap;             /* bound - metrics.entropy (0 when proven optimal) */
+    dm_stop stop;           /* DM_STOP_OPTIMAL or DM_STOP_NODE_LIMIT */
+    int64_t nodes;          /* branch-and-bound nodes explored */
+} dm_mlp_solution;
+
+void dm_mlp_problem_init(dm_mlp_problem *p);
+dm_status dm_mlp_problem_validate(const dm_mlp_problem *p, dm_error *err);
+/* Solve exactly by Lagrangian branch and bound (docs/mlp.md).
+   Deterministic.  No feasible design is DM_ERR_INFEASIBLE. */
+dm_status dm_mlp_solve(const dm_mlp_problem *p, dm_mlp_solution *out, dm_error *err);
+
+/* Exporters, same conventions as dm_export_torch / dm_export_onnx: the
+   module takes (N, in_features) and returns (N, out_features); state_dict
+   keys and ONNX initializers are layers.<i>.weight / layers.<i>.bias.  The
+   ONNX graph is Gemm (transB = 1) + activation per layer; input "input",
+   output "output". */
+dm_status dm_export_mlp_torch(const dm_mlp *m, const dm_torch_options *opt, char **out_src,
+                              dm_error *err);
+dm_status dm_export_mlp_onnx(const dm_mlp *m, const dm_onnx_options *opt, uint8_t **out_bytes,
+                             size_t *out_len, dm_error *err);
 
 #ifdef __cplusplus
 }

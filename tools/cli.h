@@ -41,5 +41,18 @@ int cli_load_model(const char *model, dm_arch *out);
 /* Every subcommand. */
 int cmd_analyze(int argc, char **argv);
 int cmd_zoo(int argc, char **argv);
+int cmd_design(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+
+/* MLPs (cmd_design_mlp.c, cmd_analyze_mlp.c, cmd_export_mlp.c): design,
+   analyze and export hand over to these for --family mlp / MLP files. */
+int cmd_design_is_mlp(int argc, char **argv);
+int cmd_design_mlp(int argc, char **argv);
+int cli_mlp_file(const char *path);   /* JSON with "format": "deepmad-mlp" */
+const char *cli_mlp_model_arg(int argc, char **argv, const char *const *flags, int n_flags);
+void cli_mlp_print_widths(const dm_mlp *m);
+void cli_mlp_metrics_json(const dm_mlp_metrics *m);
+int cmd_analyze_mlp(int argc, char **argv);
+int cmd_export_mlp(int argc, char **argv);
 
 #endif

@@ -6,6 +6,8 @@
 
 static const cli_command commands[] = {
     {"analyze", "report params, MACs, entropy, rho and the DeepMAD objective of a network", cmd_analyze},
+    {"design", "solve the DeepMAD program: the best network under MACs/params/rho budgets", cmd_design},
+    {"export", "write a network as PyTorch source, ONNX, JSON or the reference format", cmd_export},
     {"zoo", "list the built-in networks", cmd_zoo},
 };
 

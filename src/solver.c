@@ -1,0 +1,103 @@
+/*
+** solver.c -- dm_solve: local search for the incumbent, branch and bound
+** for the proof, the relaxation bound for the certificate, and the final
+** re-check of the answer through dm_net_create + dm_net_metrics.
+*/
+#include "solver.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const stop_names[DM_STOP_COUNT] = {"optimal", "node-limit"};
+
+const char *dm_stop_str(dm_stop s) {
+    return (int)s >= 0 && s < DM_STOP_COUNT ? stop_names[s] : "unknown";
+}
+
+/* The smallest design: every variable at its lower end. */
+static void smallest(const dmi_ctx *x, dmi_cand *c) {
+    int32_t g = x->p.granularity, lo, hi;
+    memset(c, 0, sizeof *c);
+    c->stem = (x->p.min_channels + g - 1) / g * g;
+    c->head = x->p.head ? c->stem : 0;
+    for (int32_t i = 0; i < x->n; i++) {
+        dmi_inner_range(&x->p, c->stem, &lo, &hi);
+        c->sb[i] = (dmi_sbvar){.c = c->stem, .m = lo, .k = x->p.kernels[0], .d = x->p.depth_min[i]};
+    }
+}
+
+/* Name the binding constraint of an infeasible problem.  Costs and
+   layers are monotone in every variable except rho, so the smallest
+   design has the least MACs, params, layers and peak any design has. */
+static dm_status infeasible(dmi_ctx *x, int proven, dm_error *err) {
+    dmi_cand c;
+    dmi_eval e;
+    const dm_problem *p = &x->p;
+    const char *fam = dm_block_kind_name(p->family);
+    smallest(x, &c);
+    dm_status s = dmi_cand_eval(x, &c, &e, err);
+    if (s) return s;
+#define LEAST(cond, what, limit, least)                                                     \
+    if (cond)                                                                                \
+        return DM_FAIL(err, DM_ERR_INFEASIBLE,                                               \
+                       "%s budget %lld is below the least any %s network of this layout "    \
+                       "can have at %d px: %lld",                                            \
+                       what, (long long)(limit), fam, p->input_size, (long long)(least))
+    LEAST(p->max_macs && e.macs > p->max_macs, "MACs", p->max_macs, e.macs);
+    LEAST(p->max_params && e.params > p->max_params, "params", p->max_params, e.params);
+    LEAST(p->max_layers && e.layers > p->max_layers, "layer", p->max_layers, e.layers);
+    LEAST(p->max_peak_activation && e.peak > p->max_peak_activation, "peak-activation",
+          p->max_peak_activation, e.peak);
+#undef LEAST
+    return DM_FAIL(err, DM_ERR_INFEASIBLE,
+                   "%s %s network of this layout within the budgets reaches rho <= %g "
+                   "(the smallest has rho %.3f); raise rho0, the budgets or the depth range",
+                   proven ? "no" : "the search found no", fam, p->rho0, e.rho);
+}
+
+/* Build the answer as a real network and take its metrics from the core. */
+static dm_status finish(dmi_ctx *x, const dmi_cand *c, dm_solution *out, dm_error *err) {
+    dm_net *net = NULL;
+    dmi_cand_arch(x, c, &out->arch);
+    dm_status s = dm_net_create(&out->arch, &net, err);
+    if (!s) s = dm_net_metrics(net, &x->sp, &out->metrics, err);
+    dm_net_free(net);
+    if (s) return s;
+    out->objective = out->metrics.objective;
+    const dm_problem *p = &x->p;
+    const dm_metrics *m = &out->metrics;
+    if ((p->max_macs && m->macs > p->max_macs) || (p->max_params && m->params > p->max_params) ||
+        m->rho > p->rho0 || (p->max_layers && m->layers > p->max_layers) ||
+        (p->max_peak_activation && m->peak_activation > p->max_peak_activation))
+        return DM_FAIL(err, DM_ERR_INTERNAL, "the solver's answer breaks a constraint on re-check");
+    return DM_OK;
+}
+
+dm_status dm_solve(const dm_problem *p, dm_solution *out, dm_error *err) {
+    if (!out) return DM_FAIL(err, DM_ERR_INVALID, "no solution output given");
+    memset(out, 0, sizeof *out);
+    dmi_ctx *x = dmi_calloc(1, sizeof *x);
+    if (!x) return DM_FAIL(err, DM_ERR_NOMEM, "out of memory");
+    dmi_cand best;
+    dmi_eval be;
+    int found = 0, complete = 0;
+    dmi_bound *b = NULL;
+    dm_status s = dmi_ctx_init(x, p, err);
+    if (!s) s = dmi_search_local(x, &best, &be, &found, err);
+    if (!s) s = dmi_bound_build(x, &b, err);
+    if (!s) s = dmi_search_bb(x, b, &best, &be, &found, &out->nodes, &complete, err);
+    if (!s && !found) s = infeasible(x, complete, err);
+    double dual = HUGE_VAL;
+    if (!s && found && !complete) s = dmi_dual_bound(x, b, &best, &be, &dual, err);
+    if (!s) s = finish(x, &best, out, err);
+    if (!s) {
+        double root = fmin(dmi_bound_root(b), dual);   /* both are valid bounds */
+        out->stop = complete ? DM_STOP_OPTIMAL : DM_STOP_NODE_LIMIT;
+        out->bound = complete ? out->objective : fmax(root, out->objective);
+        out->gap = out->bound - out->objective;
+        out->evaluations = x->evals;
+    }
+    dmi_bound_free(b);
+    free(x);
+    return s;
+}

@@ -1,0 +1,94 @@
+/*
+** solver.h -- what the solver's files share: the candidate (one point of
+** the integer search space), its fast evaluation through the core
+** (blocks.h, cost.h, score.h), the relaxation bound and the searches.
+**
+** A candidate is evaluated without building a dm_net: a superblock's
+** repeated blocks all have the same shape, so one block's layers are
+** resolved and multiplied by depth-1.  dm_solve re-checks the final
+** answer with dm_net_create + dm_net_metrics.
+*/
+#ifndef DM_SOLVER_H
+#define DM_SOLVER_H
+#include "internal.h"
+#include "score.h"
+
+typedef struct dmi_sbvar { int32_t c, m, k, d; } dmi_sbvar;
+
+typedef struct dmi_cand {
+    int32_t stem, head;                 /* head 0 when the problem has none */
+    dmi_sbvar sb[DM_MAX_SUPERBLOCKS];
+} dmi_cand;
+
+typedef struct dmi_eval {
+    int64_t macs, params, peak;
+    int32_t layers;
+    double rho, objective;
+    double excess;      /* sum of relative constraint excesses; 0 = feasible */
+} dmi_eval;
+
+/* Everything fixed about a problem, derived once. */
+typedef struct dmi_ctx {
+    dm_problem p;
+    dm_score_params sp;   /* effective scoring (dropped guidelines applied) */
+    dm_arch tmpl;         /* the arch with every non-variable field set */
+    int32_t n;            /* superblocks */
+    int32_t n_stages;
+    int32_t sb_stage[DM_MAX_SUPERBLOCKS];
+    int32_t sb_rin[DM_MAX_SUPERBLOCKS];   /* input resolution of superblock i */
+    int32_t stem_r;       /* resolution after the stem */
+    double alpha[DM_MAX_STAGES];          /* stage weights as dmi_score applies them */
+    int64_t evals;
+} dmi_ctx;
+
+/* The weights dmi_score gives n stages under sp (read back from the core). */
+DM_INTERNAL void dmi_stage_alphas(const dm_score_params *sp, int32_t n, double *alpha);
+DM_INTERNAL dm_status dmi_ctx_init(dmi_ctx *x, const dm_problem *p, dm_error *err);
+/* Inner-width range of a superblock with output channels c (docs in deepmad.h). */
+DM_INTERNAL void dmi_inner_range(const dm_problem *p, int32_t c, int32_t *lo, int32_t *hi);
+DM_INTERNAL void dmi_cand_arch(const dmi_ctx *x, const dmi_cand *c, dm_arch *out);
+/* Score a candidate; excess > 0 when it breaks a constraint.  Errors only
+   for overflow. */
+DM_INTERNAL dm_status dmi_cand_eval(dmi_ctx *x, const dmi_cand *c, dmi_eval *e, dm_error *err);
+/* Costs of one block resolved at (c_in, r_in): params, MACs, main-path
+   layers and their sum of log widths, and peak activation. */
+typedef struct dmi_blockcost {
+    int64_t params, macs, peak;
+    int32_t layers;
+    double logw;
+} dmi_blockcost;
+DM_INTERNAL dm_status dmi_block_cost(const dmi_ctx *x, int32_t sbi, int32_t index, const dmi_sbvar *v,
+                                     int32_t c_in, dmi_blockcost *out, dm_error *err);
+/* True when the candidate's widths are non-decreasing (or guideline 3 is off). */
+DM_INTERNAL bool dmi_cand_monotone(const dmi_ctx *x, const dmi_cand *c);
+
+/* The relaxation bound (solver_bound.c).  Opaque tables for node bounds. */
+typedef struct dmi_bound dmi_bound;
+DM_INTERNAL dm_status dmi_bound_build(dmi_ctx *x, dmi_bound **out, dm_error *err);
+DM_INTERNAL void dmi_bound_free(dmi_bound *b);
+/* Upper bound on the objective of every feasible design. */
+DM_INTERNAL double dmi_bound_root(const dmi_bound *b);
+/* Upper bound over the completions of a candidate whose items before
+   `item` are fixed (item 0 = stem, 1..n = superblocks, n+1 = head),
+   given their exact spent costs and the relaxed value of the prefix. */
+DM_INTERNAL double dmi_bound_suffix(const dmi_bound *b, int32_t item, int64_t spent_macs,
+                                    int64_t spent_params);
+/* Relaxed value of one fixed item (the prefix part of dmi_bound_suffix). */
+DM_INTERNAL double dmi_bound_item_value(const dmi_bound *b, const dmi_cand *c, int32_t item);
+/* The largest channel count the budgets allow superblock / head / stem to have. */
+DM_INTERNAL int32_t dmi_bound_cmax(const dmi_bound *b, int32_t item);
+
+/* The Lagrangian bound (solver_dual.c): keeps rho, the width chain and
+   the final width that the knapsack bound drops.  *out >= the objective
+   of every feasible design (HUGE_VAL when guideline 3 is off: not used).
+   inc/ie: a feasible design, to start the multipliers from. */
+DM_INTERNAL dm_status dmi_dual_bound(dmi_ctx *x, const dmi_bound *b, const dmi_cand *inc,
+                                     const dmi_eval *ie, double *out, dm_error *err);
+
+/* Searches (solver_search.c, solver_bb.c): improve *best in place. */
+DM_INTERNAL dm_status dmi_search_local(dmi_ctx *x, dmi_cand *best, dmi_eval *be, int *found,
+                                       dm_error *err);
+DM_INTERNAL dm_status dmi_search_bb(dmi_ctx *x, const dmi_bound *b, dmi_cand *best, dmi_eval *be,
+                                    int *found, int64_t *nodes, int *complete, dm_error *err);
+
+#endif

@@ -1,0 +1,125 @@
+/*
+** solver_bb.c -- depth-first branch and bound over the items in network
+** order (stem, superblocks, head), each item's variables enumerated on
+** their exact grids.  A node is cut when the exact costs spent so far
+** leave no room, or when the relaxed value of the fixed items plus the
+** knapsack bound of the rest (solver_bound.c) cannot beat the incumbent.
+** When the tree is exhausted within node_limit the incumbent is optimal.
+*/
+#include "solver.h"
+#include "blocks.h"
+#include "cost.h"
+#include <math.h>
+#include <string.h>
+
+typedef struct bb {
+    dmi_ctx *x;
+    const dmi_bound *b;
+    dmi_cand cur, *best;
+    dmi_eval *be;
+    int *found;
+    int64_t nodes, limit;
+    int stopped;
+    dm_error *err;
+} bb;
+
+static int64_t add_sat(int64_t a, int64_t b) {
+    int64_t r;
+    return dmi_add64(a, b, &r) ? r : INT64_MAX;
+}
+
+/* Exact costs of item `it` of the current candidate. */
+static dm_status item_cost(bb *t, int32_t it, int64_t *macs, int64_t *params) {
+    dmi_ctx *x = t->x;
+    const dmi_cand *c = &t->cur;
+    dm_layer l;
+    dm_status s = DM_OK;
+    *macs = *params = 0;
+    if (it == 0) {
+        s = dmi_conv(&l, DM_ROLE_STEM, x->p.in_channels, c->stem, x->p.stem_kernel,
+                     x->p.stem_stride, 1, x->p.input_size, t->err);
+        *macs = l.macs;
+        *params = l.params;
+        return s;
+    }
+    if (it == x->n + 1) return DM_OK; /* head and classifier: checked at the leaf */
+    const dmi_sbvar *v = &c->sb[it - 1];
+    dmi_blockcost f, r = {0};
+    s = dmi_block_cost(x, it - 1, 0, v, it == 1 ? c->stem : c->sb[it - 2].c, &f, t->err);
+    if (!s && v->d > 1) s = dmi_block_cost(x, it - 1, 1, v, v->c, &r, t->err);
+    *macs = add_sat(f.macs, r.macs * (v->d - 1));
+    *params = add_sat(f.params, r.params * (v->d - 1));
+    return s;
+}
+
+static dm_status leaf(bb *t) {
+    dmi_eval e;
+    dm_status s = dmi_cand_eval(t->x, &t->cur, &e, t->err);
+    if (!s && e.excess == 0 && (!*t->found || e.objective > t->be->objective + 1e-9)) {
+        *t->best = t->cur;
+        *t->be = e;
+        *t->found = 1;
+    }
+    return s;
+}
+
+static dm_status dive(bb *t, int32_t it, int64_t macs, int64_t params, double value);
+
+/* The current item's variables are set: cut or go on. */
+static dm_status node(bb *t, int32_t it, int64_t macs, int64_t params, double value) {
+    if (++t->nodes > t->limit) { t->stopped = 1; return DM_OK; }
+    int64_t m, p;
+    dm_status s = item_cost(t, it, &m, &p);
+    if (s) return s;
+    macs = add_sat(macs, m);
+    params = add_sat(params, p);
+    value += dmi_bound_item_value(t->b, &t->cur, it);
+    double ub = value + dmi_bound_suffix(t->b, it + 1, macs, params) - t->x->sp.beta;
+    if (ub == -HUGE_VAL || (*t->found && ub <= t->be->objective + 1e-9)) return DM_OK;
+    return it == t->x->n + 1 ? leaf(t) : dive(t, it + 1, macs, params, value);
+}
+
+static dm_status dive_sb(bb *t, int32_t it, int64_t macs, int64_t params, double value) {
+    dmi_ctx *x = t->x;
+    const dm_problem *p = &x->p;
+    int32_t i = it - 1, g = p->granularity, prev = it == 1 ? t->cur.stem : t->cur.sb[i - 1].c;
+    int32_t lo = (p->min_channels + g - 1) / g * g, top = dmi_bound_cmax(t->b, it);
+    if (!p->drop_monotone && prev > lo) lo = prev;
+    dmi_sbvar *v = &t->cur.sb[i];
+    dm_status s = DM_OK;
+    for (v->c = top; v->c >= lo && !s && !t->stopped; v->c -= g) {
+        int32_t mlo, mhi;
+        dmi_inner_range(p, v->c, &mlo, &mhi);
+        for (v->m = mhi; v->m >= mlo && !s && !t->stopped; v->m -= g)
+            for (int32_t k = p->n_kernels - 1; k >= 0 && !s && !t->stopped; k--)
+                for (v->d = p->depth_max[i]; v->d >= p->depth_min[i] && !s && !t->stopped; v->d--) {
+                    v->k = p->kernels[k];
+                    s = node(t, it, macs, params, value);
+                }
+    }
+    return s;
+}
+
+static dm_status dive(bb *t, int32_t it, int64_t macs, int64_t params, double value) {
+    dmi_ctx *x = t->x;
+    if (it >= 1 && it <= x->n) return dive_sb(t, it, macs, params, value);
+    int32_t g = x->p.granularity, lo = (x->p.min_channels + g - 1) / g * g;
+    if (it == x->n + 1 && !x->p.head) { t->cur.head = 0; return node(t, it, macs, params, value); }
+    int32_t top = dmi_bound_cmax(t->b, it);
+    if (it == x->n + 1 && !x->p.drop_monotone && t->cur.sb[x->n - 1].c > lo) lo = t->cur.sb[x->n - 1].c;
+    int32_t *v = it == 0 ? &t->cur.stem : &t->cur.head;
+    dm_status s = DM_OK;
+    for (*v = top; *v >= lo && !s && !t->stopped; *v -= g) s = node(t, it, macs, params, value);
+    return s;
+}
+
+dm_status dmi_search_bb(dmi_ctx *x, const dmi_bound *b, dmi_cand *best, dmi_eval *be, int *found,
+                        int64_t *nodes, int *complete, dm_error *err) {
+    bb t = {.x = x, .b = b, .best = best, .be = be, .found = found, .limit = x->p.node_limit,
+            .err = err};
+    memset(&t.cur, 0, sizeof t.cur);
+    dm_status s = dive(&t, 0, 0, 0, 0.0);
+    *nodes = t.nodes > t.limit ? t.limit : t.nodes;
+    *complete = !s && !t.stopped;
+    return s;
+}

@@ -1,0 +1,382 @@
+/*
+** solver_bound.c -- an upper bound on the objective of every feasible
+** design: a relaxation solved exactly by a knapsack over discretised
+** budgets.  Why it is valid (docs/solver.md has the long form):
+**
+**  1. The objective is sum_j 1/2 A_s(j) log w_j - beta Q with
+**     A_s = sum_{t>=s} alpha_t log(r_t^2 C_t) >= 0 and Q >= 1.  Replace
+**     every C_t by an upper limit Cmax (except a superblock's own stage
+**     end, which is its own c) and Q by 1: the value then splits into a
+**     sum over items (stem, superblocks, head), each depending only on
+**     its own variables and its input width.
+**  2. Relax each item's input width: value at the largest input it can
+**     have, cost at the cheapest (smallest input, or the input at which
+**     an expand conv or a projection disappears).
+**  3. Group each item's (c, m) into small geometric cells; a cell's value
+**     is taken at its top corner and its cost at its bottom corner (value
+**     and cost are non-decreasing in c, m, k and d).
+**  4. Costs are counted in units of delta = ceil(B / K), rounded down, so
+**     the units of any feasible design sum to at most B / delta.  A
+**     knapsack over the items gives the best relaxed value per unit
+**     budget, once for MACs and once for params; the bound is the
+**     smaller.  rho, layer and peak-activation limits and guideline 3
+**     between items are dropped (relaxing only loosens).
+*/
+#include "solver.h"
+#include "blocks.h"
+#include "cost.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define K_UNITS 1024        /* budget resolution of the knapsack */
+#define CELL_RATIO 1.05     /* geometric cell width for c and m */
+#define NEG (-HUGE_VAL)
+
+struct dmi_bound {
+    dmi_ctx *x;
+    int32_t n_items;                 /* n + 2: stem, superblocks, head */
+    int32_t cmax[DM_MAX_SUPERBLOCKS + 2];
+    int32_t closer[DM_MAX_STAGES];   /* item whose output ends stage s */
+    int64_t budget[2], delta[2];     /* per resource: MACs, params */
+    int32_t units[2];                /* budget / delta */
+    double *table[2];                /* [item][u]: best value with cost units <= u */
+    double *suffix[2];               /* [item][u]: best over items >= item */
+};
+
+#define AT(b, r, arr, i, u) ((b)->arr[r][(size_t)(i) * (K_UNITS + 1) + (u)])
+
+static int32_t item_stage(const dmi_ctx *x, int32_t item) {
+    return item == 0 ? 0 : item <= x->n ? x->sb_stage[item - 1] : x->n_stages - 1;
+}
+
+static int32_t stage_res(const dmi_ctx *x, int32_t s) {
+    int32_t r = x->stem_r;
+    for (int32_t i = 0; i < x->n; i++)
+        if (x->sb_stage[i] <= s) r = x->sb_rin[i] / x->p.stride[i];
+    return r;
+}
+
+/* A_s for a layer of `item` in stage s, the item's own output being c. */
+static double weight(const dmi_bound *b, int32_t item, int32_t c) {
+    const dmi_ctx *x = b->x;
+    double a = 0;
+    for (int32_t t = item_stage(x, item); t < x->n_stages; t++) {
+        double alpha = x->alpha[t];
+        int32_t ct = b->closer[t] == item ? c : b->cmax[b->closer[t]];
+        double r = stage_res(x, t);
+        a += alpha * log(r * r * ct);
+    }
+    return a;
+}
+
+typedef struct costpair { int64_t c[2]; } costpair;   /* MACs, params */
+
+static costpair cp_min(costpair a, costpair b) {
+    for (int r = 0; r < 2; r++) if (b.c[r] < a.c[r]) a.c[r] = b.c[r];
+    return a;
+}
+
+static int32_t grid_lo(const dmi_ctx *x) {
+    int32_t g = x->p.granularity;
+    return (x->p.min_channels + g - 1) / g * g;
+}
+
+/* Classifier cost on `c` input channels, built as net.c builds it. */
+static dm_status classifier(const dmi_ctx *x, int32_t c, costpair *out, dm_error *err) {
+    dm_layer l;
+    memset(out, 0, sizeof *out);
+    if (x->p.classes <= 0) return DM_OK;
+    memset(&l, 0, sizeof l);
+    l.role = DM_ROLE_CLASSIFIER;
+    l.c_in = c;
+    l.c_out = x->p.classes;
+    l.kernel = l.stride = l.groups = 1;
+    l.r_in = l.r_out = 1;
+    l.bias = 1;
+    dm_status s = dmi_layer_cost(&l, err);
+    out->c[0] = l.macs;
+    out->c[1] = l.params;
+    return s;
+}
+
+static dm_status block(const dmi_ctx *x, int32_t sbi, int32_t index, int32_t c, int32_t m,
+                       int32_t k, int32_t c_in, dmi_blockcost *o, dm_error *err) {
+    dmi_sbvar v = {.c = c, .m = m, .k = k, .d = 2};
+    return dmi_block_cost(x, sbi, index, &v, c_in, o, err);
+}
+
+/* A superblock cell: lower costs of block 0 and of a repeated block,
+   upper log-width sums of both (step 2 of the file comment). */
+typedef struct cell { costpair f, r; double vf, vr; } cell;
+
+static dm_status sb_cell(const dmi_bound *b, int32_t item, int32_t clo, int32_t chi, int32_t mlo,
+                         int32_t mhi, int32_t k, cell *o, dm_error *err) {
+    const dmi_ctx *x = b->x;
+    int32_t i = item - 1, cin_lo = grid_lo(x), cin_hi = b->cmax[item - 1];
+    bool mb = x->p.family == DM_BLOCK_MBCONV;
+    if (!x->p.drop_monotone && chi < cin_hi) cin_hi = chi;
+    if (cin_hi < cin_lo) cin_hi = cin_lo;
+    int32_t ins[3] = {cin_lo}, n_in = 1;
+    if (clo <= cin_hi) ins[n_in++] = clo;                      /* identity shortcut */
+    if (mb && mlo <= cin_hi && mlo >= cin_lo) ins[n_in++] = mlo; /* no expand conv */
+    dmi_blockcost t;
+    dm_status s = DM_OK;
+    o->f.c[0] = o->f.c[1] = INT64_MAX;
+    for (int j = 0; j < n_in && !s; j++)
+        if (!(s = block(x, i, 0, clo, mlo, k, ins[j], &t, err)))
+            o->f = cp_min(o->f, (costpair){{t.macs, t.params}});
+    if (!s) s = block(x, i, 1, clo, mlo, k, clo, &t, err);
+    o->r = (costpair){{t.macs, t.params}};
+    int32_t same = clo > mlo ? clo : mlo;
+    if (!s && mb && same <= (chi < mhi ? chi : mhi) && !(s = block(x, i, 1, same, same, k, same, &t, err)))
+        o->r = cp_min(o->r, (costpair){{t.macs, t.params}});
+    if (!s) s = block(x, i, 0, chi, mhi, k, cin_hi, &t, err);
+    o->vf = t.logw + (mb && cin_hi == mhi ? log(cin_hi) : 0); /* the expand conv's width c_in */
+    if (!s) s = block(x, i, 1, chi, mhi, k, chi, &t, err);
+    o->vr = t.logw + (mb && chi == mhi ? log(chi) : 0);
+    if (!s && item == x->n && !x->p.head) {
+        costpair cl;
+        s = classifier(x, clo, &cl, err);
+        for (int r = 0; r < 2; r++) o->f.c[r] += cl.c[r];
+    }
+    return s;
+}
+
+/* Stem (item 0) or head (item n+1) with output c: lower cost, and the
+   upper log width of its one layer. */
+static dm_status end_item(const dmi_bound *b, int32_t item, int32_t c, costpair *cost, double *logw,
+                          dm_error *err) {
+    const dmi_ctx *x = b->x;
+    dm_layer l;
+    dm_status s;
+    if (item == 0) {
+        s = dmi_conv(&l, DM_ROLE_STEM, x->p.in_channels, c, x->p.stem_kernel, x->p.stem_stride, 1,
+                     x->p.input_size, err);
+        *cost = (costpair){{l.macs, l.params}};
+        *logw = log(dmi_layer_width(&l));
+        return s;
+    }
+    int32_t r = stage_res(x, x->n_stages - 1), cin_hi = b->cmax[x->n];
+    if (!x->p.drop_monotone && c < cin_hi) cin_hi = c;
+    costpair cl = {{0, 0}};
+    s = dmi_conv(&l, DM_ROLE_HEAD, grid_lo(x), c, 1, 1, 1, r, err);
+    if (!s) s = classifier(x, c, &cl, err);
+    *cost = (costpair){{l.macs + cl.c[0], l.params + cl.c[1]}};
+    if (!s) s = dmi_conv(&l, DM_ROLE_HEAD, cin_hi, c, 1, 1, 1, r, err);
+    *logw = log(dmi_layer_width(&l));
+    return s;
+}
+
+/* Least cost of an item with output c (for the channel limits). */
+static dm_status least(const dmi_bound *b, int32_t item, int32_t c, costpair *o, dm_error *err) {
+    const dmi_ctx *x = b->x;
+    double lw;
+    if (item == 0 || item == x->n + 1) {
+        if (item == x->n + 1 && !x->p.head) { *o = (costpair){{0, 0}}; return DM_OK; }
+        return end_item(b, item, c, o, &lw, err);
+    }
+    int32_t lo, hi, d = x->p.depth_min[item - 1];
+    dmi_inner_range(&x->p, c, &lo, &hi);
+    cell e;
+    dm_status s = sb_cell(b, item, c, c, lo, lo, x->p.kernels[0], &e, err);
+    for (int r = 0; r < 2; r++) o->c[r] = e.f.c[r] + (d - 1) * e.r.c[r];
+    return s;
+}
+
+/* Channel limits: the largest c an item can have when every other item
+   costs its least (with guideline 3, later items at least c wide). */
+static dm_status channel_limits(dmi_bound *b, dm_error *err) {
+    const dmi_ctx *x = b->x;
+    int32_t g = x->p.granularity, lo = grid_lo(x), ng = (x->p.max_channels / g * g - lo) / g + 1;
+    int32_t ni = b->n_items;
+    costpair *mc = dmi_calloc((size_t)ni * (size_t)ng, sizeof *mc);
+    if (!mc) return DM_FAIL(err, DM_ERR_NOMEM, "out of memory bounding the problem");
+    dm_status s = DM_OK;
+    for (int32_t it = 0; it < ni; it++) b->cmax[it] = lo + (ng - 1) * g;
+    for (int32_t it = 0; it < ni && !s; it++)
+        for (int32_t k = 0; k < ng && !s; k++) s = least(b, it, lo + k * g, &mc[(size_t)it * ng + k], err);
+    for (int32_t it = 0; it < ni && !s; it++) {
+        int32_t k = ng - 1;
+        for (; k > 0; k--) {
+            bool ok = true;
+            for (int r = 0; r < 2; r++) {
+                double tot = 0;
+                for (int32_t j = 0; j < ni; j++) {
+                    int32_t kj = j == it ? k : (j > it && !x->p.drop_monotone) ? k : 0;
+                    tot += (double)mc[(size_t)j * ng + kj].c[r];
+                }
+                if (b->budget[r] && tot > (double)b->budget[r]) ok = false;
+            }
+            if (ok) break;
+        }
+        b->cmax[it] = lo + k * g;
+    }
+    free(mc);
+    return s;
+}
+
+static void closers(dmi_bound *b) {
+    const dmi_ctx *x = b->x;
+    for (int32_t t = 0; t < x->n_stages; t++) b->closer[t] = 0;
+    for (int32_t i = 0; i < x->n; i++) b->closer[x->sb_stage[i]] = i + 1;
+    if (x->p.head) b->closer[x->n_stages - 1] = x->n + 1;
+}
+
+static int32_t unit_of(const dmi_bound *b, int r, int64_t cost) {
+    if (!b->budget[r]) return 0;
+    int64_t u = cost / b->delta[r];
+    return u > b->units[r] ? -1 : (int32_t)u;
+}
+
+/* Record (cost, value) as an option of `item`. */
+static void put(dmi_bound *b, int32_t item, costpair c, double v) {
+    for (int r = 0; r < 2; r++) {
+        int32_t u = unit_of(b, r, c.c[r]);
+        if (u < 0) continue;
+        double *t = &AT(b, r, table, item, u);
+        if (v > *t) *t = v;
+    }
+}
+
+static dm_status fill_end(dmi_bound *b, int32_t item, dm_error *err) {
+    const dmi_ctx *x = b->x;
+    int32_t g = x->p.granularity;
+    if (item == x->n + 1 && !x->p.head) { put(b, item, (costpair){{0, 0}}, 0.0); return DM_OK; }
+    for (int32_t c = grid_lo(x); c <= b->cmax[item]; c += g) {
+        costpair cost;
+        double lw;
+        dm_status s = end_item(b, item, c, &cost, &lw, err);
+        if (s) return s;
+        put(b, item, cost, 0.5 * weight(b, item, c) * lw);
+    }
+    return DM_OK;
+}
+
+/* Next cell end: the largest grid value <= lo * CELL_RATIO (at least lo). */
+static int32_t cell_end(int32_t lo, int32_t g, int32_t top) {
+    int32_t hi = (int32_t)(lo * CELL_RATIO) / g * g;
+    if (hi < lo) hi = lo;
+    return hi > top ? top : hi;
+}
+
+static dm_status fill_sb(dmi_bound *b, int32_t item, dm_error *err) {
+    const dmi_ctx *x = b->x;
+    const dm_problem *p = &x->p;
+    int32_t g = p->granularity, i = item - 1;
+    for (int32_t clo = grid_lo(x), chi; clo <= b->cmax[item]; clo = chi + g) {
+        chi = cell_end(clo, g, b->cmax[item]);
+        int32_t ml, mh, t;
+        dmi_inner_range(p, clo, &ml, &t);
+        dmi_inner_range(p, chi, &t, &mh);
+        for (int32_t mlo = ml, mhi; mlo <= mh; mlo = mhi + g) {
+            mhi = cell_end(mlo, g, mh);
+            for (int32_t ki = 0; ki < p->n_kernels; ki++) {
+                cell e;
+                dm_status s = sb_cell(b, item, clo, chi, mlo, mhi, p->kernels[ki], &e, err);
+                if (s) return s;
+                double w = 0.5 * weight(b, item, chi);
+                for (int32_t d = p->depth_min[i]; d <= p->depth_max[i]; d++) {
+                    costpair c;
+                    for (int r = 0; r < 2; r++) c.c[r] = e.f.c[r] + (d - 1) * e.r.c[r];
+                    put(b, item, c, w * (e.vf + (d - 1) * e.vr));
+                }
+            }
+        }
+    }
+    return DM_OK;
+}
+
+/* Prefix maxima per item, then the suffix knapsack over items. */
+static void knapsack(dmi_bound *b) {
+    int32_t ni = b->n_items;
+    for (int r = 0; r < 2; r++) {
+        int32_t K = b->units[r];
+        for (int32_t it = 0; it < ni; it++)
+            for (int32_t u = 1; u <= K; u++)
+                if (AT(b, r, table, it - 0, u - 1) > AT(b, r, table, it, u))
+                    AT(b, r, table, it, u) = AT(b, r, table, it, u - 1);
+        for (int32_t u = 0; u <= K; u++) AT(b, r, suffix, ni, u) = 0;
+        for (int32_t it = ni - 1; it >= 0; it--)
+            for (int32_t u = 0; u <= K; u++) {
+                double best = NEG;
+                for (int32_t a = 0; a <= u; a++) {
+                    double v = AT(b, r, table, it, a) + AT(b, r, suffix, it + 1, u - a);
+                    if (v > best) best = v;
+                }
+                AT(b, r, suffix, it, u) = best;
+            }
+    }
+}
+
+dm_status dmi_bound_build(dmi_ctx *x, dmi_bound **out, dm_error *err) {
+    dmi_bound *b = dmi_calloc(1, sizeof *b);
+    *out = b;
+    if (!b) return DM_FAIL(err, DM_ERR_NOMEM, "out of memory bounding the problem");
+    b->x = x;
+    b->n_items = x->n + 2;
+    b->budget[0] = x->p.max_macs;
+    b->budget[1] = x->p.max_params;
+    size_t cells = (size_t)(b->n_items + 1) * (K_UNITS + 1);
+    for (int r = 0; r < 2; r++) {
+        /* ceil(budget / K_UNITS), written so a budget near INT64_MAX cannot overflow */
+        b->delta[r] = b->budget[r] ? b->budget[r] / K_UNITS + (b->budget[r] % K_UNITS != 0) : 1;
+        b->units[r] = b->budget[r] ? (int32_t)(b->budget[r] / b->delta[r]) : 0;
+        b->table[r] = dmi_malloc(cells * sizeof(double));
+        b->suffix[r] = dmi_malloc(cells * sizeof(double));
+        if (!b->table[r] || !b->suffix[r])
+            return DM_FAIL(err, DM_ERR_NOMEM, "out of memory bounding the problem");
+        for (size_t j = 0; j < cells; j++) b->table[r][j] = NEG;
+    }
+    closers(b);
+    dm_status s = channel_limits(b, err);
+    for (int32_t it = 0; it < b->n_items && !s; it++)
+        s = (it == 0 || it == x->n + 1) ? fill_end(b, it, err) : fill_sb(b, it, err);
+    if (!s) knapsack(b);
+    return s;
+}
+
+void dmi_bound_free(dmi_bound *b) {
+    if (!b) return;
+    for (int r = 0; r < 2; r++) { free(b->table[r]); free(b->suffix[r]); }
+    free(b);
+}
+
+/* Q >= 1, so the penalty takes at least beta off (step 1). */
+static double penalty_floor(const dmi_bound *b) { return b->x->sp.beta; }
+
+double dmi_bound_suffix(const dmi_bound *b, int32_t item, int64_t spent_macs, int64_t spent_params) {
+    double v = HUGE_VAL;
+    int64_t spent[2] = {spent_macs, spent_params};
+    for (int r = 0; r < 2; r++) {
+        int64_t left = b->budget[r] ? b->budget[r] - spent[r] : 0;
+        if (left < 0) return NEG;
+        int32_t u = b->budget[r] ? (int32_t)(left / b->delta[r]) : 0;
+        if (u > b->units[r]) u = b->units[r];
+        double s = AT(b, r, suffix, item, u);
+        if (s < v) v = s;
+    }
+    return v;
+}
+
+double dmi_bound_root(const dmi_bound *b) { return dmi_bound_suffix(b, 0, 0, 0) - penalty_floor(b); }
+
+int32_t dmi_bound_cmax(const dmi_bound *b, int32_t item) { return b->cmax[item]; }
+
+double dmi_bound_item_value(const dmi_bound *b, const dmi_cand *c, int32_t item) {
+    const dmi_ctx *x = b->x;
+    dm_layer l;
+    if (item == 0) {
+        dmi_conv(&l, DM_ROLE_STEM, x->p.in_channels, c->stem, x->p.stem_kernel, x->p.stem_stride, 1,
+                 x->p.input_size, NULL);
+        return 0.5 * weight(b, 0, c->stem) * log(dmi_layer_width(&l));
+    }
+    if (item == x->n + 1)
+        return x->p.head ? 0.5 * weight(b, item, c->head) * log((double)c->sb[x->n - 1].c) : 0.0;
+    const dmi_sbvar *v = &c->sb[item - 1];
+    int32_t cin = item == 1 ? c->stem : c->sb[item - 2].c;
+    dmi_blockcost f, r = {0};
+    dmi_block_cost(x, item - 1, 0, v, cin, &f, NULL);
+    if (v->d > 1) dmi_block_cost(x, item - 1, 1, v, v->c, &r, NULL);
+    return 0.5 * weight(b, item, v->c) * (f.logw + (v->d - 1) * r.logw);
+}

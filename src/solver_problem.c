@@ -1,0 +1,207 @@
+/*
+** solver_problem.c -- design problems: defaults per block family, the
+** validity rules, the effective score parameters, and the presets of
+** SPEC section 7.  Preset budgets of torchvision nets are computed here
+** from the zoo at run time, so they are the exact counts of section 6.
+*/
+#include "solver.h"
+#include <math.h>
+#include <string.h>
+
+void dm_problem_default(dm_problem *p, dm_block_kind family) {
+    static const int32_t strides[5] = {2, 2, 2, 1, 2};
+    memset(p, 0, sizeof *p);
+    p->family = family;
+    p->se = family == DM_BLOCK_MBCONV;
+    p->act = family == DM_BLOCK_MBCONV ? DM_ACT_SILU : DM_ACT_RELU;
+    p->in_channels = 3;
+    p->input_size = 224;
+    p->classes = 1000;
+    p->stem_kernel = 3;
+    p->stem_stride = 2;
+    p->n_superblocks = 5;
+    for (int i = 0; i < DM_MAX_SUPERBLOCKS; i++) {
+        p->stride[i] = i < 5 ? strides[i] : 1;
+        p->depth_min[i] = 1;
+        p->depth_max[i] = 16;
+    }
+    p->n_kernels = 2;
+    p->kernels[0] = 3;
+    p->kernels[1] = 5;
+    p->inner_min = family == DM_BLOCK_MBCONV ? 1.0 : 0.0625;
+    p->inner_max = family == DM_BLOCK_MBCONV ? 6.0 : 1.0;
+    p->granularity = 8;
+    p->min_channels = 8;
+    p->max_channels = 4096;
+    p->head = family == DM_BLOCK_MBCONV;
+    p->rho0 = family == DM_BLOCK_MBCONV ? 0.5 : 0.3;
+    dm_score_params_default(&p->score);
+    p->node_limit = 200000;
+}
+
+void dm_problem_score(const dm_problem *p, dm_score_params *out) {
+    *out = p->score;
+    if (p->drop_depth_penalty) out->beta = 0;
+    if (p->drop_multiscale) { /* keep the last stage's weight, zero the rest */
+        int32_t n = 1;
+        for (int32_t i = 0; i < p->n_superblocks && i < DM_MAX_SUPERBLOCKS; i++)
+            if (p->stride[i] > 1) n++;
+        if (n > DM_MAX_STAGES) return;
+        dmi_stage_alphas(&p->score, n, out->alpha);
+        out->n_alpha = n;
+        for (int32_t i = 0; i < n - 1; i++) out->alpha[i] = 0.0;
+    }
+}
+
+static dm_status bad(dm_error *err, const char *what, double v, const char *rule) {
+    return DM_FAIL(err, DM_ERR_INVALID, "problem: %s is %g; %s", what, v, rule);
+}
+
+static dm_status validate_layout(const dm_problem *p, dm_error *err) {
+    if (p->n_superblocks < 1 || p->n_superblocks > DM_MAX_SUPERBLOCKS)
+        return bad(err, "superblock count", p->n_superblocks, "it must be 1..32");
+    int32_t r = p->input_size;
+    if (p->stem_stride < 1 || p->stem_stride > DM_MAX_STRIDE || r % p->stem_stride)
+        return bad(err, "stem stride", p->stem_stride, "it must be 1..4 and divide the input size");
+    r /= p->stem_stride;
+    for (int32_t i = 0; i < p->n_superblocks; i++) {
+        if (p->stride[i] < 1 || p->stride[i] > DM_MAX_STRIDE || r % p->stride[i])
+            return DM_FAIL(err, DM_ERR_INVALID,
+                           "problem: superblock %d stride %d must be 1..4 and divide resolution %d",
+                           i + 1, p->stride[i], r);
+        r /= p->stride[i];
+        if (p->depth_min[i] < 1 || p->depth_max[i] < p->depth_min[i] || p->depth_max[i] > DM_MAX_DEPTH)
+            return DM_FAIL(err, DM_ERR_INVALID,
+                           "problem: superblock %d depth range %d..%d must lie in 1..%d", i + 1,
+                           p->depth_min[i], p->depth_max[i], DM_MAX_DEPTH);
+    }
+    if (p->stem_kernel < 1 || p->stem_kernel > DM_MAX_KERNEL || p->stem_kernel % 2 == 0)
+        return bad(err, "stem kernel", p->stem_kernel, "it must be odd, 1..15");
+    return DM_OK;
+}
+
+static dm_status validate_domains(const dm_problem *p, dm_error *err) {
+    if (p->n_kernels < 1 || p->n_kernels > DM_PROBLEM_MAX_KERNELS)
+        return bad(err, "kernel count", p->n_kernels, "give 1..8 kernel sizes");
+    for (int32_t i = 0; i < p->n_kernels; i++)
+        if (p->kernels[i] < 1 || p->kernels[i] > DM_MAX_KERNEL || p->kernels[i] % 2 == 0 ||
+            (i && p->kernels[i] <= p->kernels[i - 1]))
+            return bad(err, "a kernel size", p->kernels[i], "kernels must be odd, 1..15, ascending");
+    if (p->granularity < 1 || p->granularity > 1024)
+        return bad(err, "channel granularity", p->granularity, "it must be 1..1024");
+    if (p->min_channels < 1 || p->max_channels > DM_MAX_CHANNELS || p->min_channels > p->max_channels)
+        return DM_FAIL(err, DM_ERR_INVALID, "problem: channel range %d..%d must lie in 1..%d",
+                       p->min_channels, p->max_channels, DM_MAX_CHANNELS);
+    int32_t g = p->granularity;
+    if ((p->min_channels + g - 1) / g * g > p->max_channels)
+        return DM_FAIL(err, DM_ERR_INVALID, "problem: no multiple of %d lies in %d..%d", g,
+                       p->min_channels, p->max_channels);
+    if (!(p->inner_min >= 0 && p->inner_max >= p->inner_min && p->inner_max <= DM_MAX_EXPAND))
+        return DM_FAIL(err, DM_ERR_INVALID, "problem: inner ratio range %g..%g must lie in 0..%g",
+                       p->inner_min, p->inner_max, DM_MAX_EXPAND);
+    if (p->family == DM_BLOCK_MBCONV && p->inner_min < 1)
+        return bad(err, "mbconv inner ratio minimum", p->inner_min, "it must be >= 1");
+    return DM_OK;
+}
+
+static dm_status validate_rest(const dm_problem *p, dm_error *err) {
+    if ((int)p->family < 0 || p->family >= DM_BLOCK_COUNT)
+        return bad(err, "block family", p->family, "unknown family");
+    if (p->se && p->family != DM_BLOCK_MBCONV)
+        return DM_FAIL(err, DM_ERR_INVALID, "problem: SE is only defined for mbconv blocks");
+    if ((int)p->act < 0 || p->act >= DM_ACT_COUNT) return bad(err, "activation", p->act, "unknown");
+    if (p->in_channels < 1 || p->in_channels > DM_MAX_CHANNELS)
+        return bad(err, "input channels", p->in_channels, "it must be 1..65536");
+    if (p->input_size < 1 || p->input_size > DM_MAX_INPUT_SIZE)
+        return bad(err, "input size", p->input_size, "it must be 1..4096");
+    if (p->classes < 0 || p->classes > DM_MAX_CLASSES)
+        return bad(err, "classes", p->classes, "it must be 0..1000000");
+    if (p->max_macs < 0 || p->max_params < 0 || p->max_layers < 0 || p->max_peak_activation < 0)
+        return DM_FAIL(err, DM_ERR_INVALID, "problem: budgets must be >= 0 (0 = no limit)");
+    if (!(p->rho0 > 0 && p->rho0 < 1e6)) return bad(err, "rho0", p->rho0, "it must be > 0");
+    if (p->head != 0 && p->head != 1) return bad(err, "head flag", p->head, "it must be 0 or 1");
+    if (p->node_limit < 0) return bad(err, "node limit", (double)p->node_limit, "it must be >= 0");
+    return DM_OK;
+}
+
+dm_status dm_problem_validate(const dm_problem *p, dm_error *err) {
+    if (!p) return DM_FAIL(err, DM_ERR_INVALID, "no problem given");
+    dm_status s = validate_rest(p, err);
+    if (!s) s = validate_layout(p, err);
+    if (!s) s = validate_domains(p, err);
+    return s;
+}
+
+/* ---------------------------------------------------------------- presets */
+
+typedef struct preset {
+    const char *name;
+    const char *reference;  /* zoo net giving the budget, or NULL (round figures) */
+    const char *published;  /* the paper's structure, or NULL */
+    dm_block_kind family;
+    int32_t input_size;
+    int64_t params, macs;   /* round figures when reference is NULL */
+    int32_t strides[5];
+} preset;
+
+static const preset presets[] = {
+    {"r18", "resnet18", "deepmad-r18", DM_BLOCK_BOTTLENECK, 224, 0, 0, {2, 2, 2, 1, 2}},
+    {"r34", "resnet34", "deepmad-r34", DM_BLOCK_BOTTLENECK, 224, 0, 0, {2, 2, 2, 1, 2}},
+    {"r50", "resnet50", "deepmad-r50", DM_BLOCK_BOTTLENECK, 224, 0, 0, {2, 2, 2, 1, 2}},
+    {"b0", "efficientnet_b0", NULL, DM_BLOCK_MBCONV, 224, 0, 0, {1, 2, 2, 2, 2}},
+    {"mb", "mobilenet_v2", NULL, DM_BLOCK_MBCONV, 224, 0, 0, {1, 2, 2, 2, 2}},
+    {"29m", NULL, "deepmad-29m-224", DM_BLOCK_MBCONV, 224, 29000000, 4500000000, {1, 2, 2, 2, 2}},
+    {"29m-288", NULL, "deepmad-29m-288", DM_BLOCK_MBCONV, 288, 29000000, 4500000000, {2, 2, 2, 1, 2}},
+    {"50m", NULL, "deepmad-50m", DM_BLOCK_MBCONV, 224, 50000000, 8700000000, {2, 2, 2, 2, 1}},
+    {"89m", NULL, "deepmad-89m", DM_BLOCK_MBCONV, 224, 89000000, 15400000000, {2, 2, 2, 2, 1}},
+};
+
+int32_t dm_preset_count(void) { return DM_COUNTOF(presets); }
+const char *dm_preset_name(int32_t i) {
+    return i >= 0 && i < DM_COUNTOF(presets) ? presets[i].name : NULL;
+}
+
+static const preset *find_preset(const char *name) {
+    for (int i = 0; name && i < DM_COUNTOF(presets); i++)
+        if (strcmp(presets[i].name, name) == 0) return &presets[i];
+    return NULL;
+}
+
+const char *dm_preset_reference(const char *name) {
+    const preset *q = find_preset(name);
+    return q ? q->reference : NULL;
+}
+const char *dm_preset_published(const char *name) {
+    const preset *q = find_preset(name);
+    return q ? q->published : NULL;
+}
+
+/* Exact params and MACs of a zoo network (SPEC section 6). */
+static dm_status zoo_budget(const char *net_name, int64_t *params, int64_t *macs, dm_error *err) {
+    dm_arch a;
+    dm_net *net = NULL;
+    dm_metrics m;
+    dm_status s = dm_zoo_arch(net_name, &a, err);
+    if (!s) s = dm_net_create(&a, &net, err);
+    if (!s) s = dm_net_metrics(net, NULL, &m, err);
+    dm_net_free(net);
+    if (s) return s;
+    *params = m.params;
+    *macs = m.macs;
+    return DM_OK;
+}
+
+dm_status dm_problem_preset(const char *name, dm_problem *p, dm_error *err) {
+    const preset *q = find_preset(name);
+    if (!q || !p)
+        return DM_FAIL(err, DM_ERR_INVALID,
+                       "unknown preset '%.40s' (r18 r34 r50 b0 mb 29m 29m-288 50m 89m)",
+                       name ? name : "(null)");
+    dm_problem_default(p, q->family);
+    p->input_size = q->input_size;
+    for (int i = 0; i < 5; i++) p->stride[i] = q->strides[i];
+    p->max_params = q->params;
+    p->max_macs = q->macs;
+    if (q->reference) return zoo_budget(q->reference, &p->max_params, &p->max_macs, err);
+    return DM_OK;
+}

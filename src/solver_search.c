@@ -1,0 +1,205 @@
+/*
+** solver_search.c -- the incumbent: a deterministic greedy-and-repair
+** local search over the integer variables.
+**
+** Growth: from the smallest design, repeatedly take the single upward
+** step (one variable up by one grid step or by ~1/16 of its value, a
+** larger kernel, one more block) with the best objective gain per unit of
+** budget used, keeping every constraint; while rho is still too high,
+** take the step that lowers the excess most.  Repair ("ruin and regrow"):
+** move one variable down, regrow with that variable frozen, and keep the
+** result when the objective rises: this trades budget between
+** superblocks, which single upward steps cannot do.  Every step is
+** counted, never timed, so the answer is the same on every run.
+*/
+#include "solver.h"
+#include <math.h>
+#include <string.h>
+
+#define MAX_EVALS_LOCAL 400000   /* evaluation budget of the whole local search */
+
+/* Variable ids: 0 stem, 1 head, then 4 per superblock (c, m, k, d). */
+enum { V_STEM, V_HEAD, V_SB };
+#define VAR_COUNT(n) (V_SB + 4 * (n))
+
+static int32_t gstep(int32_t g, int32_t v, int big) {
+    if (!big) return g;
+    int32_t s = (v / 16) / g * g;
+    return s > g ? s : 2 * g;
+}
+
+static int32_t clamp_ch(const dmi_ctx *x, int32_t v) {
+    int32_t g = x->p.granularity;
+    int32_t lo = (x->p.min_channels + g - 1) / g * g, hi = x->p.max_channels / g * g;
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* Keep m in its range and, with guideline 3, widths non-decreasing:
+   after setting variable `var`, push the others out of its way. */
+static void repair(const dmi_ctx *x, dmi_cand *c, int var, int up) {
+    int32_t n = x->n;
+    if (!x->p.drop_monotone) {
+        int32_t i = var == V_STEM ? -1 : var == V_HEAD ? n : (var - V_SB) / 4;
+        int32_t v = i < 0 ? c->stem : i >= n ? c->head : c->sb[i].c;
+        if (up)
+            for (int32_t j = i + 1; j <= n; j++) {
+                int32_t *w = j < n ? &c->sb[j].c : (x->p.head ? &c->head : NULL);
+                if (w && *w < v) *w = v;
+            }
+        else
+            for (int32_t j = i - 1; j >= -1; j--) {
+                int32_t *w = j >= 0 ? &c->sb[j].c : &c->stem;
+                if (*w > v) *w = v;
+            }
+    }
+    for (int32_t i = 0; i < n; i++) {
+        int32_t lo, hi;
+        dmi_inner_range(&x->p, c->sb[i].c, &lo, &hi);
+        if (c->sb[i].m < lo) c->sb[i].m = lo;
+        if (c->sb[i].m > hi) c->sb[i].m = hi;
+    }
+}
+
+static int kernel_index(const dm_problem *p, int32_t k) {
+    for (int i = 0; i < p->n_kernels; i++)
+        if (p->kernels[i] == k) return i;
+    return 0;
+}
+
+/* Move variable `var` up (dir > 0) or down by a small or big step.
+   Returns 0 when the variable is already at its limit. */
+static int move(const dmi_ctx *x, dmi_cand *c, int var, int dir, int big) {
+    const dm_problem *p = &x->p;
+    int32_t g = p->granularity, *v, old;
+    if (var == V_STEM) v = &c->stem;
+    else if (var == V_HEAD) { if (!p->head) return 0; v = &c->head; }
+    else {
+        int32_t i = (var - V_SB) / 4;
+        dmi_sbvar *s = &c->sb[i];
+        switch ((var - V_SB) % 4) {
+        case 0: v = &s->c; break;
+        case 1: {
+            int32_t lo, hi;
+            dmi_inner_range(p, s->c, &lo, &hi);
+            old = s->m;
+            s->m += dir * gstep(g, s->m, big);
+            s->m = s->m < lo ? lo : s->m > hi ? hi : s->m;
+            return s->m != old;
+        }
+        case 2: {
+            int ki = kernel_index(p, s->k) + (dir > 0 ? 1 : -1);
+            if (big || ki < 0 || ki >= p->n_kernels) return 0;
+            s->k = p->kernels[ki];
+            return 1;
+        }
+        default:
+            old = s->d;
+            s->d += dir * (big ? 2 : 1);
+            if (s->d < p->depth_min[i]) s->d = p->depth_min[i];
+            if (s->d > p->depth_max[i]) s->d = p->depth_max[i];
+            return s->d != old;
+        }
+    }
+    old = *v;
+    *v = clamp_ch(x, *v + dir * gstep(g, *v, big));
+    if (*v == old) return 0;
+    repair(x, c, var, dir > 0);
+    return 1;
+}
+
+static double budget_use(const dm_problem *p, const dmi_eval *a, const dmi_eval *b) {
+    double u = 0;
+    if (p->max_macs) u = fmax(u, (double)(b->macs - a->macs) / (double)p->max_macs);
+    if (p->max_params) u = fmax(u, (double)(b->params - a->params) / (double)p->max_params);
+    if (p->max_peak_activation)
+        u = fmax(u, (double)(b->peak - a->peak) / (double)p->max_peak_activation);
+    return fmax(u, 1e-12);
+}
+
+/* Is `e` (reached from `cur`) a better next step than the best so far? */
+static double step_score(const dm_problem *p, const dmi_eval *cur, const dmi_eval *e) {
+    if (cur->excess > 0) /* still infeasible: lower the excess */
+        return e->excess < cur->excess ? 1e12 * (cur->excess - e->excess) + e->objective * 1e-6 : -1;
+    if (e->excess > 0 || e->objective <= cur->objective + 1e-12) return -1;
+    return (e->objective - cur->objective) / budget_use(p, cur, e);
+}
+
+/* Greedy growth from *c; `frozen` is a variable that may not move (-1 none). */
+static dm_status grow(dmi_ctx *x, dmi_cand *c, dmi_eval *ce, int frozen, int64_t limit,
+                      dm_error *err) {
+    int nv = VAR_COUNT(x->n);
+    for (;;) {
+        double best = -1;
+        dmi_cand bc = *c;
+        dmi_eval be = *ce;
+        for (int var = 0; var < nv && x->evals < limit; var++) {
+            if (var == frozen) continue;
+            for (int big = 0; big < 2; big++) {
+                dmi_cand t = *c;
+                dmi_eval te;
+                if (!move(x, &t, var, +1, big)) continue;
+                dm_status s = dmi_cand_eval(x, &t, &te, err);
+                if (s) return s;
+                double sc = step_score(&x->p, ce, &te);
+                if (sc > best) { best = sc; bc = t; be = te; }
+            }
+        }
+        if (best < 0) return DM_OK;
+        *c = bc;
+        *ce = be;
+    }
+}
+
+static void smallest(const dmi_ctx *x, dmi_cand *c, int kernel_top) {
+    memset(c, 0, sizeof *c);
+    c->stem = clamp_ch(x, 0);
+    c->head = x->p.head ? c->stem : 0;
+    for (int32_t i = 0; i < x->n; i++) {
+        int32_t lo, hi;
+        c->sb[i].c = c->stem;
+        dmi_inner_range(&x->p, c->stem, &lo, &hi);
+        c->sb[i].m = lo;
+        c->sb[i].k = x->p.kernels[kernel_top ? x->p.n_kernels - 1 : 0];
+        c->sb[i].d = x->p.depth_min[i];
+    }
+}
+
+/* One round of ruin-and-regrow over every variable; 1 if it improved. */
+static dm_status refine_round(dmi_ctx *x, dmi_cand *c, dmi_eval *ce, int *improved, dm_error *err) {
+    int nv = VAR_COUNT(x->n);
+    *improved = 0;
+    for (int var = 0; var < nv && x->evals < MAX_EVALS_LOCAL; var++)
+        for (int big = 0; big < 2; big++) {
+            dmi_cand t = *c;
+            dmi_eval te;
+            if (!move(x, &t, var, -1, big)) continue;
+            dm_status s = dmi_cand_eval(x, &t, &te, err);
+            if (!s) s = grow(x, &t, &te, var, MAX_EVALS_LOCAL, err);
+            if (s) return s;
+            if (te.excess == 0 && te.objective > ce->objective + 1e-9) {
+                *c = t;
+                *ce = te;
+                *improved = 1;
+            }
+        }
+    return DM_OK;
+}
+
+dm_status dmi_search_local(dmi_ctx *x, dmi_cand *best, dmi_eval *be, int *found, dm_error *err) {
+    for (int start = 0; start < 2; start++) {
+        dmi_cand c;
+        dmi_eval e;
+        smallest(x, &c, start);
+        dm_status s = dmi_cand_eval(x, &c, &e, err);
+        if (!s) s = grow(x, &c, &e, -1, MAX_EVALS_LOCAL, err);
+        for (int improved = 1; !s && improved && e.excess == 0 && x->evals < MAX_EVALS_LOCAL;)
+            s = refine_round(x, &c, &e, &improved, err);
+        if (s) return s;
+        if (e.excess == 0 && (!*found || e.objective > be->objective + 1e-9)) {
+            *best = c;
+            *be = e;
+            *found = 1;
+        }
+    }
+    return DM_OK;
+}

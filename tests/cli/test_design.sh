@@ -1,0 +1,50 @@
+#!/bin/bash
+# test_design.sh -- `deepmad design`: exit codes, messages, the -o file
+# re-analysed by `deepmad analyze`, --json keys, determinism.
+# usage: bash test_design.sh <deepmad-binary> <source-dir>
+set -u
+BIN=$1
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+ok() { if "$@"; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL line ${BASH_LINENO[0]}: $*"; fi; }
+
+"$BIN" design --help >"$T/help" ; ok test $? -eq 0
+for opt in --preset --family --macs --params --rho --strides --kernels --inner --depth --granularity \
+           --max-layers --max-peak --no-multiscale --no-depth-penalty --no-monotone --json -o; do
+    ok grep -q -- "$opt" "$T/help"
+done
+
+"$BIN" design --preset r18 -o "$T/r18.json" >"$T/out"; ok test $? -eq 0
+ok grep -q "^bound" "$T/out"
+ok grep -q "gap not zero" "$T/out"
+"$BIN" analyze "$T/r18.json" --json >"$T/an.json"; ok test $? -eq 0
+"$BIN" design --preset r18 --json >"$T/d.json"; ok test $? -eq 0
+/usr/bin/python3 - "$T/d.json" "$T/an.json" <<'PY' ; ok test $? -eq 0
+import json, sys
+d = json.load(open(sys.argv[1])); a = json.load(open(sys.argv[2]))
+assert set(["architecture", "metrics", "bound", "gap", "seconds"]) <= set(d), d.keys()
+assert d["metrics"] == a, "analyze of the -o file differs from design's metrics"
+assert d["bound"] >= d["metrics"]["objective"] and abs(d["gap"] - (d["bound"] - d["metrics"]["objective"])) < 1e-6
+assert d["metrics"]["macs"] <= 1814073344 and d["metrics"]["params"] <= 11689512 and d["metrics"]["rho"] <= 0.3
+PY
+# Same problem, same bytes (the timing line aside).
+"$BIN" design --preset 29m | grep -v '^time' >"$T/a"; "$BIN" design --preset 29m | grep -v '^time' >"$T/b"
+ok cmp -s "$T/a" "$T/b"
+
+# Infeasible: exit 1 naming the constraint and the least value.
+"$BIN" design --family bottleneck --macs 1M --params 11.7M 2>"$T/err"; ok test $? -eq 1
+ok grep -q "MACs budget 1000000 is below the least any bottleneck network" "$T/err"
+# Bad usage: exit 2.
+"$BIN" design --preset nope 2>/dev/null; ok test $? -eq 2
+"$BIN" design --macs 1.8Q 2>/dev/null; ok test $? -eq 2
+"$BIN" design --macs -5 2>/dev/null; ok test $? -eq 2
+"$BIN" design --bogus 1 2>/dev/null; ok test $? -eq 2
+"$BIN" design --strides 2,3 --input-size 224 2>/dev/null; ok test $? -eq 2
+# A small custom problem is solved to optimality.
+"$BIN" design --family bottleneck --input-size 32 --classes 10 --strides 2,2 --channels 8,24 \
+    --depth 1,2 --kernels 3 --inner 0.34,1 --rho 1 --macs 200K >"$T/small"; ok test $? -eq 0
+ok grep -q "optimal" "$T/small"
+
+echo "$pass passed, $fail failed"
+test $fail -eq 0

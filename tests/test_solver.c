@@ -1,0 +1,363 @@
+/*
+** test_solver.c -- dm_solve against independent truth: a brute-force
+** enumeration of tiny design problems (each network built and scored by
+** dm_net_create + dm_net_metrics), random feasible sampling under the
+** reported bound, the paper's published structures re-scored under each
+** preset, infeasibility messages, determinism, and count parsing.
+*/
+#include "deepmad.h"
+#include "harness.h"
+#include <stdlib.h>
+
+/* The problem's domains as deepmad.h documents them, written out again. */
+static int inner_values(const dm_problem *p, int32_t c, int32_t *out) {
+    int32_t g = p->granularity, n = 0;
+    int32_t lo = (int32_t)ceil(p->inner_min * c / g - 1e-9) * g, hi = (int32_t)floor(p->inner_max * c / g + 1e-9) * g;
+    if (lo < g) lo = g;
+    if (hi < lo) hi = lo;
+    for (int32_t m = lo; m <= hi; m += g) out[n++] = m;
+    return n;
+}
+
+typedef struct brute { const dm_problem *p; dm_score_params sp; dm_arch a; double best; int feasible; } brute;
+
+static int ok_arch(brute *b, dm_metrics *m) {
+    const dm_problem *p = b->p;
+    dm_net *net = NULL;
+    if (dm_net_create(&b->a, &net, NULL)) return 0;
+    int ok = !dm_net_metrics(net, &b->sp, m, NULL);
+    dm_net_free(net);
+    if (!ok) return 0;
+    if (p->max_macs && m->macs > p->max_macs) return 0;
+    if (p->max_params && m->params > p->max_params) return 0;
+    if (m->rho > p->rho0) return 0;
+    if (p->max_layers && m->layers > p->max_layers) return 0;
+    if (p->max_peak_activation && m->peak_activation > p->max_peak_activation) return 0;
+    if (!p->drop_monotone) {
+        int32_t prev = b->a.stem.out;
+        for (int i = 0; i < b->a.n_superblocks; i++) {
+            if (b->a.sb[i].out < prev) return 0;
+            prev = b->a.sb[i].out;
+        }
+        if (b->a.head && b->a.head < prev) return 0;
+    }
+    return 1;
+}
+
+static void leaf(brute *b) {
+    dm_metrics m;
+    if (!ok_arch(b, &m)) return;
+    if (!b->feasible || m.objective > b->best) b->best = m.objective;
+    b->feasible = 1;
+}
+
+static void rec(brute *b, int i) {
+    const dm_problem *p = b->p;
+    int32_t g = p->granularity, lo = (p->min_channels + g - 1) / g * g;
+    if (i == p->n_superblocks) {
+        if (!p->head) { b->a.head = 0; leaf(b); return; }
+        for (int32_t h = lo; h <= p->max_channels; h += g) { b->a.head = h; leaf(b); }
+        return;
+    }
+    dm_superblock *s = &b->a.sb[i];
+    for (int32_t c = lo; c <= p->max_channels; c += g) {
+        int32_t ms[64], nm = inner_values(p, c, ms);
+        for (int mi = 0; mi < nm; mi++)
+            for (int k = 0; k < p->n_kernels; k++)
+                for (int32_t d = p->depth_min[i]; d <= p->depth_max[i]; d++) {
+                    s->out = c, s->inner = ms[mi], s->kernel = p->kernels[k], s->depth = d;
+                    rec(b, i + 1);
+                }
+    }
+}
+
+static int brute_force(const dm_problem *p, double *best) {
+    brute b = {.p = p};
+    dm_problem_score(p, &b.sp);
+    dm_arch_init(&b.a);
+    b.a.in_channels = p->in_channels;
+    b.a.input_size = p->input_size;
+    b.a.classes = p->classes;
+    b.a.stem = (dm_stem){.kernel = p->stem_kernel, .stride = p->stem_stride, .act = p->act};
+    b.a.head_act = p->act;
+    b.a.n_superblocks = p->n_superblocks;
+    for (int i = 0; i < p->n_superblocks; i++)
+        b.a.sb[i] = (dm_superblock){.kind = p->family, .stride = p->stride[i], .se = p->se,
+                                    .act = p->act, .shortcut = DM_SHORTCUT_CONV};
+    int32_t g = p->granularity;
+    for (int32_t c0 = (p->min_channels + g - 1) / g * g; c0 <= p->max_channels; c0 += g) {
+        b.a.stem.out = c0;
+        rec(&b, 0);
+    }
+    *best = b.best;
+    return b.feasible;
+}
+
+static void tiny(dm_problem *p, dm_block_kind kind) {
+    dm_problem_default(p, kind);
+    p->input_size = 32;
+    p->classes = 10;
+    p->n_superblocks = 2;
+    p->stride[0] = 2;
+    p->stride[1] = 2;
+    p->min_channels = 8;
+    p->max_channels = 24;
+    p->inner_min = kind == DM_BLOCK_MBCONV ? 1.0 : 0.34;
+    p->inner_max = kind == DM_BLOCK_MBCONV ? 2.0 : 1.0;
+    for (int i = 0; i < 2; i++) p->depth_min[i] = 1, p->depth_max[i] = 2;
+    p->n_kernels = 1;
+    p->kernels[0] = 3;
+    p->rho0 = 1.0;
+}
+
+/* Metrics of the largest design of a problem, to place budgets inside. */
+static void largest(const dm_problem *p, int64_t *macs, int64_t *params) {
+    dm_arch a;
+    dm_arch_init(&a);
+    a.in_channels = p->in_channels, a.input_size = p->input_size, a.classes = p->classes;
+    a.stem = (dm_stem){.out = p->max_channels, .kernel = p->stem_kernel, .stride = p->stem_stride};
+    a.n_superblocks = p->n_superblocks;
+    for (int i = 0; i < p->n_superblocks; i++)
+        a.sb[i] = (dm_superblock){.kind = p->family, .out = p->max_channels, .depth = p->depth_max[i],
+                                  .kernel = p->kernels[p->n_kernels - 1], .stride = p->stride[i],
+                                  .inner = (int32_t)(p->inner_max * p->max_channels) / 8 * 8, .se = p->se};
+    a.head = p->head ? p->max_channels : 0;
+    dm_net *net;
+    dm_metrics m;
+    dm_net_create(&a, &net, NULL);
+    dm_net_metrics(net, NULL, &m, NULL);
+    dm_net_free(net);
+    *macs = m.macs, *params = m.params;
+}
+
+static void check_exact(dm_problem *p, const char *what) {
+    double truth;
+    dm_solution s;
+    dm_error err;
+    int feasible = brute_force(p, &truth);
+    dm_status st = dm_solve(p, &s, &err);
+    if (!feasible) { CHECK(st == DM_ERR_INFEASIBLE); return; }
+    CHECK(st == DM_OK);
+    if (st) { printf("  %s: %s\n", what, err.msg); return; }
+    CHECK_NEAR(s.objective, truth, 1e-9);
+    CHECK(s.stop == DM_STOP_OPTIMAL);
+    CHECK(s.bound >= truth - 1e-9);
+    if (fabs(s.objective - truth) > 1e-9) printf("  (%s)\n", what);
+    /* With one node the tree is not exhausted and the reported bound is
+       the relaxations' (knapsack and Lagrangian): still >= the optimum. */
+    dm_problem q = *p;
+    q.node_limit = 1;
+    CHECK(dm_solve(&q, &s, &err) == DM_OK);
+    CHECK(s.bound >= truth - 1e-9);
+    CHECK(s.bound >= s.objective);
+    if (s.bound < truth - 1e-9) printf("  %s: relaxed bound %.6f < optimum %.6f\n", what, s.bound, truth);
+}
+
+static void test_brute_force(void) {
+    dm_problem p;
+    int64_t macs, params;
+    static const dm_block_kind kinds[3] = {DM_BLOCK_BOTTLENECK, DM_BLOCK_BASIC, DM_BLOCK_MBCONV};
+    for (int k = 0; k < 3; k++)
+        for (int variant = 0; variant < 5; variant++) {
+            tiny(&p, kinds[k]);
+            largest(&p, &macs, &params);
+            if (variant >= 1) p.max_macs = macs * 2 / 5;
+            if (variant >= 2) { p.max_params = params / 3; p.n_kernels = 2; p.kernels[1] = 5; }
+            if (variant == 3) { p.drop_monotone = 1; p.rho0 = 0.6; }
+            if (variant == 4) { p.drop_depth_penalty = 1; p.drop_multiscale = 1; p.max_layers = 9; }
+            check_exact(&p, dm_block_kind_name(kinds[k]));
+        }
+}
+
+/* Small problems where rho and both budgets bind, so the relaxed bound
+   that dm_solve reports under a node limit of 1 is the Lagrangian one
+   (solver_dual.c; checked by hand to be below the knapsack bound here):
+   it must still be >= the brute-force optimum. */
+static void test_relaxed_bound_vs_brute_force(void) {
+    static const dm_block_kind kinds[3] = {DM_BLOCK_BOTTLENECK, DM_BLOCK_BASIC, DM_BLOCK_MBCONV};
+    for (int k = 0; k < 3; k++) {
+        dm_problem p;
+        dm_solution s;
+        dm_error err;
+        double truth;
+        tiny(&p, kinds[k]);
+        p.max_channels = kinds[k] == DM_BLOCK_MBCONV ? 40 : 64;
+        for (int i = 0; i < 2; i++) p.depth_max[i] = 4;
+        p.rho0 = 0.45;
+        p.max_macs = 1500000;
+        p.max_params = 60000;
+        p.node_limit = 1;
+        CHECK(brute_force(&p, &truth));
+        CHECK(dm_solve(&p, &s, &err) == DM_OK);
+        CHECK(s.objective <= truth + 1e-9);
+        CHECK(s.bound >= truth - 1e-9);
+        if (getenv("DM_TEST_VERBOSE"))
+            printf("  %s: optimum %.4f, found %.4f, bound %.4f\n", dm_block_kind_name(kinds[k]), truth,
+                   s.objective, s.bound);
+    }
+}
+
+static uint64_t rng = 88172645463325252ull;
+static int32_t rnd(int32_t n) {
+    rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+    return (int32_t)(rng % (uint64_t)n);
+}
+
+/* Random designs of p (non-decreasing widths); returns how many were
+   feasible, and fails a check for any that beats the bound. */
+static int sample_under_bound(const dm_problem *p, const dm_arch *start, double bound, int n) {
+    brute b = {.p = p};
+    dm_problem_score(p, &b.sp);
+    int feasible = 0;
+    for (int t = 0; t < n; t++) {
+        b.a = *start;
+        int32_t prev = 0;
+        b.a.stem.out = (b.a.stem.out * (70 + rnd(41)) / 100) / 8 * 8;
+        if (b.a.stem.out < 8) b.a.stem.out = 8;
+        prev = b.a.stem.out;
+        for (int i = 0; i < b.a.n_superblocks; i++) {
+            dm_superblock *s = &b.a.sb[i];
+            s->out = (s->out * (70 + rnd(41)) / 100) / 8 * 8;
+            if (s->out < prev) s->out = prev;
+            prev = s->out;
+            int32_t ms[600], nm = inner_values(p, s->out, ms);
+            int32_t want = s->inner * (70 + rnd(41)) / 100, mi = 0;
+            while (mi + 1 < nm && ms[mi] < want) mi++;
+            s->inner = ms[mi];
+            s->kernel = p->kernels[rnd(p->n_kernels)];
+            s->depth += rnd(3) - 1;
+            if (s->depth < p->depth_min[i]) s->depth = p->depth_min[i];
+            if (s->depth > p->depth_max[i]) s->depth = p->depth_max[i];
+        }
+        if (b.a.head) b.a.head = (b.a.head * (70 + rnd(41)) / 100) / 8 * 8;
+        if (b.a.head && b.a.head < prev) b.a.head = prev;
+        dm_metrics m;
+        if (!ok_arch(&b, &m)) continue;
+        feasible++;
+        CHECK(m.objective <= bound + 1e-9);
+    }
+    if (getenv("DM_TEST_VERBOSE")) printf("  %d of %d samples feasible\n", feasible, n);
+    return feasible;
+}
+
+static void test_bound_vs_sampling(void) {
+    dm_problem p;
+    dm_solution s;
+    dm_error err;
+    dm_problem_default(&p, DM_BLOCK_BOTTLENECK);
+    p.input_size = 64;
+    p.n_superblocks = 3;
+    p.max_channels = 256;
+    for (int i = 0; i < 3; i++) p.depth_max[i] = 4;
+    p.max_macs = 60000000;
+    p.max_params = 1500000;
+    p.rho0 = 0.5;
+    CHECK(dm_solve(&p, &s, &err) == DM_OK);
+    CHECK(sample_under_bound(&p, &s.arch, s.bound, 3000) > 100);
+    static const char *const names[] = {"r18", "b0", "r50", "29m"};
+    for (int i = 0; i < 4; i++) {
+        CHECK(dm_problem_preset(names[i], &p, &err) == DM_OK);
+        CHECK(dm_solve(&p, &s, &err) == DM_OK);
+        CHECK(sample_under_bound(&p, &s.arch, s.bound, 6000) > 60);
+    }
+}
+
+static void check_design_constraints(const dm_problem *p, const dm_solution *s) {
+    brute b = {.p = p, .a = s->arch};
+    dm_metrics m;
+    dm_problem_score(p, &b.sp);
+    CHECK(ok_arch(&b, &m));
+    CHECK_NEAR(m.objective, s->objective, 1e-9);
+    CHECK(s->arch.stem.out % 8 == 0 && s->arch.head % 8 == 0);
+    for (int i = 0; i < s->arch.n_superblocks; i++)
+        CHECK(s->arch.sb[i].out % 8 == 0 && s->arch.sb[i].inner % 8 == 0);
+    CHECK(s->bound >= s->objective);
+}
+
+static void test_presets(void) {
+    for (int32_t i = 0; i < dm_preset_count(); i++) {
+        const char *name = dm_preset_name(i), *pub = dm_preset_published(name);
+        dm_problem p;
+        dm_solution s;
+        dm_error err;
+        CHECK(dm_problem_preset(name, &p, &err) == DM_OK);
+        CHECK(p.max_macs > 0 && p.max_params > 0);
+        dm_status st = dm_solve(&p, &s, &err);
+        CHECK(st == DM_OK);
+        if (st) { printf("  preset %s: %s\n", name, err.msg); continue; }
+        check_design_constraints(&p, &s);
+        if (!pub) continue;
+        dm_arch a;
+        dm_net *net = NULL;
+        dm_metrics m;
+        dm_score_params sp;
+        dm_problem_score(&p, &sp);
+        CHECK(dm_zoo_arch(pub, &a, &err) == DM_OK && dm_net_create(&a, &net, &err) == DM_OK &&
+              dm_net_metrics(net, &sp, &m, &err) == DM_OK);
+        dm_net_free(net);
+        CHECK(s.objective > m.objective);
+        if (!(s.objective > m.objective)) printf("  %s: %.2f vs published %.2f\n", name, s.objective, m.objective);
+    }
+    dm_problem p;
+    CHECK(dm_problem_preset("r19", &p, NULL) == DM_ERR_INVALID);
+    CHECK_EQ_I64(dm_problem_preset("r18", &p, NULL), DM_OK);
+    CHECK_EQ_I64(p.max_params, 11689512); /* torchvision ResNet-18 (SPEC section 6) */
+}
+
+static void test_infeasible(void) {
+    dm_problem p;
+    dm_solution s;
+    dm_error err;
+    dm_problem_preset("r18", &p, &err);
+    p.max_macs = 1000000;
+    CHECK(dm_solve(&p, &s, &err) == DM_ERR_INFEASIBLE);
+    CHECK(strstr(err.msg, "MACs budget 1000000") != NULL);
+    dm_problem_preset("r18", &p, &err);
+    p.max_params = 5000;
+    CHECK(dm_solve(&p, &s, &err) == DM_ERR_INFEASIBLE);
+    CHECK(strstr(err.msg, "params budget 5000") != NULL);
+    dm_problem_preset("b0", &p, &err);
+    p.rho0 = 0.01;
+    CHECK(dm_solve(&p, &s, &err) == DM_ERR_INFEASIBLE);
+    CHECK(strstr(err.msg, "rho") != NULL);
+    p.rho0 = -1;
+    CHECK(dm_solve(&p, &s, &err) == DM_ERR_INVALID);
+}
+
+static void test_determinism(void) {
+    dm_problem p;
+    dm_solution *a = malloc(sizeof *a), *b = malloc(sizeof *b);
+    dm_problem_preset("29m", &p, NULL);
+    CHECK(dm_solve(&p, a, NULL) == DM_OK && dm_solve(&p, b, NULL) == DM_OK);
+    CHECK(memcmp(&a->arch, &b->arch, sizeof a->arch) == 0);
+    CHECK(a->bound == b->bound && a->objective == b->objective);
+    free(a);
+    free(b);
+}
+
+static void test_parse_count(void) {
+    int64_t v = 0;
+    CHECK(dm_parse_count("1.8G", &v, NULL) == DM_OK && v == 1800000000);
+    CHECK(dm_parse_count("11.7M", &v, NULL) == DM_OK && v == 11700000);
+    CHECK(dm_parse_count("500K", &v, NULL) == DM_OK && v == 500000);
+    CHECK(dm_parse_count("1e9", &v, NULL) == DM_OK && v == 1000000000);
+    CHECK(dm_parse_count("9223372036854775807", &v, NULL) == DM_OK && v == INT64_MAX);
+    CHECK(dm_parse_count("9223372036854775808", &v, NULL) == DM_ERR_RANGE);
+    CHECK(dm_parse_count("1e30", &v, NULL) == DM_ERR_RANGE);
+    CHECK(dm_parse_count("-5", &v, NULL) == DM_ERR_INVALID);
+    CHECK(dm_parse_count("nan", &v, NULL) == DM_ERR_INVALID);
+    CHECK(dm_parse_count("12Q", &v, NULL) == DM_ERR_INVALID);
+    CHECK(dm_parse_count("", &v, NULL) == DM_ERR_INVALID);
+    CHECK(dm_parse_count("1.8GG", &v, NULL) == DM_ERR_INVALID);
+}
+
+int main(void) {
+    test_parse_count();
+    test_brute_force();
+    test_bound_vs_sampling();
+    test_relaxed_bound_vs_brute_force();
+    test_infeasible();
+    test_presets();
+    test_determinism();
+    return TEST_REPORT();
+}
