@@ -8,18 +8,26 @@ PACKAGES=(
   libcjson-dev                                      # JSON reader/writer
   protobuf-c-compiler libprotobuf-c-dev libonnx-dev # ONNX export (onnx.proto)
   python3-torch python3-torchvision python3-onnx    # the real consumers in tests
-  python3-opencv                                    # an ONNX runtime (OpenCV DNN)
+  dataset-fashion-mnist python3-matplotlib          # the experiment's smoke run
 )
+
+# onnxruntime-node (npm) runs the exported ONNX files in the tests; its
+# install script only fetches optional GPU binaries, so it is skipped.
+ORT_VERSION=1.30.0
 
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
-fi
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-echo "installing: ${missing[*]}"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if [ ! -d "$(npm root -g)/onnxruntime-node" ]; then
+  echo "installing: onnxruntime-node@$ORT_VERSION (npm)"
+  $SUDO npm install -g --ignore-scripts --no-audit --no-fund "onnxruntime-node@$ORT_VERSION" >/dev/null
+fi

@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 
+import numpy as np
 import torch
 
 # Resolution for the all-nets sweep: small enough for 2 cores, large enough
@@ -191,3 +192,40 @@ KEY_RE = re.compile(
     r"|shortcut\.conv\.weight|shortcut\." + _BN +
     r"|(expand|dw|project)\.conv\.weight|(expand|dw|project)\." + _BN +
     r"|se\.fc[12]\.(weight|bias)))$")
+
+
+# onnxruntime-node, the real runtime every ONNX check uses.
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def node_env():
+    """Environment in which `require('onnxruntime-node')` works, or None."""
+    dirs = [os.path.join(os.environ["DM_ORT_NODE_DIR"], "node_modules")] \
+        if os.environ.get("DM_ORT_NODE_DIR") else []
+    try:
+        dirs.append(subprocess.run(["npm", "root", "-g"], capture_output=True, text=True,
+                                   check=True).stdout.strip())
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    env = dict(os.environ, NODE_PATH=os.pathsep.join(dirs))
+    try:
+        ok = subprocess.run(["node", "-e", "require('onnxruntime-node')"], env=env,
+                            capture_output=True).returncode == 0
+    except OSError:
+        ok = False
+    return env if ok else None
+
+
+def ort_run(env, tmp, path, xs):
+    """Outputs of the ONNX file at `path` in onnxruntime-node, one per input."""
+    args = ["node", os.path.join(HERE, "ort_run.js"), path]
+    for i, x in enumerate(xs):
+        x.astype("<f4").tofile(os.path.join(tmp, "x%d.bin" % i))
+        args += [os.path.join(tmp, "x%d.bin" % i), os.path.join(tmp, "y%d.bin" % i),
+                 ",".join(map(str, x.shape))]
+    p = subprocess.run(args, env=env, capture_output=True, text=True)
+    if p.returncode:
+        raise RuntimeError("onnxruntime-node: " + p.stderr.strip())
+    dims = [json.loads(l)["dims"] for l in p.stdout.splitlines()]
+    return [np.fromfile(os.path.join(tmp, "y%d.bin" % i), dtype="<f4").reshape(d)
+            for i, d in enumerate(dims)]

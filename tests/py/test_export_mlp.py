@@ -1,9 +1,8 @@
 """MLP exports against their real consumers: the PyTorch file is imported
 and run by torch; the ONNX file passes onnx.checker (full_check, with shape
-inference) and is executed node by node with numpy by the ONNX operator
-definitions of the ops it may contain (no ONNX runtime is installed), with
-the initializers loaded into the torch module by name: outputs must agree
-within 1e-4.  Params and MACs counted in PyTorch equal `deepmad analyze`.
+inference) and runs in onnxruntime-node, the runtime the CNN exports are
+checked with, with the initializers loaded into the torch module by name:
+outputs must agree within 1e-4.  Params and MACs counted in PyTorch equal `deepmad analyze`.
 
 usage: test_export_mlp.py DEEPMAD_BINARY SOURCE_DIR
 """
@@ -18,6 +17,9 @@ import numpy as np
 import onnx
 import onnx.numpy_helper
 import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import export_common as ec  # noqa: E402
 
 BIN = sys.argv[1]
 passed = failed = 0
@@ -53,52 +55,6 @@ def import_module(path):
     return mod.DeepMADMLP().eval()
 
 
-def count_macs(model, x):
-    macs = [0]
-
-    def hook(mod, inp, out):
-        macs[0] += mod.in_features * mod.out_features * inp[0].shape[0]
-
-    hs = [m.register_forward_hook(hook) for m in model.modules()
-          if isinstance(m, torch.nn.Linear)]
-    model(x)
-    for h in hs:
-        h.remove()
-    return macs[0]
-
-
-def sigmoid(x):
-    return 1.0 / (1.0 + np.exp(-x))
-
-
-def run_onnx(model, x):
-    """Execute the graph by the ONNX operator definitions (opset 13)."""
-    env = {"input": x.astype(np.float32)}
-    for init in model.graph.initializer:
-        env[init.name] = onnx.numpy_helper.to_array(init)
-    for node in model.graph.node:
-        attrs = {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
-        ins = [env[i] for i in node.input]
-        if node.op_type == "Gemm":
-            a = ins[0].T if attrs.get("transA", 0) else ins[0]
-            b = ins[1].T if attrs.get("transB", 0) else ins[1]
-            y = attrs.get("alpha", 1.0) * (a @ b)
-            if len(ins) > 2:
-                y = y + attrs.get("beta", 1.0) * ins[2]
-        elif node.op_type == "Relu":
-            y = np.maximum(ins[0], 0)
-        elif node.op_type == "Clip":
-            y = np.clip(ins[0], ins[1], ins[2])
-        elif node.op_type == "Sigmoid":
-            y = sigmoid(ins[0])
-        elif node.op_type == "Mul":
-            y = ins[0] * ins[1]
-        else:
-            raise RuntimeError("unexpected op " + node.op_type)
-        env[node.output[0]] = y.astype(np.float32)
-    return env[model.graph.output[0].name]
-
-
 def dims(value_info):
     return [d.dim_value if d.HasField("dim_value") else d.dim_param
             for d in value_info.type.tensor_type.shape.dim]
@@ -115,7 +71,7 @@ def check_case(tmp, name, path):
     x = torch.randn(3, in_f, generator=torch.Generator().manual_seed(1))
     params = sum(p.numel() for p in net.parameters())
     check(params == metrics["params"], "%s: torch params %d, analyze %d" % (name, params, metrics["params"]))
-    macs = count_macs(net, x[:1])
+    macs = ec.count_macs(net, x[:1])[0]
     check(macs == metrics["macs"], "%s: torch MACs %d, analyze %d" % (name, macs, metrics["macs"]))
     check(len(net.layers) == metrics["layers"], "%s: layer count" % name)
     model = onnx.load(ox)
@@ -135,7 +91,7 @@ def check_case(tmp, name, path):
     with torch.no_grad():
         want = net(x).numpy()
     check(want.shape == (3, out_f), "%s: torch output shape %s" % (name, want.shape))
-    got = run_onnx(model, x.numpy())
+    got = ec.ort_run(ENV, tmp, ox, [x.numpy()])[0]
     err = float(np.max(np.abs(got - want)))
     check(got.shape == want.shape and err <= 1e-4, "%s: ONNX vs torch max error %g" % (name, err))
     nw = os.path.join(tmp, name + "-nw.onnx")
@@ -146,6 +102,12 @@ def check_case(tmp, name, path):
 
 
 def main():
+    global ENV
+    ENV = ec.node_env()
+    check(ENV is not None, "onnxruntime-node not found (scripts/install-deps.sh installs it)")
+    if ENV is None:
+        print("%d passed, %d failed" % (passed, failed))
+        return 1
     with tempfile.TemporaryDirectory() as tmp:
         cases = {}
         designed = os.path.join(tmp, "designed.json")

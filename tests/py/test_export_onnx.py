@@ -36,41 +36,7 @@ from onnx import numpy_helper, shape_inference
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import export_common as ec  # noqa: E402
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 TOL = 1e-4
-
-
-def node_env():
-    """Environment in which `require('onnxruntime-node')` works, or None."""
-    dirs = [os.path.join(os.environ["DM_ORT_NODE_DIR"], "node_modules")] \
-        if os.environ.get("DM_ORT_NODE_DIR") else []
-    try:
-        dirs.append(subprocess.run(["npm", "root", "-g"], capture_output=True, text=True,
-                                   check=True).stdout.strip())
-    except (OSError, subprocess.CalledProcessError):
-        pass
-    env = dict(os.environ, NODE_PATH=os.pathsep.join(dirs))
-    try:
-        ok = subprocess.run(["node", "-e", "require('onnxruntime-node')"], env=env,
-                            capture_output=True).returncode == 0
-    except OSError:
-        ok = False
-    return env if ok else None
-
-
-def ort_run(env, tmp, path, xs):
-    """Outputs of the ONNX file at `path` in onnxruntime-node, one per input."""
-    args = ["node", os.path.join(HERE, "ort_run.js"), path]
-    for i, x in enumerate(xs):
-        x.astype("<f4").tofile(os.path.join(tmp, "x%d.bin" % i))
-        args += [os.path.join(tmp, "x%d.bin" % i), os.path.join(tmp, "y%d.bin" % i),
-                 ",".join(map(str, x.shape))]
-    p = subprocess.run(args, env=env, capture_output=True, text=True)
-    if p.returncode:
-        raise RuntimeError("onnxruntime-node: " + p.stderr.strip())
-    dims = [json.loads(l)["dims"] for l in p.stdout.splitlines()]
-    return [np.fromfile(os.path.join(tmp, "y%d.bin" % i), dtype="<f4").reshape(d)
-            for i, d in enumerate(dims)]
 
 
 def dims_of(value_info):
@@ -129,7 +95,7 @@ def check_net(c, env, binary, tmp, label, model, size):
     onnx.checker.check_model(path, full_check=True)
     name = "logits" if hasattr(net, "classifier") else "features"
     check_no_weights(c, binary, tmp, label, model, size, keys, name, wants[0].shape[1])
-    for x, want, y in zip(xs, wants, ort_run(env, tmp, path, xs)):
+    for x, want, y in zip(xs, wants, ec.ort_run(env, tmp, path, xs)):
         diff = float(np.abs(want - y).max()) if want.shape == y.shape else float("inf")
         c.check(diff <= TOL, "%s: N=%d onnxruntime %s vs torch %s, max |diff| %g" %
                 (label, x.shape[0], y.shape, want.shape, diff))
@@ -173,14 +139,14 @@ def check_opsets(c, env, binary, tmp, model):
         onnx.checker.check_model(path, full_check=True)
         m = onnx.load(path)
         c.check(m.opset_import[0].version == opset, "opset %d not recorded" % opset)
-        outs[opset] = ort_run(env, tmp, path, [x])[0]
+        outs[opset] = ec.ort_run(env, tmp, path, [x])[0]
         c.check(np.abs(outs[opset] - outs[13]).max() <= TOL, "opset %d computes otherwise" % opset)
 
 
 def main():
     binary = sys.argv[1]
     c = ec.Checks()
-    env = node_env()
+    env = ec.node_env()
     if not c.check(env is not None, "onnxruntime-node not found: install it with "
                    "`npm install -g --ignore-scripts onnxruntime-node@1.30.0` or set "
                    "DM_ORT_NODE_DIR"):

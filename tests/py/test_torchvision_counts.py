@@ -8,35 +8,24 @@ per group x kernel area; Linear in x out), and compares with
 usage: /usr/bin/python3 test_torchvision_counts.py DEEPMAD_BINARY SOURCE_DIR
 """
 import json
+import os
 import subprocess
 import sys
 
 import torch
 import torchvision
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import export_common as ec  # noqa: E402
+
 NETS = ["resnet18", "resnet34", "resnet50", "resnet101", "resnet152",
         "mobilenet_v2", "efficientnet_b0"]
 
 
 def torch_counts(model, size):
-    macs = [0]
-
-    def conv_hook(mod, inp, out):
-        per_out = mod.in_channels // mod.groups * mod.kernel_size[0] * mod.kernel_size[1]
-        macs[0] += out.numel() // out.shape[0] * per_out
-
-    def linear_hook(mod, inp, out):
-        macs[0] += mod.in_features * mod.out_features
-
-    for m in model.modules():
-        if isinstance(m, torch.nn.Conv2d):
-            m.register_forward_hook(conv_hook)
-        elif isinstance(m, torch.nn.Linear):
-            m.register_forward_hook(linear_hook)
     model.eval()
-    with torch.no_grad():
-        model(torch.zeros(1, 3, size, size))
-    return sum(p.numel() for p in model.parameters()), macs[0]
+    macs, _ = ec.count_macs(model, torch.zeros(1, 3, size, size))
+    return sum(p.numel() for p in model.parameters()), macs
 
 
 def deepmad_counts(binary, name, size):
@@ -51,7 +40,6 @@ def main():
     passed = failed = 0
     for name in NETS:
         for size in (224, 160):
-            # A fresh model each time: hooks stay registered on a module.
             want = torch_counts(getattr(torchvision.models, name)(), size)
             got = deepmad_counts(binary, name, size)
             ok = want == got
