@@ -9,6 +9,7 @@
 */
 #include "io.h"
 #include "mlp.h"
+#include "pytext.h"
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,35 +17,11 @@
 static const char *const act_module[] = {"nn.ReLU()", "nn.ReLU6()", "nn.SiLU()"}; /* ORDER DM_ACT */
 _Static_assert(DM_COUNTOF(act_module) == DM_ACT_COUNT, "ORDER DM_ACT");
 
-static const char *const py_reserved[] = {
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
-    "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
-    "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise",
-    "return", "try", "while", "with", "yield", "torch", "nn"};
-
-static dm_status check_name(const char *s, dm_error *err) {
-    int ok = s[0] != '\0' && strlen(s) <= 100 && !(s[0] >= '0' && s[0] <= '9');
-    for (const char *p = s; ok && *p; p++)
-        ok = *p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')
-          || (*p >= '0' && *p <= '9');
-    if (ok && dmi_name_index(py_reserved, DM_COUNTOF(py_reserved), s) < 0) return DM_OK;
-    return DM_FAIL(err, DM_ERR_INVALID, "class name '%.60s' is not a free Python identifier", s);
-}
-
-/* User text in a docstring: printable ASCII, quotes and backslashes escaped. */
-static void put_text(dmi_buf *b, const char *s) {
-    for (; s && *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '\\' || c == '"') dmi_buf_printf(b, "\\%c", c);
-        else dmi_buf_printf(b, "%c", c == '\n' || (c >= 32 && c < 127) ? c : '?');
-    }
-}
-
 static void write_doc(dmi_buf *b, const dm_mlp *m, const dm_mlp_metrics *x,
                       const dm_torch_options *opt) {
     dmi_buf_printf(b, "\"\"\"A %d-layer MLP written by deepmad %s.\n", m->n_layers, DM_VERSION);
-    if (opt && opt->source) { dmi_buf_printf(b, "\nSource: "); put_text(b, opt->source); dmi_buf_printf(b, "\n"); }
-    if (opt && opt->notes) { dmi_buf_printf(b, "\n"); put_text(b, opt->notes); dmi_buf_printf(b, "\n"); }
+    if (opt && opt->source) { dmi_buf_printf(b, "\nSource: "); dmi_py_doc_text(b, opt->source); dmi_buf_printf(b, "\n"); }
+    if (opt && opt->notes) { dmi_buf_printf(b, "\n"); dmi_py_doc_text(b, opt->notes); dmi_buf_printf(b, "\n"); }
     dmi_buf_printf(b, "\nMetrics (as `deepmad analyze` reports them):\n"
                       "    params            %" PRId64 "\n    MACs              %" PRId64 "\n"
                       "    layers            %d\n    rho               ",
@@ -84,7 +61,7 @@ dm_status dm_export_mlp_torch(const dm_mlp *m, const dm_torch_options *opt, char
     dm_mlp_metrics x;
     dm_status s = dm_mlp_metrics_of(m, &x, err);
     const char *cls = opt && opt->class_name ? opt->class_name : "DeepMADMLP";
-    if (!s) s = check_name(cls, err);
+    if (!s) s = dmi_py_check_class_name(cls, NULL, 0, err);
     if (s) return s;
     dmi_buf b = {0};
     write_doc(&b, m, &x, opt);

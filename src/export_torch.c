@@ -11,6 +11,7 @@
 ** checks the two sets are equal for every zoo net.
 */
 #include "io.h"
+#include "pytext.h"
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,29 +177,13 @@ static const char *const residual_names[] = {"none", "identity", "conv", "avgpoo
 /* Checks and text helpers                                                */
 /* ---------------------------------------------------------------------- */
 
-static const char *const py_keywords[] = {
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
-    "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
-    "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise",
-    "return", "try", "while", "with", "yield"};
-
-static int is_ident_char(char c, int first) {
-    return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (!first && c >= '0' && c <= '9');
-}
-
 /* A class name must be an ASCII Python identifier and not a keyword or a
    name the file already defines. */
 static dm_status check_class_name(const char *s, dm_error *err) {
     static const char *const taken[] = {"ConvBNAct", "Shortcut", "BasicBlock", "Bottleneck",
-                                        "SqueezeExcite", "MBConv", "torch", "nn", "conv",
-                                        "make_act", "make_shortcut", "add_residual"};
-    int ok = s[0] != '\0' && strlen(s) <= 100;
-    for (const char *p = s; ok && *p; p++) ok = is_ident_char(*p, p == s);
-    if (ok && dmi_name_index(py_keywords, DM_COUNTOF(py_keywords), s) < 0 &&
-        dmi_name_index(taken, DM_COUNTOF(taken), s) < 0)
-        return DM_OK;
-    return DM_FAIL(err, DM_ERR_INVALID, "class name '%.60s' is not a free Python identifier", s);
+                                        "SqueezeExcite", "MBConv", "conv", "make_act",
+                                        "make_shortcut", "add_residual"};
+    return dmi_py_check_class_name(s, taken, DM_COUNTOF(taken), err);
 }
 
 /* The last layer of a role, or NULL. */
@@ -219,17 +204,6 @@ static int32_t pooled_channels(const dm_net *net) {
             c = l->c_out;
     }
     return c;
-}
-
-/* Append user text into a docstring: printable ASCII and newlines only,
-   backslashes and quotes escaped, so the file always parses. */
-static void put_doc_text(dmi_buf *b, const char *s) {
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '\\' || c == '"') dmi_buf_printf(b, "\\%c", c);
-        else if (c == '\n') dmi_buf_printf(b, "\n");
-        else dmi_buf_printf(b, "%c", c >= 32 && c < 127 ? c : '?');
-    }
 }
 
 /* A score to 6 significant digits: rounded through text, then printed
@@ -263,7 +237,7 @@ static void write_docstring(dmi_buf *b, const dm_net *net, const dm_metrics *m,
                    DM_VERSION);
     if (opt && opt->source) {
         dmi_buf_printf(b, "Source: ");
-        put_doc_text(b, opt->source);
+        dmi_py_doc_text(b, opt->source);
         dmi_buf_printf(b, "\n");
     }
     dmi_buf_printf(b, "Input: float32 NCHW (N, %d, %d, %d).  Output: ", (int)a->in_channels,
@@ -273,7 +247,7 @@ static void write_docstring(dmi_buf *b, const dm_net *net, const dm_metrics *m,
     if (m) write_metrics(b, m);
     if (opt && opt->notes) {
         dmi_buf_printf(b, "\n");
-        put_doc_text(b, opt->notes);
+        dmi_py_doc_text(b, opt->notes);
         dmi_buf_printf(b, "\n");
     }
     dmi_buf_printf(b,

@@ -34,4 +34,9 @@ DM_INTERNAL void dmi_buf_free(dmi_buf *b);
 DM_INTERNAL dm_status dmi_error_prefix(dm_error *err, dm_status s, const char *fmt, ...)
     DM_PRINTF(3, 4);
 
+/* Read the whole file at `path` into *text (NUL not guaranteed; freed with
+   dm_free), at most DM_MAX_FILE_BYTES: DM_ERR_IO if it cannot be opened or
+   read, DM_ERR_RANGE if it is larger. */
+DM_INTERNAL dm_status dmi_read_file(const char *path, char **text, size_t *len, dm_error *err);
+
 #endif

@@ -95,7 +95,7 @@ dm_status dmi_error_prefix(dm_error *err, dm_status s, const char *fmt, ...) {
 /* Read at most DM_MAX_FILE_BYTES; one byte more means the file is too big.
    Reads in chunks rather than trusting a size from fseek, so pipes and
    files that grow while read are handled too. */
-static dm_status read_file(FILE *f, const char *path, char **text, size_t *len, dm_error *err) {
+static dm_status read_stream(FILE *f, const char *path, char **text, size_t *len, dm_error *err) {
     size_t cap = 0, n = 0;
     char *p = NULL;
     for (;;) {
@@ -135,14 +135,19 @@ static int contains(const char *text, size_t len, const char *word) {
     return 0;
 }
 
-dm_status dm_arch_load(const char *path, dm_arch *out, dm_error *err) {
-    if (!path || !out) return DM_FAIL(err, DM_ERR_INVALID, "dm_arch_load needs a path and an output");
+dm_status dmi_read_file(const char *path, char **text, size_t *len, dm_error *err) {
     FILE *f = fopen(path, "rb");
     if (!f) return DM_FAIL(err, DM_ERR_IO, "cannot open '%.150s': %s", path, strerror(errno));
+    dm_status s = read_stream(f, path, text, len, err);
+    fclose(f);
+    return s;
+}
+
+dm_status dm_arch_load(const char *path, dm_arch *out, dm_error *err) {
+    if (!path || !out) return DM_FAIL(err, DM_ERR_INVALID, "dm_arch_load needs a path and an output");
     char *text = NULL;
     size_t len = 0;
-    dm_status s = read_file(f, path, &text, &len, err);
-    fclose(f);
+    dm_status s = dmi_read_file(path, &text, &len, err);
     if (s) return s;
     if (contains(text, len, "best_structures"))
         s = dm_arch_from_tinynas(text, len, out, err);

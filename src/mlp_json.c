@@ -134,31 +134,11 @@ int dm_mlp_json_detect(const char *text, size_t len) {
     return yes;
 }
 
-/* The whole file, at most DM_MAX_FILE_BYTES (load.c's reader is static). */
-static dm_status slurp(const char *path, char **text, size_t *len, dm_error *err) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return DM_FAIL(err, DM_ERR_IO, "cannot open '%.150s': %s", path, strerror(errno));
-    char *p = dmi_malloc((size_t)DM_MAX_FILE_BYTES + 1);
-    if (!p) { fclose(f); return DM_FAIL(err, DM_ERR_NOMEM, "out of memory reading '%.150s'", path); }
-    size_t n = fread(p, 1, (size_t)DM_MAX_FILE_BYTES + 1, f);
-    int bad = ferror(f), e = errno;
-    fclose(f);
-    if (bad || n > DM_MAX_FILE_BYTES) {
-        dm_free(p);
-        return bad ? DM_FAIL(err, DM_ERR_IO, "cannot read '%.150s': %s", path, strerror(e))
-                   : DM_FAIL(err, DM_ERR_RANGE, "'%.150s' is larger than %d bytes", path,
-                             DM_MAX_FILE_BYTES);
-    }
-    *text = p;
-    *len = n;
-    return DM_OK;
-}
-
 dm_status dm_mlp_load(const char *path, dm_mlp *out, dm_error *err) {
     if (!path || !out) return DM_FAIL(err, DM_ERR_INVALID, "dm_mlp_load needs a path and an output");
     char *text = NULL;
     size_t len = 0;
-    dm_status s = slurp(path, &text, &len, err);
+    dm_status s = dmi_read_file(path, &text, &len, err);
     if (s) return s;
     s = dm_mlp_from_json(text, len, out, err);
     dm_free(text);
