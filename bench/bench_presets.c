@@ -44,18 +44,21 @@ static void violations(const dm_problem *p, const dm_arch *a, const dm_metrics *
 #undef ADD
 }
 
+static int effort = 0;   /* --effort N: dm_problem.effort of every solve */
+
 static int one(const char *name, int header) {
     dm_problem p;
     dm_error err;
     dm_solution *s = malloc(sizeof *s);
     if (!s || dm_problem_preset(name, &p, &err)) { fprintf(stderr, "%s: %s\n", name, err.msg); return 1; }
+    p.effort = effort;
     double t0 = cpu_seconds();
     dm_status st = dm_solve(&p, s, &err);
     double secs = cpu_seconds() - t0;
     if (st) { fprintf(stderr, "%s: %s\n", name, err.msg); free(s); return 1; }
     if (header)
-        printf("%-8s %10s %10s %7s %7s %6s %7s | %10s  %s\n", "preset", "objective", "bound", "gap%",
-               "sec", "MB", "status", "published", "published violates");
+        printf("%-8s %10s %10s %7s %7s %6s %7s %6s | %10s  %s\n", "preset", "objective", "bound", "gap%",
+               "sec", "MB", "status", "boxes", "published", "published violates");
     char pub[32] = "-", why[160] = "";
     const char *pn = dm_preset_published(name);
     if (pn) {
@@ -71,14 +74,18 @@ static int one(const char *name, int header) {
         }
         dm_net_free(net);
     }
-    printf("%-8s %10.2f %10.2f %6.2f%% %7.3f %6.1f %7s | %10s  %s\n", name, s->objective, s->bound,
+    printf("%-8s %10.2f %10.2f %6.2f%% %7.3f %6.1f %7s %6lld | %10s  %s\n", name, s->objective, s->bound,
            100 * s->gap / s->bound, secs, peak_kb() / 1024.0,
-           s->stop == DM_STOP_OPTIMAL ? "optimal" : "gap", pub, why);
+           s->stop == DM_STOP_OPTIMAL ? "optimal" : "gap", (long long)s->bound_boxes, pub, why);
     free(s);
     return 0;
 }
 
 int main(int argc, char **argv) {
+    if (argc >= 3 && strcmp(argv[1], "--effort") == 0) {
+        effort = atoi(argv[2]);
+        argc -= 2, argv += 2;
+    }
     if (argc == 3 && strcmp(argv[1], "--one") == 0) return one(argv[2], 0);
     if (argc == 2 && strcmp(argv[1], "--header") == 0) return one(dm_preset_name(0), 1);
     int rc = 0;

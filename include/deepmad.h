@@ -462,6 +462,11 @@ typedef struct dm_problem {
     int32_t drop_depth_penalty;   /* 1 = guideline 2 off: beta = 0 */
     int32_t drop_monotone;        /* 1 = guideline 3 off: widths may decrease */
     int64_t node_limit;           /* branch-and-bound nodes (deterministic); default 200000 */
+    int32_t effort;               /* work on the bound (the certificate) when the tree above is
+                                     not exhausted: 0 or 1 = default (well under 1 s for a
+                                     preset), N = N times that; at most 100000.  Deterministic
+                                     (counted work, not time); a larger effort never loosens
+                                     the bound much and usually tightens it */
 } dm_problem;
 
 /* Why the search stopped.  ORDER DM_STOP: solver.c has the name table. */
@@ -481,6 +486,8 @@ typedef struct dm_solution {
     dm_stop stop;
     int64_t nodes;          /* branch-and-bound nodes explored */
     int64_t evaluations;    /* candidate designs scored */
+    int64_t bound_boxes;    /* boxes of depths and final widths the certificate's branch and
+                               bound examined (docs/solver.md) */
 } dm_solution;
 
 /* Defaults for `family` (see the field comments above); bottleneck and

@@ -16,6 +16,8 @@
 #include <string.h>
 
 #define PATH_MAX_LEN 64
+/* "path.key" for the printf "%s%s%s", or just "key" at the root. */
+#define FIELD(path, key) (path), *(path) ? "." : "", (key)
 
 /* ====================================================================== */
 /* Reading: field access with JSON paths in every message                 */
@@ -60,16 +62,16 @@ static dm_status get_int(const cJSON *obj, const char *path, const char *key, in
     dm_status s = member(obj, path, key, required, &v, err);
     if (s || !v) return s;
     if (!cJSON_IsNumber(v))
-        return DM_FAIL(err, DM_ERR_PARSE, "%s.%s: expected an integer", path, key);
+        return DM_FAIL(err, DM_ERR_PARSE, "%s%s%s: expected an integer", FIELD(path, key));
     double d = v->valuedouble;
     if (!(d >= INT32_MIN && d <= INT32_MAX))
-        return DM_FAIL(err, DM_ERR_RANGE, "%s.%s: %g is outside the 32-bit integer range",
-                       path, key, d);
+        return DM_FAIL(err, DM_ERR_RANGE, "%s%s%s: %g is outside the 32-bit integer range",
+                       FIELD(path, key), d);
     if (d != floor(d))
-        return DM_FAIL(err, DM_ERR_INVALID, "%s.%s: %g is not an integer", path, key, d);
+        return DM_FAIL(err, DM_ERR_INVALID, "%s%s%s: %g is not an integer", FIELD(path, key), d);
     if (d < (double)lo || d > (double)hi)
         return DM_FAIL(err, d < (double)lo ? DM_ERR_INVALID : DM_ERR_RANGE,
-                       "%s.%s is %.0f; it must be between %lld and %lld", path, key, d,
+                       "%s%s%s is %.0f; it must be between %lld and %lld", FIELD(path, key), d,
                        (long long)lo, (long long)hi);
     *out = (int32_t)d;
     return DM_OK;
@@ -80,7 +82,7 @@ static dm_status get_bool(const cJSON *obj, const char *path, const char *key, i
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
     if (!v) return DM_OK;
     if (!cJSON_IsBool(v))
-        return DM_FAIL(err, DM_ERR_PARSE, "%s.%s: expected true or false", path, key);
+        return DM_FAIL(err, DM_ERR_PARSE, "%s%s%s: expected true or false", FIELD(path, key));
     *out = cJSON_IsTrue(v) ? 1 : 0;
     return DM_OK;
 }
@@ -94,8 +96,8 @@ static dm_status get_name(const cJSON *obj, const char *path, const char *key, i
     dm_status s = member(obj, path, key, required, &v, err);
     if (s || !v) return s;
     if (!cJSON_IsString(v))
-        return DM_FAIL(err, DM_ERR_PARSE, "%s.%s: expected a string", path, key);
-    if ((s = fn(v->valuestring, out, err))) return dmi_error_prefix(err, s, "%s.%s", path, key);
+        return DM_FAIL(err, DM_ERR_PARSE, "%s%s%s: expected a string", FIELD(path, key));
+    if ((s = fn(v->valuestring, out, err))) return dmi_error_prefix(err, s, "%s%s%s", FIELD(path, key));
     return DM_OK;
 }
 

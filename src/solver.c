@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define DUAL_WORK 1200      /* dual evaluations of the certificate at effort 1 */
+#define MAX_EFFORT 100000
+
 static const char *const stop_names[DM_STOP_COUNT] = {"optimal", "node-limit"};
 
 const char *dm_stop_str(dm_stop s) {
@@ -75,6 +78,9 @@ static dm_status finish(dmi_ctx *x, const dmi_cand *c, dm_solution *out, dm_erro
 
 dm_status dm_solve(const dm_problem *p, dm_solution *out, dm_error *err) {
     if (!out) return DM_FAIL(err, DM_ERR_INVALID, "no solution output given");
+    if (p && (p->effort < 0 || p->effort > MAX_EFFORT))
+        return DM_FAIL(err, DM_ERR_INVALID, "problem: effort is %d; it must be in 0..%d", (int)p->effort,
+                       MAX_EFFORT);
     memset(out, 0, sizeof *out);
     dmi_ctx *x = dmi_calloc(1, sizeof *x);
     if (!x) return DM_FAIL(err, DM_ERR_NOMEM, "out of memory");
@@ -85,10 +91,12 @@ dm_status dm_solve(const dm_problem *p, dm_solution *out, dm_error *err) {
     dm_status s = dmi_ctx_init(x, p, err);
     if (!s) s = dmi_search_local(x, &best, &be, &found, err);
     if (!s) s = dmi_bound_build(x, &b, err);
-    if (!s) s = dmi_search_bb(x, b, &best, &be, &found, &out->nodes, &complete, err);
+    if (!s) s = dmi_search_bb(x, b, NULL, x->p.node_limit, &best, &be, &found, &out->nodes, &complete, err);
     if (!s && !found) s = infeasible(x, complete, err);
     double dual = HUGE_VAL;
-    if (!s && found && !complete) s = dmi_dual_bound(x, b, &best, &be, &dual, err);
+    int64_t work = DUAL_WORK * (x->p.effort > 1 ? x->p.effort : 1);
+    if (!s && found && !complete)
+        s = dmi_dual_bb(x, b, &best, &be, work, &dual, &complete, &out->bound_boxes, err);
     if (!s) s = finish(x, &best, out, err);
     if (!s) {
         double root = fmin(dmi_bound_root(b), dual);   /* both are valid bounds */

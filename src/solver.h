@@ -78,17 +78,64 @@ DM_INTERNAL double dmi_bound_item_value(const dmi_bound *b, const dmi_cand *c, i
 /* The largest channel count the budgets allow superblock / head / stem to have. */
 DM_INTERNAL int32_t dmi_bound_cmax(const dmi_bound *b, int32_t item);
 
-/* The Lagrangian bound (solver_dual.c): keeps rho, the width chain and
-   the final width that the knapsack bound drops.  *out >= the objective
-   of every feasible design (HUGE_VAL when guideline 3 is off: not used).
-   inc/ie: a feasible design, to start the multipliers from. */
-DM_INTERNAL dm_status dmi_dual_bound(dmi_ctx *x, const dmi_bound *b, const dmi_cand *inc,
-                                     const dmi_eval *ie, double *out, dm_error *err);
+/* A box of the depth branch and bound (solver_dbb.c): per superblock a
+   depth interval, and per stage an interval of the width at its end as
+   cells of the dual's width grid (clo..chi); the same as channel ranges
+   per item (0 stem, 1..n superblocks, n+1 head; 0..INT32_MAX when free). */
+typedef struct dmi_dbox {
+    int32_t dlo[DM_MAX_SUPERBLOCKS], dhi[DM_MAX_SUPERBLOCKS];
+    int32_t clo[DM_MAX_STAGES], chi[DM_MAX_STAGES];
+    int32_t wmin[DM_MAX_SUPERBLOCKS + 2], wmax[DM_MAX_SUPERBLOCKS + 2];
+    double pen;   /* <= beta Q of every design in the box */
+} dmi_dbox;
 
-/* Searches (solver_search.c, solver_bb.c): improve *best in place. */
+/* The Lagrangian bound (solver_dual.c): keeps rho, the width chain and
+   the final width that the knapsack bound drops.  For any multipliers,
+   dmi_dual_value(box) >= the objective of every feasible design in the
+   box.  Only valid with guideline 3 on. */
+typedef struct dmi_dual dmi_dual;
+typedef struct dmi_mult { double v[4]; } dmi_mult;  /* log lam_M, log lam_P, log mu, log L0 */
+DM_INTERNAL dm_status dmi_dual_create(dmi_ctx *x, const dmi_bound *b, dmi_dual **out, dm_error *err);
+DM_INTERNAL void dmi_dual_free(dmi_dual *d);
+/* The whole domain (depths, final widths up to the budget's limit);
+   pen is left to the caller. */
+DM_INTERNAL void dmi_dual_root(const dmi_dual *d, dmi_dbox *box);
+/* The width cell holding c. */
+DM_INTERNAL int32_t dmi_dual_cell(const dmi_dual *d, int32_t c);
+/* Make the stage ranges non-decreasing (widths are) and set wmin/wmax
+   from them; 0 when the box is empty. */
+DM_INTERNAL int dmi_dual_tidy(const dmi_dual *d, dmi_dbox *box);
+/* Multipliers to start from, scaled by a feasible design. */
+DM_INTERNAL void dmi_dual_start(const dmi_dual *d, const dmi_eval *ie, dmi_mult *m);
+/* Lower the dual value over the box by a coordinate search from *m
+   (updated) with steps st[0..3] (updated, doubled after a move when
+   `grow`; the search is over when every
+   step is below DMI_DUAL_STEP_MIN: dmi_dual_converged), at most max_evals
+   evaluations, stopping once the value is <= enough.  Returns the value
+   (a valid bound for the box whatever the search did); *evals counts
+   evaluations. */
+#define DMI_DUAL_STEP_MIN 0.01
+DM_INTERNAL double dmi_dual_min(dmi_dual *d, const dmi_dbox *box, dmi_mult *m, double *st, int grow,
+                                int max_evals, double enough, int64_t *evals);
+DM_INTERNAL int dmi_dual_converged(const dmi_dual *d, const double *st);
+
+/* The certificate (solver_dbb.c): a best-first branch and bound over
+   boxes of depths and final widths, each bounded by the dual; boxes it
+   can no longer split are searched exactly by dmi_search_bb when small.
+   *out >= the objective of every feasible design (HUGE_VAL when guideline
+   3 is off); *closed = 1 when every box was closed: then *best is optimal.
+   *best may improve. */
+DM_INTERNAL dm_status dmi_dual_bb(dmi_ctx *x, const dmi_bound *b, dmi_cand *best, dmi_eval *be,
+                                  int64_t work, double *out, int *closed, int64_t *nodes,
+                                  dm_error *err);
+
+/* Searches (solver_search.c, solver_bb.c): improve *best in place.
+   dmi_search_bb enumerates the designs in `box` (NULL: all) with at most
+   `limit` nodes. */
 DM_INTERNAL dm_status dmi_search_local(dmi_ctx *x, dmi_cand *best, dmi_eval *be, int *found,
                                        dm_error *err);
-DM_INTERNAL dm_status dmi_search_bb(dmi_ctx *x, const dmi_bound *b, dmi_cand *best, dmi_eval *be,
-                                    int *found, int64_t *nodes, int *complete, dm_error *err);
+DM_INTERNAL dm_status dmi_search_bb(dmi_ctx *x, const dmi_bound *b, const dmi_dbox *box,
+                                    int64_t limit, dmi_cand *best, dmi_eval *be, int *found,
+                                    int64_t *nodes, int *complete, dm_error *err);
 
 #endif

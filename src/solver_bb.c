@@ -5,6 +5,8 @@
 ** leave no room, or when the relaxed value of the fixed items plus the
 ** knapsack bound of the rest (solver_bound.c) cannot beat the incumbent.
 ** When the tree is exhausted within node_limit the incumbent is optimal.
+** Restricted to a box of depths and final widths (solver_dbb.c), the
+** same search closes one box of the certificate's branch and bound.
 */
 #include "solver.h"
 #include "blocks.h"
@@ -15,6 +17,7 @@
 typedef struct bb {
     dmi_ctx *x;
     const dmi_bound *b;
+    const dmi_dbox *box;   /* NULL: the whole domain */
     dmi_cand cur, *best;
     dmi_eval *be;
     int *found;
@@ -26,6 +29,11 @@ typedef struct bb {
 static int64_t add_sat(int64_t a, int64_t b) {
     int64_t r;
     return dmi_add64(a, b, &r) ? r : INT64_MAX;
+}
+/* Costs are >= 0, so an overflowing product saturates upwards too. */
+static int64_t mul_sat(int64_t a, int64_t b) {
+    int64_t r;
+    return dmi_mul64(a, b, &r) ? r : INT64_MAX;
 }
 
 /* Exact costs of item `it` of the current candidate. */
@@ -47,8 +55,8 @@ static dm_status item_cost(bb *t, int32_t it, int64_t *macs, int64_t *params) {
     dmi_blockcost f, r = {0};
     s = dmi_block_cost(x, it - 1, 0, v, it == 1 ? c->stem : c->sb[it - 2].c, &f, t->err);
     if (!s && v->d > 1) s = dmi_block_cost(x, it - 1, 1, v, v->c, &r, t->err);
-    *macs = add_sat(f.macs, r.macs * (v->d - 1));
-    *params = add_sat(f.params, r.params * (v->d - 1));
+    *macs = add_sat(f.macs, mul_sat(r.macs, v->d - 1));
+    *params = add_sat(f.params, mul_sat(r.params, v->d - 1));
     return s;
 }
 
@@ -79,12 +87,21 @@ static dm_status node(bb *t, int32_t it, int64_t macs, int64_t params, double va
     return it == t->x->n + 1 ? leaf(t) : dive(t, it + 1, macs, params, value);
 }
 
+/* Item it's width range within the box. */
+static void box_range(const bb *t, int32_t it, int32_t *lo, int32_t *top) {
+    if (!t->box) return;
+    if (t->box->wmin[it] > *lo) *lo = t->box->wmin[it];
+    if (t->box->wmax[it] < *top) *top = t->box->wmax[it];
+}
+
 static dm_status dive_sb(bb *t, int32_t it, int64_t macs, int64_t params, double value) {
     dmi_ctx *x = t->x;
     const dm_problem *p = &x->p;
     int32_t i = it - 1, g = p->granularity, prev = it == 1 ? t->cur.stem : t->cur.sb[i - 1].c;
     int32_t lo = (p->min_channels + g - 1) / g * g, top = dmi_bound_cmax(t->b, it);
     if (!p->drop_monotone && prev > lo) lo = prev;
+    box_range(t, it, &lo, &top);
+    int32_t dlo = t->box ? t->box->dlo[i] : p->depth_min[i], dhi = t->box ? t->box->dhi[i] : p->depth_max[i];
     dmi_sbvar *v = &t->cur.sb[i];
     dm_status s = DM_OK;
     for (v->c = top; v->c >= lo && !s && !t->stopped; v->c -= g) {
@@ -92,7 +109,7 @@ static dm_status dive_sb(bb *t, int32_t it, int64_t macs, int64_t params, double
         dmi_inner_range(p, v->c, &mlo, &mhi);
         for (v->m = mhi; v->m >= mlo && !s && !t->stopped; v->m -= g)
             for (int32_t k = p->n_kernels - 1; k >= 0 && !s && !t->stopped; k--)
-                for (v->d = p->depth_max[i]; v->d >= p->depth_min[i] && !s && !t->stopped; v->d--) {
+                for (v->d = dhi; v->d >= dlo && !s && !t->stopped; v->d--) {
                     v->k = p->kernels[k];
                     s = node(t, it, macs, params, value);
                 }
@@ -107,15 +124,17 @@ static dm_status dive(bb *t, int32_t it, int64_t macs, int64_t params, double va
     if (it == x->n + 1 && !x->p.head) { t->cur.head = 0; return node(t, it, macs, params, value); }
     int32_t top = dmi_bound_cmax(t->b, it);
     if (it == x->n + 1 && !x->p.drop_monotone && t->cur.sb[x->n - 1].c > lo) lo = t->cur.sb[x->n - 1].c;
+    box_range(t, it, &lo, &top);
     int32_t *v = it == 0 ? &t->cur.stem : &t->cur.head;
     dm_status s = DM_OK;
     for (*v = top; *v >= lo && !s && !t->stopped; *v -= g) s = node(t, it, macs, params, value);
     return s;
 }
 
-dm_status dmi_search_bb(dmi_ctx *x, const dmi_bound *b, dmi_cand *best, dmi_eval *be, int *found,
-                        int64_t *nodes, int *complete, dm_error *err) {
-    bb t = {.x = x, .b = b, .best = best, .be = be, .found = found, .limit = x->p.node_limit,
+dm_status dmi_search_bb(dmi_ctx *x, const dmi_bound *b, const dmi_dbox *box, int64_t limit,
+                        dmi_cand *best, dmi_eval *be, int *found, int64_t *nodes, int *complete,
+                        dm_error *err) {
+    bb t = {.x = x, .b = b, .box = box, .best = best, .be = be, .found = found, .limit = limit,
             .err = err};
     memset(&t.cur, 0, sizeof t.cur);
     dm_status s = dive(&t, 0, 0, 0, 0.0);

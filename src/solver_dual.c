@@ -9,18 +9,21 @@
 **               + mu (sum_l (log w_l - a) + L0),     a = log(L0/rho0) + 1,
 **
 ** because rho <= rho0 means sum log w >= L log(L/rho0) >= a L - L0 (the
-** tangent of a convex function at L0).  With the final width F fixed to a
-** cell, every stage weight A_s is bounded by widths that are known to
-** the item (guideline 3: C_t <= F), so the right side splits over items
-** and its maximum over a relaxed box is an exact DP over items whose
-** state is the width cell between them.  The bound is the maximum over F
-** cells of the minimum over multipliers found by a fixed coordinate
-** search (any multipliers give a valid bound, so stopping early is safe).
+** tangent of a convex function at L0).  With the final width F in a
+** range of cells (top F_top), every stage weight A_s is bounded by widths
+** known to the item (guideline 3: C_t <= F <= F_top), so the right side
+** splits over items and its maximum over a relaxed box is an exact DP
+** over items whose state is the width cell between them.  Depths lie in
+** the intervals of a dmi_dbox: the Lagrangian is linear in each depth,
+** so its maximum is at an interval end.  The value of a box is the
+** minimum over multipliers found by a fixed coordinate search (any
+** multipliers give a valid bound, so stopping early is safe); the branch
+** and bound over boxes is solver_dbb.c.
 **
 ** The relaxed box: widths in geometric cells (value at the top, costs at
 ** the bottom); block 0's input cost at a representative input at or below
-** the cell (monotone costs); Q >= 1; layer and peak limits dropped.
-** Only used with guideline 3 on (otherwise C_t <= F fails).
+** the cell (monotone costs); beta Q >= box->pen; layer and peak limits
+** dropped.  Only used with guideline 3 on (otherwise C_t <= F fails).
 */
 #include "solver.h"
 #include "blocks.h"
@@ -32,7 +35,6 @@
 #define CELL_RATIO 1.05   /* width cells, as in solver_bound.c */
 #define REP_RATIO 1.3     /* block 0 input representatives */
 #define NEG (-HUGE_VAL)
-#define MAX_EVALS 120     /* coordinate-search evaluations per F cell */
 
 /* One (c cell, m cell, k) of a superblock: general variant (expand conv
    present) and, for mbconv, the expand-free variant (m == c). */
@@ -49,7 +51,8 @@ typedef struct sbtab {
     double *rc;         /* [rep + j][2] */
 } sbtab;
 
-typedef struct dual {
+typedef struct dmi_dual dual;
+struct dmi_dual {
     dmi_ctx *x;
     int32_t nc, nrep, n_items, last;  /* cells, representatives, items, last stage */
     int32_t *bot, *top, *rep_of, *rep_val;
@@ -60,9 +63,8 @@ typedef struct dual {
     double *head_c;            /* [a * nc + F][2], head conv + classifier */
     double *prev, *cur, *mj;
     double budget[2];
-} dual;
-
-typedef struct mult { double v[4]; } mult;  /* log lam_M, log lam_P, log mu, log L0 */
+    double *logtop;            /* log of each cell's top */
+};
 
 static int32_t cell_end(int32_t lo, int32_t g, int32_t top) {
     int32_t hi = (int32_t)(lo * CELL_RATIO) / g * g;
@@ -93,12 +95,6 @@ static dm_status make_cells(dual *d, dm_error *err) {
         d->rep_of[a] = d->nrep - 1;
     }
     return DM_OK;
-}
-
-static int32_t cell_of(const dual *d, int32_t c) {
-    int32_t a = 0;
-    while (a + 1 < d->nc && d->bot[a + 1] <= c) a++;
-    return a;
 }
 
 static dm_status bcost(const dual *d, int32_t i, int32_t idx, int32_t c, int32_t m, int32_t k,
@@ -288,7 +284,7 @@ static void layout(dual *d) {
 static void dual_free(dual *d) {
     free(d->bot), free(d->top), free(d->rep_of), free(d->rep_val);
     for (int32_t i = 0; i < DM_MAX_SUPERBLOCKS; i++) free(d->sb[i].off), free(d->sb[i].e), free(d->sb[i].rc);
-    free(d->stem_c), free(d->head_c), free(d->prev), free(d->cur), free(d->mj);
+    free(d->stem_c), free(d->head_c), free(d->prev), free(d->cur), free(d->mj), free(d->logtop);
 }
 
 static dm_status dual_build(dual *d, const dmi_bound *bd, dm_error *err) {
@@ -301,64 +297,86 @@ static dm_status dual_build(dual *d, const dmi_bound *bd, dm_error *err) {
     d->prev = dmi_calloc((size_t)d->nc, sizeof(double));
     d->cur = dmi_calloc((size_t)d->nc, sizeof(double));
     d->mj = dmi_calloc((size_t)d->nrep + 1, sizeof(double));
-    return d->prev && d->cur && d->mj ? DM_OK : nomem(err);
+    d->logtop = dmi_calloc((size_t)d->nc, sizeof(double));
+    if (!d->prev || !d->cur || !d->mj || !d->logtop) return nomem(err);
+    for (int32_t a = 0; a < d->nc; a++) d->logtop[a] = log(d->top[a]);
+    return DM_OK;
 }
 
 /* ------------------------------------------------------------ evaluation */
 
-typedef struct lag {   /* the multipliers of one evaluation, decoded */
+typedef struct lag {   /* the multipliers of one evaluation, decoded, and the box */
     double lam[2], mu, a, L0;
-    int32_t f;         /* final width cell */
+    const dmi_dbox *box;
+    double lc[DM_MAX_STAGES];   /* log of the upper limit of C_t for items not closing t */
+    int32_t lo[DM_MAX_SUPERBLOCKS + 2], hi[DM_MAX_SUPERBLOCKS + 2];  /* cells per item */
 } lag;
 
 /* 1/2 A_s for a layer of `item` whose own output tops at ctop. */
 static double weight(const dual *d, int32_t item, int32_t ctop, const lag *g) {
     const dmi_ctx *x = d->x;
     int32_t s = item == 0 ? 0 : item <= x->n ? x->sb_stage[item - 1] : d->last;
-    double ftop = d->top[g->f], a = 0;
-    for (int32_t t = s; t <= d->last; t++) {
-        double c = d->closer[t] == item ? ctop : t == d->last ? ftop : fmin(ftop, d->cap[t]);
-        a += x->alpha[t] * (d->logr2[t] + log(c));
-    }
+    double a = 0;
+    for (int32_t t = s; t <= d->last; t++)
+        a += x->alpha[t] * (d->logr2[t] + (d->closer[t] == item ? log(ctop) : g->lc[t]));
     return 0.5 * a;
 }
 
+/* What the box allows, per evaluation: C_t <= the top of its range's
+   upper cell and the budget limit; an item's own cell within its stage's
+   range if it closes one, and never above a later stage's (widths are
+   non-decreasing). */
+static void box_limits(const dual *d, lag *g) {
+    const dmi_dbox *bx = g->box;
+    int32_t n_items = d->x->n + 2, t = d->last;
+    for (int32_t u = 0; u <= d->last; u++) g->lc[u] = log(fmin(d->top[bx->chi[u]], d->cap[u]));
+    for (int32_t it = n_items - 1; it >= 0; it--) {
+        while (t > 0 && d->closer[t - 1] >= it) t--;   /* t: the first stage closed at or after it */
+        g->hi[it] = d->closer[t] >= it ? bx->chi[t] : d->nc - 1;
+        g->lo[it] = 0;
+    }
+    for (int32_t u = 0; u <= d->last; u++) g->lo[d->closer[u]] = bx->clo[u];
+}
+
+/* fmax without the library call (a third of the solve when it is not
+   inlined); no NaN reaches the DP. */
+static inline double mx(double a, double b) { return a > b ? a : b; }
+
 static double lcost(const lag *g, const double *c) { return g->lam[0] * c[0] + g->lam[1] * c[1]; }
 
-/* Best Lagrangian of one entry given its weight; *same gets the value
-   when block 0's input shares the output's cell (costs cs / cf0). */
-static double entry_value(const dual *d, int32_t i, const dent *e, double om, const lag *g,
-                          double *same) {
-    const dm_problem *p = &d->x->p;
+/* Best Lagrangian of one entry given its weight, with the depth at the
+   end of the box's interval that the (linear) repeated part prefers;
+   *same gets the value when block 0's input shares the output's cell. */
+static double entry_value(int32_t i, const dent *e, double om, const lag *g, double *same) {
     double ma = g->mu * g->a;
     double rr = om * e->lwr - ma * e->layr - lcost(g, e->cr);
-    if (e->layfr >= 0) rr = fmax(rr, om * e->lwfr - ma * e->layfr - lcost(g, e->cfr));
-    double dd = rr > 0 ? p->depth_max[i] - 1 : p->depth_min[i] - 1;
+    if (e->layfr >= 0) rr = mx(rr, om * e->lwfr - ma * e->layfr - lcost(g, e->cfr));
+    double dd = (rr > 0 ? g->box->dhi[i] : g->box->dlo[i]) - 1;
     double r = dd * rr + om * e->lw0 - ma * e->lay0;
     *same = r - lcost(g, e->cs);
-    if (e->layf0 >= 0) *same = fmax(*same, dd * rr + om * e->lwf0 - ma * e->layf0 - lcost(g, e->cf0));
+    if (e->layf0 >= 0) *same = mx(*same, dd * rr + om * e->lwf0 - ma * e->layf0 - lcost(g, e->cf0));
     return r;
 }
 
-/* One superblock step of the DP: cur[b] from prev[a <= b]. */
+/* One superblock step of the DP: cur[b] from prev[a <= b], b within
+   the box's cells for the item. */
 static void sb_step(dual *d, int32_t i, const lag *g) {
     const sbtab *t = &d->sb[i];
-    bool only_f = i == d->x->n - 1 && !d->x->p.head;
     for (int32_t b = 0; b < d->nc; b++) {
         d->cur[b] = NEG;
-        if (b > g->f || (only_f && b != g->f)) continue;
+        if (b > g->hi[i + 1] || b < g->lo[i + 1]) continue;
         double om = weight(d, i + 1, d->top[b], g) + g->mu, ms = NEG;
         int32_t jb = d->rep_of[b];
         for (int32_t j = 0; j <= jb; j++) d->mj[j] = NEG;
         for (int32_t k = t->off[b]; k < t->off[b + 1]; k++) {
             const dent *e = &t->e[k];
             const double *rc = t->rc + 2 * e->rep;
-            double same, r = entry_value(d, i, e, om, g, &same);
-            ms = fmax(ms, same);
-            for (int32_t j = 0; j <= jb; j++) d->mj[j] = fmax(d->mj[j], r - lcost(g, rc + 2 * j));
+            double same, r = entry_value(i, e, om, g, &same);
+            ms = mx(ms, same);
+            for (int32_t j = 0; j <= jb; j++) d->mj[j] = mx(d->mj[j], r - lcost(g, rc + 2 * j));
         }
         double best = d->prev[b] + ms;
-        for (int32_t a = 0; a < b; a++) best = fmax(best, d->prev[a] + d->mj[d->rep_of[a]]);
+        for (int32_t a = 0; a < b; a++) best = mx(best, d->prev[a] + d->mj[d->rep_of[a]]);
         d->cur[b] = best;
     }
     double *sw = d->prev;
@@ -366,78 +384,132 @@ static void sb_step(dual *d, int32_t i, const lag *g) {
     d->cur = sw;
 }
 
-/* The Lagrangian's maximum over the relaxed box, plus its constants. */
-static double evaluate(dual *d, const lag *g) {
-    const dmi_ctx *x = d->x;
-    double ma = g->mu * g->a;
-    for (int32_t a = 0; a < d->nc; a++)
-        d->prev[a] = a > g->f ? NEG
-                              : (weight(d, 0, d->top[a], g) + g->mu) * d->stem_lw - ma -
-                                    lcost(g, d->stem_c + 2 * a);
-    for (int32_t i = 0; i < x->n; i++) sb_step(d, i, g);
-    double best = NEG;
-    if (!x->p.head) best = d->prev[g->f];
-    else {
-        double om = weight(d, x->n + 1, d->top[g->f], g) + g->mu;
-        for (int32_t a = 0; a <= g->f; a++)
-            best = fmax(best, d->prev[a] + om * log(d->top[a]) - ma -
-                                  lcost(g, d->head_c + 2 * ((size_t)a * d->nc + g->f)));
+/* The head closes the network: input cell a, own cell F in the box's
+   range and >= a; its cost is least at the smallest such F. */
+static double head_step(const dual *d, const lag *g) {
+    int32_t h = d->x->n + 1, flo = g->lo[h], fhi = g->hi[h];
+    double om = weight(d, h, d->top[fhi], g) + g->mu, ma = g->mu * g->a, best = NEG;
+    for (int32_t a = 0; a <= fhi; a++) {
+        int32_t f = a > flo ? a : flo;
+        best = mx(best, d->prev[a] + om * d->logtop[a] - ma - lcost(g, d->head_c + 2 * ((size_t)a * d->nc + f)));
     }
-    return best + g->lam[0] * d->budget[0] + g->lam[1] * d->budget[1] + g->mu * g->L0 - x->sp.beta;
+    return best;
 }
 
-static double eval_mult(dual *d, const mult *m, int32_t f) {
-    lag g = {.f = f};
+/* The Lagrangian's maximum over the box, plus its constants. */
+static double evaluate(dual *d, const lag *g) {
+    const dmi_ctx *x = d->x;
+    const dmi_dbox *bx = g->box;
+    double ma = g->mu * g->a;
+    for (int32_t a = 0; a < d->nc; a++)
+        d->prev[a] = a > g->hi[0] || a < g->lo[0] ? NEG
+                                 : (weight(d, 0, d->top[a], g) + g->mu) * d->stem_lw - ma -
+                                       lcost(g, d->stem_c + 2 * a);
+    for (int32_t i = 0; i < x->n; i++) sb_step(d, i, g);
+    double best = NEG;
+    if (x->p.head) best = head_step(d, g);
+    else
+        for (int32_t b = 0; b < d->nc; b++) best = mx(best, d->prev[b]);
+    return best + g->lam[0] * d->budget[0] + g->lam[1] * d->budget[1] + g->mu * g->L0 - bx->pen;
+}
+
+static double eval_mult(dual *d, const dmi_mult *m, const dmi_dbox *box) {
+    lag g = {.box = box};
     for (int r = 0; r < 2; r++) g.lam[r] = d->budget[r] > 0 ? exp(m->v[r]) : 0.0;
     g.mu = exp(m->v[2]);
     g.L0 = exp(m->v[3]);
     g.a = log(g.L0 / d->x->p.rho0) + 1;
+    box_limits(d, &g);
     return evaluate(d, &g);
 }
 
-/* Coordinate search in log space, fixed budget; stops early once the
-   value is at or below `enough` (it then cannot raise the maximum). */
-static double minimise(dual *d, mult *m, int32_t f, double enough) {
-    double v = eval_mult(d, m, f), step = 1.5;
-    int evals = 1;
-    while (step > 0.01 && evals < MAX_EVALS && v > enough) {
-        bool moved = false;
-        for (int c = 0; c < 4 && v > enough; c++) {
-            if (c < 2 && d->budget[c] <= 0) continue;
-            for (int sgn = -1; sgn <= 1; sgn += 2) {
-                mult t = *m;
-                t.v[c] += sgn * step;
-                double w = eval_mult(d, &t, f);
-                evals++;
-                if (w < v - 1e-12) { *m = t; v = w; moved = true; break; }
+/* Coordinate search in log space with a step per coordinate (st[4], in
+   and out) that, when `grow`, doubles after a move (a child box's
+   multipliers can lie far from its parent's; from a good start doubling
+   slows the search down); after a sweep with no move every step halves;
+   at most max_evals evaluations; stops once the value is at or below
+   `enough`. */
+double dmi_dual_min(dual *d, const dmi_dbox *box, dmi_mult *m, double *st, int grow, int max_evals,
+                    double enough, int64_t *evals) {
+    double v = eval_mult(d, m, box);
+    int n = 1;
+    while (!dmi_dual_converged(d, st) && n < max_evals && v > enough) {
+        bool any = false;
+        for (int c = 0; c < 4 && v > enough && n < max_evals; c++) {
+            if ((c < 2 && d->budget[c] <= 0) || st[c] < DMI_DUAL_STEP_MIN) continue;
+            for (int sgn = -1; sgn <= 1 && n < max_evals; sgn += 2) {
+                dmi_mult t = *m;
+                t.v[c] += sgn * st[c];
+                double w = eval_mult(d, &t, box);
+                n++;
+                if (w < v - 1e-12) {
+                    *m = t, v = w, any = true;
+                    if (grow) st[c] = fmin(2 * st[c], 4.0);
+                    break;
+                }
             }
         }
-        if (!moved) step *= 0.5;
+        if (!any && n < max_evals)
+            for (int c = 0; c < 4; c++) st[c] *= 0.5;
     }
+    *evals += n;
     return v;
 }
 
-dm_status dmi_dual_bound(dmi_ctx *x, const dmi_bound *bd, const dmi_cand *inc, const dmi_eval *ie,
-                         double *out, dm_error *err) {
-    dual d;
-    memset(&d, 0, sizeof d);
-    d.x = x;
-    *out = HUGE_VAL;
-    if (x->p.drop_monotone) return DM_OK;   /* C_t <= F needs guideline 3 */
-    dm_status s = dual_build(&d, bd, err);
-    if (s) { dual_free(&d); return s; }
-    int32_t f0 = cell_of(&d, x->p.head ? inc->head : inc->sb[x->n - 1].c);
-    double obj = fmax(ie->objective, 1.0);
-    mult m0 = {{log(obj / fmax(d.budget[0], 1)), log(obj / fmax(d.budget[1], 1)), log(30.0),
-                log(ie->layers > 0 ? ie->layers : 1)}};
-    double best = minimise(&d, &m0, f0, NEG);
-    int32_t ftop = cell_of(&d, d.cap[d.last]);  /* the final item is never wider */
-    for (int32_t f = 0; f <= ftop; f++) {
-        if (f == f0) continue;
-        mult m = m0;
-        best = fmax(best, minimise(&d, &m, f, best));
+int dmi_dual_converged(const dual *d, const double *st) {
+    for (int c = 0; c < 4; c++)
+        if (!(c < 2 && d->budget[c] <= 0) && st[c] >= DMI_DUAL_STEP_MIN) return 0;
+    return 1;
+}
+
+int32_t dmi_dual_cell(const dual *d, int32_t c) {
+    int32_t a = 0;
+    while (a + 1 < d->nc && d->bot[a + 1] <= c) a++;
+    return a;
+}
+
+int dmi_dual_tidy(const dual *d, dmi_dbox *box) {
+    for (int32_t t = d->last; t > 0; t--)
+        if (box->chi[t - 1] > box->chi[t]) box->chi[t - 1] = box->chi[t];
+    for (int32_t t = 1; t <= d->last; t++)
+        if (box->clo[t] < box->clo[t - 1]) box->clo[t] = box->clo[t - 1];
+    for (int32_t it = 0; it < d->x->n + 2; it++) box->wmin[it] = 0, box->wmax[it] = INT32_MAX;
+    int ok = 1;
+    for (int32_t t = 0; t <= d->last; t++) {
+        ok &= box->clo[t] <= box->chi[t];
+        box->wmin[d->closer[t]] = d->bot[box->clo[t]];
+        box->wmax[d->closer[t]] = d->top[box->chi[t]];
     }
-    *out = best;
-    dual_free(&d);
+    return ok;
+}
+
+void dmi_dual_root(const dual *d, dmi_dbox *box) {
+    const dm_problem *p = &d->x->p;
+    memset(box, 0, sizeof *box);
+    for (int32_t i = 0; i < d->x->n; i++) box->dlo[i] = p->depth_min[i], box->dhi[i] = p->depth_max[i];
+    for (int32_t t = 0; t <= d->last; t++) box->clo[t] = 0, box->chi[t] = dmi_dual_cell(d, d->cap[t]);
+    dmi_dual_tidy(d, box);
+}
+
+void dmi_dual_start(const dual *d, const dmi_eval *ie, dmi_mult *m) {
+    double obj = fmax(ie->objective, 1.0);
+    *m = (dmi_mult){{log(obj / fmax(d->budget[0], 1)), log(obj / fmax(d->budget[1], 1)), log(30.0),
+                     log(ie->layers > 0 ? ie->layers : 1)}};
+}
+
+dm_status dmi_dual_create(dmi_ctx *x, const dmi_bound *bd, dual **out, dm_error *err) {
+    dual *d = dmi_calloc(1, sizeof *d);
+    *out = NULL;
+    if (!d) return nomem(err);
+    d->x = x;
+    dm_status s = dual_build(d, bd, err);
+    if (s) { dmi_dual_free(d); return s; }
+    *out = d;
     return DM_OK;
+}
+
+void dmi_dual_free(dual *d) {
+    if (!d) return;
+    dual_free(d);
+    free(d);
 }

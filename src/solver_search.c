@@ -16,7 +16,8 @@
 #include <math.h>
 #include <string.h>
 
-#define MAX_EVALS_LOCAL 400000   /* evaluation budget of the whole local search */
+#define MAX_EVALS_LOCAL 400000   /* evaluation budget of growth and repair */
+#define KICK_EVALS 100000        /* ... and of the iterated kicks after them */
 
 /* Variable ids: 0 stem, 1 head, then 4 per superblock (c, m, k, d). */
 enum { V_STEM, V_HEAD, V_SB };
@@ -165,16 +166,17 @@ static void smallest(const dmi_ctx *x, dmi_cand *c, int kernel_top) {
 }
 
 /* One round of ruin-and-regrow over every variable; 1 if it improved. */
-static dm_status refine_round(dmi_ctx *x, dmi_cand *c, dmi_eval *ce, int *improved, dm_error *err) {
+static dm_status refine_round(dmi_ctx *x, dmi_cand *c, dmi_eval *ce, int64_t limit, int *improved,
+                              dm_error *err) {
     int nv = VAR_COUNT(x->n);
     *improved = 0;
-    for (int var = 0; var < nv && x->evals < MAX_EVALS_LOCAL; var++)
+    for (int var = 0; var < nv && x->evals < limit; var++)
         for (int big = 0; big < 2; big++) {
             dmi_cand t = *c;
             dmi_eval te;
             if (!move(x, &t, var, -1, big)) continue;
             dm_status s = dmi_cand_eval(x, &t, &te, err);
-            if (!s) s = grow(x, &t, &te, var, MAX_EVALS_LOCAL, err);
+            if (!s) s = grow(x, &t, &te, var, limit, err);
             if (s) return s;
             if (te.excess == 0 && te.objective > ce->objective + 1e-9) {
                 *c = t;
@@ -182,6 +184,57 @@ static dm_status refine_round(dmi_ctx *x, dmi_cand *c, dmi_eval *ce, int *improv
                 *improved = 1;
             }
         }
+    return DM_OK;
+}
+
+/* xorshift64: the kicks are pseudo-random but the same on every run. */
+static int32_t next_rand(uint64_t *st, int32_t n) {
+    *st ^= *st << 13, *st ^= *st >> 7, *st ^= *st << 17;
+    return (int32_t)(*st % (uint64_t)n);
+}
+
+/* Move 2..5 random variables (two in three down) by 1..3 steps each. */
+static void shake(const dmi_ctx *x, uint64_t *st, dmi_cand *c) {
+    int nk = 2 + next_rand(st, 4);
+    for (int k = 0; k < nk; k++) {
+        int var = next_rand(st, VAR_COUNT(x->n)), big = next_rand(st, 2);
+        int dir = next_rand(st, 3) ? -1 : 1;
+        for (int r = next_rand(st, 3); r >= 0; r--) move(x, c, var, dir, big);
+    }
+}
+
+/* Shake, regrow, ruin-and-regrow to a local optimum; the walk moves on
+   from a better design, and now and then from one at most 0.3% worse,
+   which lets it leave a basin that single ruins cannot. */
+static dm_status kick(dmi_ctx *x, uint64_t *st, dmi_cand *cur, dmi_eval *ce, int64_t limit,
+                      dm_error *err) {
+    dmi_cand t = *cur;
+    dmi_eval te;
+    shake(x, st, &t);
+    dm_status s = dmi_cand_eval(x, &t, &te, err);
+    if (!s) s = grow(x, &t, &te, -1, limit, err);
+    for (int improved = 1; !s && improved && te.excess == 0 && x->evals < limit;)
+        s = refine_round(x, &t, &te, limit, &improved, err);
+    bool worse_ok = next_rand(st, 10) == 0 && te.objective > ce->objective * (1 - 3e-3);
+    if (!s && te.excess == 0 && (te.objective > ce->objective + 1e-9 || worse_ok)) {
+        *cur = t;
+        *ce = te;
+    }
+    return s;
+}
+
+/* Iterated local search from the best design within KICK_EVALS more
+   evaluations; *best keeps the best design seen. */
+static dm_status kicks(dmi_ctx *x, dmi_cand *best, dmi_eval *be, dm_error *err) {
+    uint64_t st = 88172645463325252ull;
+    int64_t limit = x->evals + KICK_EVALS;
+    dmi_cand cur = *best;
+    dmi_eval ce = *be;
+    while (x->evals < limit) {
+        dm_status s = kick(x, &st, &cur, &ce, limit, err);
+        if (s) return s;
+        if (ce.objective > be->objective + 1e-9) { *best = cur; *be = ce; }
+    }
     return DM_OK;
 }
 
@@ -193,7 +246,7 @@ dm_status dmi_search_local(dmi_ctx *x, dmi_cand *best, dmi_eval *be, int *found,
         dm_status s = dmi_cand_eval(x, &c, &e, err);
         if (!s) s = grow(x, &c, &e, -1, MAX_EVALS_LOCAL, err);
         for (int improved = 1; !s && improved && e.excess == 0 && x->evals < MAX_EVALS_LOCAL;)
-            s = refine_round(x, &c, &e, &improved, err);
+            s = refine_round(x, &c, &e, MAX_EVALS_LOCAL, &improved, err);
         if (s) return s;
         if (e.excess == 0 && (!*found || e.objective > be->objective + 1e-9)) {
             *best = c;
@@ -201,5 +254,5 @@ dm_status dmi_search_local(dmi_ctx *x, dmi_cand *best, dmi_eval *be, int *found,
             *found = 1;
         }
     }
-    return DM_OK;
+    return *found ? kicks(x, best, be, err) : DM_OK;
 }

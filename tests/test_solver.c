@@ -19,7 +19,14 @@ static int inner_values(const dm_problem *p, int32_t c, int32_t *out) {
     return n;
 }
 
-typedef struct brute { const dm_problem *p; dm_score_params sp; dm_arch a; double best; int feasible; } brute;
+typedef struct brute {
+    const dm_problem *p;
+    dm_score_params sp;
+    dm_arch a;
+    double best;
+    int feasible;
+    dm_metrics best_m;   /* metrics of the best design */
+} brute;
 
 static int ok_arch(brute *b, dm_metrics *m) {
     const dm_problem *p = b->p;
@@ -47,7 +54,7 @@ static int ok_arch(brute *b, dm_metrics *m) {
 static void leaf(brute *b) {
     dm_metrics m;
     if (!ok_arch(b, &m)) return;
-    if (!b->feasible || m.objective > b->best) b->best = m.objective;
+    if (!b->feasible || m.objective > b->best) b->best = m.objective, b->best_m = m;
     b->feasible = 1;
 }
 
@@ -71,7 +78,7 @@ static void rec(brute *b, int i) {
     }
 }
 
-static int brute_force(const dm_problem *p, double *best) {
+static int brute_force_m(const dm_problem *p, double *best, dm_metrics *best_m) {
     brute b = {.p = p};
     dm_problem_score(p, &b.sp);
     dm_arch_init(&b.a);
@@ -90,8 +97,11 @@ static int brute_force(const dm_problem *p, double *best) {
         rec(&b, 0);
     }
     *best = b.best;
+    if (best_m) *best_m = b.best_m;
     return b.feasible;
 }
+
+static int brute_force(const dm_problem *p, double *best) { return brute_force_m(p, best, NULL); }
 
 static void tiny(dm_problem *p, dm_block_kind kind) {
     dm_problem_default(p, kind);
@@ -195,6 +205,82 @@ static void test_relaxed_bound_vs_brute_force(void) {
             printf("  %s: optimum %.4f, found %.4f, bound %.4f\n", dm_block_kind_name(kinds[k]), truth,
                    s.objective, s.bound);
     }
+}
+
+/* mbconv with a head, params and rho binding at several rho0: the
+   relaxed bound reported with node_limit 1 (knapsack and Lagrangian,
+   after the kick search) must still be >= the brute-force optimum.
+   (In these tiny problems the whole network's prefix is the one that
+   binds; a case binding at an intermediate prefix is still wanted.) */
+static void test_bound_intermediate_rho(void) {
+    static const double rho0s[] = {0.5, 0.45, 0.4, 0.35};
+    for (int r = 0; r < 4; r++) {
+        dm_problem p;
+        dm_solution s;
+        dm_error err;
+        dm_metrics m;
+        double truth;
+        tiny(&p, DM_BLOCK_MBCONV);
+        p.max_channels = 40;
+        for (int i = 0; i < 2; i++) p.depth_max[i] = 3;
+        p.rho0 = rho0s[r];
+        p.max_params = 40000;
+        p.node_limit = 1;
+        CHECK(p.head == 1);
+        CHECK(brute_force_m(&p, &truth, &m));
+        int binding = m.n_stages - 1;
+        for (int i = 0; i < m.n_stages; i++)
+            if (m.stage[i].rho > m.stage[binding].rho) binding = i;
+        CHECK(dm_solve(&p, &s, &err) == DM_OK);
+        /* The certificate's branch and bound may close every box (then
+           the design is proven optimal and must be the optimum). */
+        if (s.stop == DM_STOP_OPTIMAL) CHECK_NEAR(s.objective, truth, 1e-9);
+        CHECK(s.objective <= truth + 1e-9);
+        CHECK(s.bound >= truth - 1e-9);
+        if (getenv("DM_TEST_VERBOSE"))
+            printf("  rho0 %.2f: binding prefix %d rho %.4f (whole %.4f), optimum %.4f, found %.4f, "
+                   "bound %.4f\n", p.rho0, binding, m.stage[binding].rho, m.rho, truth, s.objective, s.bound);
+    }
+}
+
+/* The certificate's branch and bound alone (node_limit 1, so the exact
+   tree search gives up at once), with a generous effort, on small
+   problems with two budgets and rho binding: it must close the gap,
+   i.e. the bound equals the brute-force optimum, and at default effort
+   the bound must still be >= it. */
+static void test_certificate_closes(void) {
+    static const dm_block_kind kinds[2] = {DM_BLOCK_BOTTLENECK, DM_BLOCK_MBCONV};
+    for (int k = 0; k < 2; k++)
+        for (int variant = 0; variant < 2; variant++) {
+            dm_problem p;
+            dm_solution s;
+            dm_error err;
+            double truth;
+            tiny(&p, kinds[k]);
+            p.max_channels = kinds[k] == DM_BLOCK_MBCONV ? 40 : 48;
+            for (int i = 0; i < 2; i++) p.depth_max[i] = 3 + variant;
+            p.rho0 = kinds[k] == DM_BLOCK_MBCONV ? 0.45 : 0.5;
+            p.max_macs = 1500000;
+            p.max_params = kinds[k] == DM_BLOCK_MBCONV ? 40000 : 60000;
+            if (variant) { p.n_kernels = 2; p.kernels[1] = 5; }
+            p.node_limit = 1;
+            CHECK(brute_force(&p, &truth));
+            CHECK(dm_solve(&p, &s, &err) == DM_OK);
+            CHECK(s.bound >= truth - 1e-9);
+            p.effort = 1000;
+            CHECK(dm_solve(&p, &s, &err) == DM_OK);
+            CHECK(s.bound_boxes > 1);
+            CHECK_NEAR(s.objective, truth, 1e-9);
+            CHECK_NEAR(s.bound, truth, 1e-9);
+            CHECK(s.stop == DM_STOP_OPTIMAL);
+            if (getenv("DM_TEST_VERBOSE"))
+                printf("  %s/%d: optimum %.4f, bound %.4f, %lld boxes\n", dm_block_kind_name(kinds[k]), variant,
+                       truth, s.bound, (long long)s.bound_boxes);
+        }
+    dm_problem p;
+    dm_problem_default(&p, DM_BLOCK_BOTTLENECK);
+    p.effort = -1;
+    CHECK(dm_solve(&p, &(dm_solution){0}, NULL) == DM_ERR_INVALID);
 }
 
 static uint64_t rng = 88172645463325252ull;
@@ -356,6 +442,8 @@ int main(void) {
     test_brute_force();
     test_bound_vs_sampling();
     test_relaxed_bound_vs_brute_force();
+    test_bound_intermediate_rho();
+    test_certificate_closes();
     test_infeasible();
     test_presets();
     test_determinism();

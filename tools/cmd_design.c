@@ -50,6 +50,9 @@ static const char usage_text[] =
     "  --no-depth-penalty   guideline 2 off: beta = 0\n"
     "  --no-monotone        guideline 3 off: widths may decrease\n"
     "  --nodes N            branch-and-bound node budget (default 200000)\n"
+    "  --effort N           work on the bound (certificate) when the tree is not\n"
+    "                       exhausted: N times the default (1: well under 1 s per\n"
+    "                       preset; 50: about 10 s); deterministic, 1..100000\n"
     "output:\n"
     "  -o FILE              write the architecture JSON (deepmad analyze FILE reads it)\n"
     "  --json               print one object: architecture, metrics, bound, gap,\n"
@@ -148,6 +151,7 @@ static int valued(opts *o, const char *opt, const char *val, int *used) {
     else if (!strcmp(opt, "--stem-stride")) rc = cli_int(opt, val, 1, DM_MAX_STRIDE, &p->stem_stride);
     else if (!strcmp(opt, "--stem-kernel")) rc = cli_int(opt, val, 1, DM_MAX_KERNEL, &p->stem_kernel);
     else if (!strcmp(opt, "--granularity")) rc = cli_int(opt, val, 1, 1024, &p->granularity);
+    else if (!strcmp(opt, "--effort")) rc = cli_int(opt, val, 1, 100000, &p->effort);
     else if (!strcmp(opt, "--max-layers")) rc = cli_int(opt, val, 0, 1000000, &p->max_layers);
     else if (!strcmp(opt, "--strides"))
         rc = int_list(opt, val, 1, DM_MAX_STRIDE, p->stride, DM_MAX_SUPERBLOCKS, &p->n_superblocks);

@@ -1,0 +1,121 @@
+"""Collect the runs of run.sh into results.csv, results.md and plot.png.
+
+usage: report.py OUT_DIR NET...   (NET = baseline, rho-0.3, ...; order kept)
+A net whose JSON equals an earlier net's (the same design for two rho_0) shares
+that net's runs; the table says so.
+"""
+import csv
+import glob
+import json
+import os
+import statistics
+import sys
+
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker  # noqa: E402
+
+
+def runs_of(out, net):
+    rows = []
+    for p in sorted(glob.glob(os.path.join(out, "runs", f"{net}-seed*.json"))):
+        with open(p) as f:
+            text = f.read().strip()
+        if text:
+            rows.append(json.loads(text.splitlines()[-1]))
+    return rows
+
+
+def collect(out, nets):
+    table, first_of = [], {}
+    for net in nets:
+        with open(os.path.join(out, "designs", f"{net}.json"), "rb") as f:
+            body = f.read()
+        with open(os.path.join(out, "designs", f"{net}.metrics.json")) as f:
+            m = json.load(f)
+        same = first_of.setdefault(body, net)
+        runs = runs_of(out, same)
+        if not runs:
+            sys.exit(f"report.py: no finished runs for {net}")
+        accs = [r["test_acc"] for r in runs]
+        table.append({
+            "network": net, "rho0": "" if net == "baseline" else net[4:], "same_as": "" if same == net else same,
+            "rho": m["rho"], "entropy": m["entropy"], "objective": m["objective"], "layers": m["layers"],
+            "params": m["params"], "macs": m["macs"], "seeds": len(runs),
+            "acc_mean": statistics.mean(accs), "acc_std": statistics.stdev(accs) if len(accs) > 1 else 0.0,
+            "acc_min": min(accs), "acc_max": max(accs),
+            "train_s_mean": statistics.mean(r["train_seconds"] for r in runs),
+            "epochs": runs[0]["epochs"], "train_images": runs[0]["train_images"],
+            "test_images": runs[0]["test_images"]})
+    return table
+
+
+def write_csv(out, table):
+    with open(os.path.join(out, "results.csv"), "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(table[0]))
+        w.writeheader()
+        w.writerows(table)
+
+
+def write_md(out, table):
+    t0 = table[0]
+    lines = [f"Fashion-MNIST, {t0['epochs']} epochs on {t0['train_images']} training images, "
+             f"tested on {t0['test_images']} test images; accuracy = mean over {t0['seeds']} seed(s), "
+             "spread = min..max. Written by report.py.", "",
+             "| network | rho_0 | rho | entropy | layers | params | MACs | test acc mean | spread | train s/run |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in table:
+        name = r["network"] + (f" (= {r['same_as']})" if r["same_as"] else "")
+        lines.append(f"| {name} | {r['rho0'] or '-'} | {r['rho']:.3f} | {r['entropy']:.0f} | {r['layers']} | "
+                     f"{r['params']:,} | {r['macs']:,} | {100 * r['acc_mean']:.2f}% | "
+                     f"{100 * r['acc_min']:.2f}..{100 * r['acc_max']:.2f} | {r['train_s_mean']:.0f} |")
+    with open(os.path.join(out, "results.md"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def plot(out, table):
+    base = table[0]
+    des = [r for r in table[1:]]
+    x = [float(r["rho0"]) for r in des]
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    ax.errorbar(x, [100 * r["acc_mean"] for r in des],
+                yerr=[[100 * (r["acc_mean"] - r["acc_min"]) for r in des],
+                      [100 * (r["acc_max"] - r["acc_mean"]) for r in des]],
+                fmt="o-", color="tab:blue", capsize=3,
+                label=os.environ.get("SERIES_LABEL", "DeepMAD design") + ": test accuracy")
+    ax.axhline(100 * base["acc_mean"], color="tab:red", ls="--",
+               label=f"ResNet-20-style baseline (star at its rho {base['rho']:.2f}): {100 * base['acc_mean']:.2f}%")
+    ax.axhspan(100 * base["acc_min"], 100 * base["acc_max"], color="tab:red", alpha=0.12)
+    ax.errorbar([base["rho"]], [100 * base["acc_mean"]],
+                yerr=[[100 * (base["acc_mean"] - base["acc_min"])], [100 * (base["acc_max"] - base["acc_mean"])]],
+                fmt="*", ms=11, color="tab:red", capsize=3)
+    ax.set_xscale("log")
+    ax.set_xticks(x)
+    ax.set_xticklabels([r["rho0"] for r in des])
+    ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
+    ax.set_xlabel("effectiveness limit rho_0")
+    ax.set_ylabel("test accuracy (%)", color="tab:blue")
+    ax2 = ax.twinx()
+    ax2.plot(x, [r["entropy"] for r in des], "s:", color="tab:gray", label="entropy (multi-scale)")
+    ax2.set_ylabel("entropy", color="tab:gray")
+    h1, l1 = ax.get_legend_handles_labels()
+    h2, l2 = ax2.get_legend_handles_labels()
+    ax.legend(h1 + h2, l1 + l2, loc="lower right", fontsize=8)
+    ax.set_title(f"Fashion-MNIST, budget {base['macs'] / 1e6:.2f} M MACs / {base['params']:,} params, "
+                 f"{base['epochs']} epochs", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "plot.png"), dpi=120)
+
+
+def main():
+    out, nets = sys.argv[1], sys.argv[2:]
+    table = collect(out, nets)
+    write_csv(out, table)
+    write_md(out, table)
+    plot(out, table)
+    print(open(os.path.join(out, "results.md")).read())
+
+
+if __name__ == "__main__":
+    main()

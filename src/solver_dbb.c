@@ -1,0 +1,288 @@
+/*
+** solver_dbb.c -- the certificate: a best-first branch and bound over
+** boxes of superblock depths and final widths (dmi_dbox).  The Lagrangian
+** bound of the whole domain (solver_dual.c) is loose mainly because its
+** maximiser takes every depth at an end of its range and mixes them
+** through the multipliers; narrowing the depth intervals removes that,
+** and lets the depth penalty be bounded below by the least one the box
+** allows instead of by beta.
+**
+** A box's bound is the dual over it, its multipliers searched from its
+** parent's; a child's bound is also at most its parent's (its designs are
+** the parent's).  Boxes bounded at or below the incumbent are closed.
+** The open box with the largest bound is split in two across its widest
+** interval (depths, or final-width cells).  A box that cannot be split
+** is searched exactly by dmi_search_bb when that takes few nodes (closing
+** it, and maybe improving the incumbent), else its multipliers get a
+** longer search.  At any stop the largest bound of the open boxes (and
+** the incumbent) is >= every feasible objective: every feasible design
+** lies in an open box or in a closed one, whose designs score at most the
+** incumbent.  Work is counted in dual evaluations, never time.
+*/
+#include "solver.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NODE_EVALS 40         /* dual evaluations on a box before it is split */
+#define ROOT_EVALS 120        /* ... on a first box (one final-width cell) */
+#define ROOT_STEP 1.5         /* first multiplier steps (log space) at the root */
+#define CHILD_STEP 0.5        /* ... in a child, from its parent's multipliers */
+#define LEAF_NODES 20000      /* dmi_search_bb nodes tried on an unsplittable box */
+#define NODES_PER_EVAL 256    /* search nodes that cost one dual evaluation */
+
+typedef struct dnode {
+    dmi_dbox box;
+    dmi_mult m;
+    double st[4];   /* the multiplier search's steps (converged: all tiny) */
+    double ub;
+    int32_t evals;  /* spent on this box */
+    int32_t cap;    /* ... at most, before it is split */
+    int grow;       /* search with growing steps (a child) */
+} dnode;
+
+typedef struct heap { dnode *a; size_t n, cap; } heap;
+
+/* Max-heap on ub; ties keep the order of the sift (deterministic). */
+static int heap_push(heap *h, const dnode *v) {
+    if (h->n == h->cap) {
+        size_t cap = h->cap ? 2 * h->cap : 64;
+        dnode *a = realloc(h->a, cap * sizeof *a);
+        if (!a) return 0;
+        h->a = a, h->cap = cap;
+    }
+    size_t i = h->n++;
+    while (i > 0 && h->a[(i - 1) / 2].ub < v->ub) h->a[i] = h->a[(i - 1) / 2], i = (i - 1) / 2;
+    h->a[i] = *v;
+    return 1;
+}
+
+static dnode heap_pop(heap *h) {
+    dnode top = h->a[0], last = h->a[--h->n];
+    size_t i = 0;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= h->n) break;
+        if (c + 1 < h->n && h->a[c + 1].ub > h->a[c].ub) c++;
+        if (!(h->a[c].ub > last.ub)) break;
+        h->a[i] = h->a[c], i = c;
+    }
+    if (h->n) h->a[i] = last;
+    return top;
+}
+
+/* sum_i dist(t, [lo_i, hi_i])^2 */
+static double dist2(const int32_t *lo, const int32_t *hi, int32_t n, double t) {
+    double s = 0;
+    for (int32_t i = 0; i < n; i++) {
+        double e = t < lo[i] ? lo[i] - t : t > hi[i] ? t - hi[i] : 0;
+        s += e * e;
+    }
+    return s;
+}
+
+/* The least population variance of depths in the box: min over d of
+   min_t (1/n) sum (d_i - t)^2 = min_t (1/n) sum dist(t, box_i)^2 (the
+   mean minimises over t).  Over real d it is exact and convex in t; on
+   each segment between interval ends the sum is one quadratic whose
+   minimiser (clamped) is checked.  Integers can only do worse. */
+static double least_var(const int32_t *lo, const int32_t *hi, int32_t n) {
+    if (n <= 0) return 0.0;
+    double best = HUGE_VAL;
+    for (int32_t u = 0; u < 2 * n; u++) {
+        double p = u < n ? lo[u] : hi[u - n], q = HUGE_VAL, sum = 0;
+        for (int32_t v = 0; v < 2 * n; v++) {
+            double r = v < n ? lo[v] : hi[v - n];
+            if (r > p && r < q) q = r;
+        }
+        int32_t cnt = 0;   /* the quadratic on [p, q]: left of hi's <= p, right of lo's >= q */
+        for (int32_t i = 0; i < n; i++) {
+            if (hi[i] <= p) sum += hi[i], cnt++;
+            else if (lo[i] >= q) sum += lo[i], cnt++;
+        }
+        double t = cnt ? sum / cnt : p;
+        if (t < p) t = p;
+        if (q < HUGE_VAL && t > q) t = q;
+        best = fmin(best, dist2(lo, hi, n, t));
+    }
+    return best / n;
+}
+
+/* A lower limit of beta Q over the box (a hair under, for rounding). */
+static void set_pen(const dmi_ctx *x, dmi_dbox *box) {
+    int32_t skip = x->sp.penalty_skip < x->n ? x->sp.penalty_skip : x->n;
+    double v = least_var(box->dlo + skip, box->dhi + skip, x->n - skip);
+    double e = x->sp.penalty == DM_PENALTY_VAR ? v : sqrt(v);
+    box->pen = x->sp.beta * exp(e) * (1 - 1e-12);
+}
+
+/* Which interval to split: 0..n-1 a depth, n + t stage t's end width,
+   -1 none.  A width cell (ratio 1.05) counts as half a depth step. */
+static int32_t widest(const dmi_ctx *x, const dmi_dbox *b) {
+    int32_t w = -1;
+    double ww = 0;
+    for (int32_t i = 0; i < x->n; i++)
+        if (b->dhi[i] - b->dlo[i] > ww) ww = b->dhi[i] - b->dlo[i], w = i;
+    for (int32_t t = 0; t < x->n_stages; t++)
+        if (0.03 * (b->chi[t] - b->clo[t]) > ww) ww = 0.03 * (b->chi[t] - b->clo[t]), w = x->n + t;
+    return w;
+}
+
+/* Split box b across interval w into c[0..1]; returns how many are
+   non-empty (moved to the front). */
+static int split(const dmi_dual *d, const dmi_ctx *x, const dmi_dbox *b, int32_t w, dmi_dbox *c) {
+    c[0] = c[1] = *b;
+    if (w < x->n) {
+        int32_t mid = (b->dlo[w] + b->dhi[w]) / 2;
+        c[0].dhi[w] = mid;
+        c[1].dlo[w] = mid + 1;
+    } else {
+        int32_t t = w - x->n, mid = (b->clo[t] + b->chi[t]) / 2;
+        c[0].chi[t] = mid;
+        c[1].clo[t] = mid + 1;
+    }
+    int n = 0;
+    for (int k = 0; k < 2; k++)
+        if (dmi_dual_tidy(d, &c[k])) {
+            set_pen(x, &c[k]);
+            c[n++] = c[k];
+        }
+    return n;
+}
+
+typedef struct dbb {
+    dmi_ctx *x;
+    const dmi_bound *b;
+    dmi_dual *d;
+    dmi_cand *best;
+    dmi_eval *be;
+    heap h;
+    int64_t evals, snodes, work, nodes;
+    double stuck;    /* largest bound of a polished box (it stays open) */
+    dm_error *err;
+} dbb;
+
+static int64_t spent(const dbb *t) { return t->evals + t->snodes / NODES_PER_EVAL; }
+
+static dm_status push(dbb *t, const dnode *v) {
+    if (v->ub <= t->be->objective) return DM_OK;
+    return heap_push(&t->h, v) ? DM_OK : DM_FAIL(t->err, DM_ERR_NOMEM, "out of memory bounding the problem");
+}
+
+static double next_top(const dbb *t) { return t->h.n ? t->h.a[0].ub : -HUGE_VAL; }
+
+/* A box that cannot be split, its multipliers converged: search it
+   exactly; if that takes too long it stays open (t->stuck). */
+static dm_status leaf(dbb *t, dnode *v) {
+    int found = 1, complete = 0;
+    int64_t n = 0;
+    dm_status s = dmi_search_bb(t->x, t->b, &v->box, LEAF_NODES, t->best, t->be, &found, &n, &complete,
+                                t->err);
+    t->snodes += n;
+    if (!s && !complete) t->stuck = fmax(t->stuck, v->ub);
+    return s;
+}
+
+/* Children start from the parent's multipliers with one evaluation;
+   they are refined only if they come to the top. */
+static dm_status branch(dbb *t, dnode *v, int32_t w) {
+    dmi_dbox c[2];
+    int nc = split(t->d, t->x, &v->box, w, c);
+    dm_status s = DM_OK;
+    for (int k = 0; k < nc && !s; k++) {
+        dnode u = {.box = c[k], .m = v->m, .st = {CHILD_STEP, CHILD_STEP, CHILD_STEP, CHILD_STEP}};
+        u.grow = 1;
+        u.ub = fmin(v->ub, dmi_dual_min(t->d, &u.box, &u.m, u.st, 1, 1, t->be->objective, &t->evals));
+        u.evals = 1;
+        u.cap = NODE_EVALS;
+        t->nodes++;
+        s = push(t, &u);
+    }
+    return s;
+}
+
+/* The top box: lower its bound while it stays on top; once its
+   multipliers have converged, split it. */
+static dm_status visit(dbb *t, dnode *v) {
+    if (!dmi_dual_converged(t->d, v->st) && v->evals < v->cap) {
+        double enough = fmax(t->be->objective, next_top(t));
+        int64_t e0 = t->evals;
+        v->ub = fmin(v->ub, dmi_dual_min(t->d, &v->box, &v->m, v->st, v->grow, v->cap - v->evals, enough,
+                                        &t->evals));
+        v->evals += (int32_t)(t->evals - e0);
+        return push(t, v);
+    }
+    int32_t w = widest(t->x, &v->box);
+    return w < 0 ? leaf(t, v) : branch(t, v, w);
+}
+
+/* The incumbent's final-width box is searched a second time with
+   growing steps (on some problems one way ends far lower, on others the
+   other); the lower value and its multipliers are kept. */
+static void first(dbb *t, const dnode *r, dnode *u) {
+    dnode w = *r;
+    w.box = u->box;
+    w.ub = dmi_dual_min(t->d, &w.box, &w.m, w.st, 1, ROOT_EVALS, t->be->objective, &t->evals);
+    if (w.ub < u->ub) u->m = w.m, u->st[0] = w.st[0], u->st[1] = w.st[1], u->st[2] = w.st[2], u->st[3] = w.st[3];
+    u->ub = fmin(u->ub, w.ub);
+}
+
+/* The first boxes: one per cell of the final width, as the final
+   width weights every stage.  The incumbent's cell first, its
+   multipliers searched at length; the others start from them. */
+static dm_status roots(dbb *t) {
+    dmi_dbox all;
+    dmi_dual_root(t->d, &all);
+    int32_t last = t->x->n_stages - 1, f0 = dmi_dual_cell(t->d, t->best->head ? t->best->head : t->best->sb[t->x->n - 1].c);
+    dnode r = {.st = {ROOT_STEP, ROOT_STEP, ROOT_STEP, ROOT_STEP}};
+    dmi_dual_start(t->d, t->be, &r.m);
+    dm_status s = DM_OK;
+    for (int pass = 0; pass < 2 && !s; pass++)
+        for (int32_t a = all.clo[last]; a <= all.chi[last] && !s; a++) {
+            if ((a == f0) != (pass == 0)) continue;
+            dnode u = r;
+            u.box = all;
+            u.box.clo[last] = u.box.chi[last] = a;
+            if (!dmi_dual_tidy(t->d, &u.box)) continue;
+            set_pen(t->x, &u.box);
+            int n = pass == 0 ? ROOT_EVALS : 1;
+            u.ub = dmi_dual_min(t->d, &u.box, &u.m, u.st, 0, n, t->be->objective, &t->evals);
+            if (pass == 0) first(t, &r, &u);
+            u.evals = n;
+            u.cap = ROOT_EVALS;
+            if (pass == 0) r.m = u.m, r.st[0] = r.st[1] = r.st[2] = r.st[3] = CHILD_STEP;
+            t->nodes++;
+            s = push(t, &u);
+        }
+    return s;
+}
+
+static dm_status run(dbb *t) {
+    dm_status s = roots(t);
+    while (!s && t->h.n && spent(t) < t->work && t->stuck < t->h.a[0].ub) {
+        dnode v = heap_pop(&t->h);
+        if (v.ub > t->be->objective) s = visit(t, &v);
+    }
+    return s;
+}
+
+dm_status dmi_dual_bb(dmi_ctx *x, const dmi_bound *b, dmi_cand *best, dmi_eval *be, int64_t work,
+                      double *out, int *closed, int64_t *nodes, dm_error *err) {
+    *out = HUGE_VAL;
+    *closed = 0;
+    *nodes = 0;
+    if (x->p.drop_monotone) return DM_OK;   /* C_t <= F needs guideline 3 */
+    dbb t = {.x = x, .b = b, .best = best, .be = be, .work = work, .stuck = -HUGE_VAL, .err = err};
+    dm_status s = dmi_dual_create(x, b, &t.d, err);
+    if (!s) s = run(&t);
+    if (!s) {
+        double top = fmax(t.stuck, be->objective);
+        for (size_t i = 0; i < t.h.n; i++) top = fmax(top, t.h.a[i].ub);   /* boxes closed since */
+        *out = top;
+        *closed = t.h.n == 0 && t.stuck == -HUGE_VAL;
+        *nodes = t.nodes;
+    }
+    free(t.h.a);
+    dmi_dual_free(t.d);
+    return s;
+}
