@@ -78,7 +78,7 @@ def plot(out, table):
     base = table[0]
     des = [r for r in table[1:]]
     x = [float(r["rho0"]) for r in des]
-    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    fig, ax = plt.subplots(figsize=(6.4, 5.0))
     ax.errorbar(x, [100 * r["acc_mean"] for r in des],
                 yerr=[[100 * (r["acc_mean"] - r["acc_min"]) for r in des],
                       [100 * (r["acc_max"] - r["acc_mean"]) for r in des]],
@@ -101,7 +101,7 @@ def plot(out, table):
     ax2.set_ylabel("entropy", color="tab:gray")
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
-    ax.legend(h1 + h2, l1 + l2, loc="lower right", fontsize=8)
+    ax.legend(h1 + h2, l1 + l2, loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize=8, ncol=1)
     ax.set_title(f"Fashion-MNIST, budget {base['macs'] / 1e6:.2f} M MACs / {base['params']:,} params, "
                  f"{base['epochs']} epochs", fontsize=9)
     fig.tight_layout()

@@ -35,7 +35,7 @@ fi
 if [ "$SMOKE" = 1 ]; then
   : "${EPOCHS:=1}" "${SUBSET:=2000}" "${TEST_SUBSET:=2000}" "${SEEDS:=0}" "${RHOS:=0.3}"
 else
-  : "${EPOCHS:=4}" "${SUBSET:=10000}" "${TEST_SUBSET:=0}" "${SEEDS:=0 1}" "${RHOS:=0.1 0.2 0.3 0.4 0.5 0.7 1.0 2.0}"
+  : "${EPOCHS:=4}" "${SUBSET:=10000}" "${TEST_SUBSET:=0}" "${SEEDS:=0 1 2 3}" "${RHOS:=0.1 0.2 0.3 0.4 0.5 0.7 1.0 2.0}"
 fi
 # Two one-thread workers = the 2 cores.  One two-thread worker was measured 9x
 # slower on this shared machine (OpenMP threads spinning against other load).
