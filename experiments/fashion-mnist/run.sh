@@ -5,8 +5,9 @@
 #
 # Full run (defaults below, about 40 min on 2 shared cores): writes designs/,
 # runs/, results.csv, results.md and plot.png under --out (default: this folder).
-# A run whose runs/NET-seedS.json exists is kept, not retrained (so more SEEDS
-# can be added later); FRESH=1 retrains everything.
+# A run whose runs/NET-seedS.json records the sha256 of the same exported net is
+# kept, not retrained (so more SEEDS can be added later); a changed design (a
+# newer solver) is retrained; FRESH=1 retrains everything.
 # --smoke: 2 networks, 1 seed, 1 epoch on 2,000 train / 2,000 test images (CI).
 # Everything is overridable by environment: EPOCHS SUBSET TEST_SUBSET SEEDS RHOS
 # JOBS THREADS FRESH, and INNER (e.g. 1,1: pass --inner to every design; the ablation
@@ -77,7 +78,9 @@ export PY OUT EPOCHS SUBSET TEST_SUBSET THREADS HERE FRESH
 t0=$(date +%s)
 xargs -P "$JOBS" -L 1 bash -c '
   n=$0; s=$1; f="$OUT/runs/$n-seed$s"
-  if [ -s "$f.json" ] && [ -z "${FRESH:-}" ]; then echo "kept: $n seed $s (delete $f.json or set FRESH=1 to retrain)" >&2; exit 0; fi
+  sha=$(sha256sum < "$OUT/designs/$n.py" | cut -c1-64)
+  if [ -z "${FRESH:-}" ] && grep -q "\"model_sha256\": \"$sha\"" "$f.json" 2>/dev/null; then
+    echo "kept: $n seed $s (same design already trained; FRESH=1 retrains)" >&2; exit 0; fi
   $PY "$HERE/train.py" "$OUT/designs/$n.py" --epochs "$EPOCHS" --seed "$s" \
       --subset "$SUBSET" --test-subset "$TEST_SUBSET" --threads "$THREADS" \
       > "$f.json" 2> "$f.log" || { echo "run.sh: $n seed $s failed, see $f.log" >&2; exit 255; }

@@ -13,6 +13,7 @@ usage: train.py MODEL.py --epochs E --seed S [--subset N] [--threads T]
 """
 import argparse
 import gzip
+import hashlib
 import importlib.util
 import json
 import os
@@ -148,7 +149,9 @@ def main():
               f"loss {last_loss:.4f} {time.time() - t0:.1f}s", file=sys.stderr, flush=True)
     train_s = time.time() - t0
     acc = evaluate(model, xte, yte)
-    print(json.dumps({"model": a.model, "seed": a.seed, "epochs": a.epochs, "train_images": len(xtr),
+    with open(a.model, "rb") as f:
+        model_sha = hashlib.sha256(f.read()).hexdigest()
+    print(json.dumps({"model": a.model, "model_sha256": model_sha, "seed": a.seed, "epochs": a.epochs, "train_images": len(xtr),
                       "test_images": len(xte), "params": n_params, "test_acc": acc,
                       "final_loss": last_loss, "train_seconds": round(train_s, 1),
                       "threads": a.threads, "torch": torch.__version__}))

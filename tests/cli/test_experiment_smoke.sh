@@ -11,6 +11,7 @@ set -u
 BIN="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 SRC="$(cd "$2" && pwd)"
 PY=/usr/bin/python3
+export PYTHONDONTWRITEBYTECODE=1   # importing train.py must not litter the source tree
 DATA=/usr/share/datasets/fashion-mnist
 EXP="$SRC/experiments/fashion-mnist"
 if [ ! -f "$DATA/train-images-idx3-ubyte.gz" ]; then
