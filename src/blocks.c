@@ -73,6 +73,18 @@ dm_status dmi_conv(dm_layer *l, dm_role role, int32_t c_in, int32_t c_out, int32
     return dmi_layer_cost(l, err);
 }
 
+dm_status dmi_classifier(dm_layer *l, int32_t c_in, int32_t classes, dm_error *err) {
+    memset(l, 0, sizeof *l);
+    l->role = DM_ROLE_CLASSIFIER;
+    l->c_in = c_in;
+    l->c_out = classes;
+    l->kernel = l->stride = l->groups = 1;
+    l->r_in = l->r_out = 1;
+    l->bias = 1;
+    l->sb = l->block = -1;
+    return dmi_layer_cost(l, err);
+}
+
 /* Append one conv of the block to out[*n]. */
 static dm_status add(const dm_block_info *b, dm_layer *out, int32_t *n, dm_role role,
                      int32_t c_in, int32_t c_out, int32_t k, int32_t stride, int32_t groups,

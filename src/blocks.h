@@ -32,4 +32,8 @@ DM_INTERNAL dm_status dmi_conv(dm_layer *l, dm_role role, int32_t c_in, int32_t 
                                int32_t k, int32_t stride, int32_t groups, int32_t r_in,
                                dm_error *err);
 
+/* Fill the linear classifier c_in -> classes (weights + bias) and its
+   cost; the one place a classifier layer is shaped. */
+DM_INTERNAL dm_status dmi_classifier(dm_layer *l, int32_t c_in, int32_t classes, dm_error *err);
+
 #endif

@@ -80,16 +80,8 @@ static dm_status build_tail(dm_net *net, int32_t c, int32_t r, int32_t stage, dm
     net->final_resolution = r;
     if (!s && a->classes > 0) {
         dm_layer *l = &net->layers[net->n_layers++];
-        memset(l, 0, sizeof *l);
-        l->role = DM_ROLE_CLASSIFIER;
-        l->c_in = c;
-        l->c_out = a->classes;
-        l->kernel = l->stride = l->groups = 1;
-        l->r_in = l->r_out = 1;
-        l->bias = 1;
-        l->sb = l->block = -1;
+        s = dmi_classifier(l, c, a->classes, err);
         l->stage = stage;
-        s = dmi_layer_cost(l, err);
     }
     return s;
 }

@@ -87,14 +87,7 @@ static dm_status classifier(const dmi_ctx *x, int32_t c, costpair *out, dm_error
     dm_layer l;
     memset(out, 0, sizeof *out);
     if (x->p.classes <= 0) return DM_OK;
-    memset(&l, 0, sizeof l);
-    l.role = DM_ROLE_CLASSIFIER;
-    l.c_in = c;
-    l.c_out = x->p.classes;
-    l.kernel = l.stride = l.groups = 1;
-    l.r_in = l.r_out = 1;
-    l.bias = 1;
-    dm_status s = dmi_layer_cost(&l, err);
+    dm_status s = dmi_classifier(&l, c, x->p.classes, err);
     out->c[0] = l.macs;
     out->c[1] = l.params;
     return s;

@@ -175,14 +175,7 @@ static dm_status tail(dmi_ctx *x, const dmi_cand *c, dmi_stage_sum *st, dmi_bloc
         st[last].channels = cf = c->head;
     }
     if (!s && x->p.classes > 0) {
-        memset(&l, 0, sizeof l);
-        l.role = DM_ROLE_CLASSIFIER;
-        l.c_in = cf;
-        l.c_out = x->p.classes;
-        l.kernel = l.stride = l.groups = 1;
-        l.r_in = l.r_out = 1;
-        l.bias = 1;
-        s = dmi_layer_cost(&l, err);
+        s = dmi_classifier(&l, cf, x->p.classes, err);
         if (!s) s = add_one(&st[last], &l, tot, err);
     }
     return s;

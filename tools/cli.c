@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 int cli_fail(const dm_error *err) {
     fprintf(stderr, "deepmad: %s\n", err->msg[0] ? err->msg : dm_status_str(err->code));
@@ -56,4 +57,10 @@ int cli_load_model(const char *model, dm_arch *out) {
             return dm_zoo_arch(model, out, &err) ? cli_fail(&err) : CLI_OK;
     if (dm_arch_load(model, out, &err)) return cli_fail(&err);
     return CLI_OK;
+}
+
+double cli_now(void) {
+    struct timespec t;
+    timespec_get(&t, TIME_UTC);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }

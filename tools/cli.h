@@ -35,6 +35,9 @@ int cli_int(const char *opt, const char *val, long lo, long hi, int32_t *out);
 /* Parse a finite double in [lo, hi]. */
 int cli_double(const char *opt, const char *val, double lo, double hi, double *out);
 
+/* Wall-clock seconds, for the `seconds` a design reports. */
+double cli_now(void);
+
 /* Load MODEL: a zoo name, or a path to a JSON or reference-format file. */
 int cli_load_model(const char *model, dm_arch *out);
 

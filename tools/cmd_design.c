@@ -286,12 +286,6 @@ static int write_arch(const char *path, const dm_arch *a) {
     return s ? cli_fail(&err) : CLI_OK;
 }
 
-static double now(void) {
-    struct timespec t;
-    timespec_get(&t, TIME_UTC);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
 int cmd_design(int argc, char **argv) {
     if (cmd_design_is_mlp(argc, argv)) return cmd_design_mlp(argc, argv); /* cmd_design_mlp.c */
     if (argc >= 2 && cli_is_help(argv[1])) {
@@ -305,9 +299,9 @@ int cmd_design(int argc, char **argv) {
     if (dm_problem_validate(&o.p, &err)) return cli_error(CLI_USAGE, "%s", err.msg);
     dm_solution *sol = malloc(sizeof *sol);
     if (!sol) return cli_error(CLI_FAIL, "out of memory");
-    double t0 = now();
+    double t0 = cli_now();
     dm_status st = dm_solve(&o.p, sol, &err);
-    double secs = now() - t0;
+    double secs = cli_now() - t0;
     if (st) rc = cli_fail(&err);
     if (!rc && o.out_path) rc = write_arch(o.out_path, &sol->arch);
     if (!rc) {

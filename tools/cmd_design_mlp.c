@@ -153,12 +153,6 @@ static int write_mlp(const char *path, const dm_mlp *m) {
     return s ? cli_fail(&err) : CLI_OK;
 }
 
-static double now(void) {
-    struct timespec t;
-    timespec_get(&t, TIME_UTC);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
 int cmd_design_is_mlp(int argc, char **argv) {
     for (int i = 1; i + 1 < argc; i++)
         if (!strcmp(argv[i], "--family") && !strcmp(argv[i + 1], "mlp")) return 1;
@@ -175,9 +169,9 @@ int cmd_design_mlp(int argc, char **argv) {
     if (dm_mlp_problem_validate(&o.p, &err)) return cli_error(CLI_USAGE, "%s", err.msg);
     dm_mlp_solution *sol = malloc(sizeof *sol);
     if (!sol) return cli_error(CLI_FAIL, "out of memory");
-    double t0 = now();
+    double t0 = cli_now();
     dm_status st = dm_mlp_solve(&o.p, sol, &err);
-    double secs = now() - t0;
+    double secs = cli_now() - t0;
     if (st) rc = cli_fail(&err);
     if (!rc && o.out_path) rc = write_mlp(o.out_path, &sol->mlp);
     if (!rc) {
