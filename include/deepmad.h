@@ -29,6 +29,24 @@
 **     printf("%" PRId64 " params, rho %.3f\n", m.params, m.rho);
 **     dm_net_free(net);
 **
+**     // Design: the best bottleneck net with ResNet-18's budgets.
+**     dm_problem p;
+**     dm_problem_preset("r18", &p, &err);         // or dm_problem_default()
+**     p.rho0 = 0.5;                                // any field may change
+**     dm_solution sol;
+**     if (dm_solve(&p, &sol, &err) == DM_ERR_INFEASIBLE) puts(err.msg);
+**     printf("objective %.1f, bound %.1f\n", sol.objective, sol.bound);
+**
+**     // Export: build the design and write it as ONNX.
+**     dm_net_create(&sol.arch, &net, &err);
+**     dm_onnx_options o;
+**     dm_onnx_options_default(&o);
+**     uint8_t *bytes; size_t len;
+**     dm_export_onnx(net, &o, &bytes, &len, &err);
+**     dm_write_file_atomic("design.onnx", bytes, len, &err);
+**     dm_free(bytes);
+**     dm_net_free(net);
+**
 ** Conventions.
 **  - Every fallible function returns dm_status; DM_OK is 0.  Detail goes to
 **    the caller's dm_error (may be NULL): a one-line message naming the
