@@ -4,13 +4,13 @@ Source: /work/main/experiments/fashion-mnist/designs/rho-0.2.json
 Input: float32 NCHW (N, 1, 28, 28).  Output: (N, 10) logits.
 
 Metrics (as `deepmad analyze` reports them):
-    params            67978
-    MACs              7724448
+    params            68354
+    MACs              7185136
     main-path layers  25
-    rho               0.192555
-    entropy           4042.69
-    depth penalty     169.188
-    objective         3873.5
+    rho               0.199639
+    entropy           4122.6
+    depth penalty     86.7328
+    objective         4035.87
 
 state_dict keys (docs/export.md), equal to the ONNX initializer names:
     stem.conv.weight, stem.bn.*           the stem conv and its BatchNorm
@@ -115,32 +115,32 @@ class DeepMADNet(nn.Module):
 
     def __init__(self, zero_init_residual=False):
         super().__init__()
-        self.stem = ConvBNAct(1, 16, 3, 1, act="relu")
+        self.stem = ConvBNAct(1, 8, 3, 1, act="relu")
         self.stages = nn.Sequential(
-            # superblock 0: 2 x basic, 16 -> 16 channels, 28 -> 28 px
+            # superblock 0: 1 x basic, 8 -> 16 channels, 28 -> 28 px
             nn.Sequential(
-                BasicBlock(16, 8, 16, kernel=3, stride=1, act="relu", residual="identity"),
-                BasicBlock(16, 8, 16, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(8, 8, 16, kernel=3, stride=1, act="relu", residual="conv"),
             ),
-            # superblock 1: 2 x basic, 16 -> 24 channels, 28 -> 14 px
+            # superblock 1: 5 x basic, 16 -> 24 channels, 28 -> 14 px
             nn.Sequential(
                 BasicBlock(16, 8, 24, kernel=3, stride=2, act="relu", residual="conv"),
                 BasicBlock(24, 8, 24, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(24, 8, 24, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(24, 8, 24, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(24, 8, 24, kernel=3, stride=1, act="relu", residual="identity"),
             ),
-            # superblock 2: 8 x basic, 24 -> 48 channels, 14 -> 7 px
+            # superblock 2: 6 x basic, 24 -> 56 channels, 14 -> 7 px
             nn.Sequential(
-                BasicBlock(24, 8, 48, kernel=3, stride=2, act="relu", residual="conv"),
-                BasicBlock(48, 8, 48, kernel=3, stride=1, act="relu", residual="identity"),
-                BasicBlock(48, 8, 48, kernel=3, stride=1, act="relu", residual="identity"),
-                BasicBlock(48, 8, 48, kernel=3, stride=1, act="relu", residual="identity"),
-                BasicBlock(48, 8, 48, kernel=3, stride=1, act="relu", residual="identity"),
-                BasicBlock(48, 8, 48, kernel=3, stride=1, act="relu", residual="identity"),
-                BasicBlock(48, 8, 48, kernel=3, stride=1, act="relu", residual="identity"),
-                BasicBlock(48, 8, 48, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(24, 8, 56, kernel=3, stride=2, act="relu", residual="conv"),
+                BasicBlock(56, 8, 56, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(56, 8, 56, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(56, 8, 56, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(56, 8, 56, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(56, 8, 56, kernel=3, stride=1, act="relu", residual="identity"),
             ),
         )
         self.pool = nn.AdaptiveAvgPool2d(1)
-        self.classifier = nn.Linear(48, 10)
+        self.classifier = nn.Linear(56, 10)
         self.reset_parameters(zero_init_residual)
 
     def reset_parameters(self, zero_init_residual=False):

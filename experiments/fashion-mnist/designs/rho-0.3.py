@@ -4,13 +4,13 @@ Source: /work/main/experiments/fashion-mnist/designs/rho-0.3.json
 Input: float32 NCHW (N, 1, 28, 28).  Output: (N, 10) logits.
 
 Metrics (as `deepmad analyze` reports them):
-    params            62034
-    MACs              7683680
+    params            66002
+    MACs              7527040
     main-path layers  31
-    rho               0.297652
-    entropy           4923.97
-    depth penalty     41.1325
-    objective         4882.84
+    rho               0.294407
+    entropy           5105.88
+    depth penalty     115.824
+    objective         4990.05
 
 state_dict keys (docs/export.md), equal to the ONNX initializer names:
     stem.conv.weight, stem.bn.*           the stem conv and its BatchNorm
@@ -117,33 +117,33 @@ class DeepMADNet(nn.Module):
         super().__init__()
         self.stem = ConvBNAct(1, 8, 3, 1, act="relu")
         self.stages = nn.Sequential(
-            # superblock 0: 4 x basic, 8 -> 8 channels, 28 -> 28 px
+            # superblock 0: 2 x basic, 8 -> 8 channels, 28 -> 28 px
             nn.Sequential(
                 BasicBlock(8, 8, 8, kernel=3, stride=1, act="relu", residual="identity"),
                 BasicBlock(8, 8, 8, kernel=3, stride=1, act="relu", residual="identity"),
-                BasicBlock(8, 8, 8, kernel=3, stride=1, act="relu", residual="identity"),
-                BasicBlock(8, 8, 8, kernel=3, stride=1, act="relu", residual="identity"),
             ),
-            # superblock 1: 4 x basic, 8 -> 16 channels, 28 -> 14 px
+            # superblock 1: 8 x basic, 8 -> 16 channels, 28 -> 14 px
             nn.Sequential(
                 BasicBlock(8, 8, 16, kernel=3, stride=2, act="relu", residual="conv"),
                 BasicBlock(16, 8, 16, kernel=3, stride=1, act="relu", residual="identity"),
                 BasicBlock(16, 8, 16, kernel=3, stride=1, act="relu", residual="identity"),
                 BasicBlock(16, 8, 16, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(16, 8, 16, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(16, 8, 16, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(16, 8, 16, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(16, 8, 16, kernel=3, stride=1, act="relu", residual="identity"),
             ),
-            # superblock 2: 7 x basic, 16 -> 48 channels, 14 -> 7 px
+            # superblock 2: 5 x basic, 16 -> 64 channels, 14 -> 7 px
             nn.Sequential(
-                BasicBlock(16, 8, 48, kernel=3, stride=2, act="relu", residual="conv"),
-                BasicBlock(48, 8, 48, kernel=3, stride=1, act="relu", residual="identity"),
-                BasicBlock(48, 8, 48, kernel=3, stride=1, act="relu", residual="identity"),
-                BasicBlock(48, 8, 48, kernel=3, stride=1, act="relu", residual="identity"),
-                BasicBlock(48, 8, 48, kernel=3, stride=1, act="relu", residual="identity"),
-                BasicBlock(48, 8, 48, kernel=3, stride=1, act="relu", residual="identity"),
-                BasicBlock(48, 8, 48, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(16, 8, 64, kernel=3, stride=2, act="relu", residual="conv"),
+                BasicBlock(64, 8, 64, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(64, 8, 64, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(64, 8, 64, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(64, 8, 64, kernel=3, stride=1, act="relu", residual="identity"),
             ),
         )
         self.pool = nn.AdaptiveAvgPool2d(1)
-        self.classifier = nn.Linear(48, 10)
+        self.classifier = nn.Linear(64, 10)
         self.reset_parameters(zero_init_residual)
 
     def reset_parameters(self, zero_init_residual=False):

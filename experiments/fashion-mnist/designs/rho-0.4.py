@@ -4,13 +4,13 @@ Source: /work/main/experiments/fashion-mnist/designs/rho-0.4.json
 Input: float32 NCHW (N, 1, 28, 28).  Output: (N, 10) logits.
 
 Metrics (as `deepmad analyze` reports them):
-    params            67890
-    MACs              7536208
-    main-path layers  39
-    rho               0.394083
-    entropy           5884.17
-    depth penalty     138
-    objective         5746.17
+    params            67490
+    MACs              7614528
+    main-path layers  41
+    rho               0.385994
+    entropy           6086.65
+    depth penalty     299.445
+    objective         5787.21
 
 state_dict keys (docs/export.md), equal to the ONNX initializer names:
     stem.conv.weight, stem.bn.*           the stem conv and its BatchNorm
@@ -117,37 +117,38 @@ class DeepMADNet(nn.Module):
         super().__init__()
         self.stem = ConvBNAct(1, 8, 3, 1, act="relu")
         self.stages = nn.Sequential(
-            # superblock 0: 4 x basic, 8 -> 8 channels, 28 -> 28 px
+            # superblock 0: 2 x basic, 8 -> 8 channels, 28 -> 28 px
             nn.Sequential(
-                BasicBlock(8, 8, 8, kernel=3, stride=1, act="relu", residual="identity"),
-                BasicBlock(8, 8, 8, kernel=3, stride=1, act="relu", residual="identity"),
                 BasicBlock(8, 8, 8, kernel=3, stride=1, act="relu", residual="identity"),
                 BasicBlock(8, 8, 8, kernel=3, stride=1, act="relu", residual="identity"),
             ),
-            # superblock 1: 5 x basic, 8 -> 8 channels, 28 -> 14 px
+            # superblock 1: 8 x basic, 8 -> 16 channels, 28 -> 14 px
             nn.Sequential(
-                BasicBlock(8, 8, 8, kernel=3, stride=2, act="relu", residual="conv"),
-                BasicBlock(8, 8, 8, kernel=3, stride=1, act="relu", residual="identity"),
-                BasicBlock(8, 8, 8, kernel=3, stride=1, act="relu", residual="identity"),
-                BasicBlock(8, 8, 8, kernel=3, stride=1, act="relu", residual="identity"),
-                BasicBlock(8, 8, 8, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(8, 8, 16, kernel=3, stride=2, act="relu", residual="conv"),
+                BasicBlock(16, 8, 16, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(16, 8, 16, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(16, 8, 16, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(16, 8, 16, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(16, 8, 16, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(16, 8, 16, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(16, 8, 16, kernel=3, stride=1, act="relu", residual="identity"),
             ),
-            # superblock 2: 10 x basic, 8 -> 40 channels, 14 -> 7 px
+            # superblock 2: 10 x basic, 16 -> 32 channels, 14 -> 7 px
             nn.Sequential(
-                BasicBlock(8, 8, 40, kernel=3, stride=2, act="relu", residual="conv"),
-                BasicBlock(40, 8, 40, kernel=3, stride=1, act="relu", residual="identity"),
-                BasicBlock(40, 8, 40, kernel=3, stride=1, act="relu", residual="identity"),
-                BasicBlock(40, 8, 40, kernel=3, stride=1, act="relu", residual="identity"),
-                BasicBlock(40, 8, 40, kernel=3, stride=1, act="relu", residual="identity"),
-                BasicBlock(40, 8, 40, kernel=3, stride=1, act="relu", residual="identity"),
-                BasicBlock(40, 8, 40, kernel=3, stride=1, act="relu", residual="identity"),
-                BasicBlock(40, 8, 40, kernel=3, stride=1, act="relu", residual="identity"),
-                BasicBlock(40, 8, 40, kernel=3, stride=1, act="relu", residual="identity"),
-                BasicBlock(40, 8, 40, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(16, 8, 32, kernel=3, stride=2, act="relu", residual="conv"),
+                BasicBlock(32, 8, 32, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(32, 8, 32, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(32, 8, 32, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(32, 8, 32, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(32, 8, 32, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(32, 8, 32, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(32, 8, 32, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(32, 8, 32, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(32, 8, 32, kernel=3, stride=1, act="relu", residual="identity"),
             ),
         )
         self.pool = nn.AdaptiveAvgPool2d(1)
-        self.classifier = nn.Linear(40, 10)
+        self.classifier = nn.Linear(32, 10)
         self.reset_parameters(zero_init_residual)
 
     def reset_parameters(self, zero_init_residual=False):

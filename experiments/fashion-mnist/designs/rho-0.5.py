@@ -4,13 +4,13 @@ Source: /work/main/experiments/fashion-mnist/designs/rho-0.5.json
 Input: float32 NCHW (N, 1, 28, 28).  Output: (N, 10) logits.
 
 Metrics (as `deepmad analyze` reports them):
-    params            60178
-    MACs              7674112
+    params            66770
+    MACs              7479760
     main-path layers  45
-    rho               0.496063
-    entropy           6514.7
-    depth penalty     121.149
-    objective         6393.55
+    rho               0.491685
+    entropy           6701.92
+    depth penalty     220.036
+    objective         6481.88
 
 state_dict keys (docs/export.md), equal to the ONNX initializer names:
     stem.conv.weight, stem.bn.*           the stem conv and its BatchNorm
@@ -117,14 +117,13 @@ class DeepMADNet(nn.Module):
         super().__init__()
         self.stem = ConvBNAct(1, 8, 3, 1, act="relu")
         self.stages = nn.Sequential(
-            # superblock 0: 4 x basic, 8 -> 8 channels, 28 -> 28 px
+            # superblock 0: 3 x basic, 8 -> 8 channels, 28 -> 28 px
             nn.Sequential(
                 BasicBlock(8, 8, 8, kernel=3, stride=1, act="relu", residual="identity"),
                 BasicBlock(8, 8, 8, kernel=3, stride=1, act="relu", residual="identity"),
                 BasicBlock(8, 8, 8, kernel=3, stride=1, act="relu", residual="identity"),
-                BasicBlock(8, 8, 8, kernel=3, stride=1, act="relu", residual="identity"),
             ),
-            # superblock 1: 8 x basic, 8 -> 8 channels, 28 -> 14 px
+            # superblock 1: 10 x basic, 8 -> 8 channels, 28 -> 14 px
             nn.Sequential(
                 BasicBlock(8, 8, 8, kernel=3, stride=2, act="relu", residual="conv"),
                 BasicBlock(8, 8, 8, kernel=3, stride=1, act="relu", residual="identity"),
@@ -134,23 +133,24 @@ class DeepMADNet(nn.Module):
                 BasicBlock(8, 8, 8, kernel=3, stride=1, act="relu", residual="identity"),
                 BasicBlock(8, 8, 8, kernel=3, stride=1, act="relu", residual="identity"),
                 BasicBlock(8, 8, 8, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(8, 8, 8, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(8, 8, 8, kernel=3, stride=1, act="relu", residual="identity"),
             ),
-            # superblock 2: 10 x basic, 8 -> 32 channels, 14 -> 7 px
+            # superblock 2: 9 x basic, 8 -> 40 channels, 14 -> 7 px
             nn.Sequential(
-                BasicBlock(8, 8, 32, kernel=3, stride=2, act="relu", residual="conv"),
-                BasicBlock(32, 8, 32, kernel=3, stride=1, act="relu", residual="identity"),
-                BasicBlock(32, 8, 32, kernel=3, stride=1, act="relu", residual="identity"),
-                BasicBlock(32, 8, 32, kernel=3, stride=1, act="relu", residual="identity"),
-                BasicBlock(32, 8, 32, kernel=3, stride=1, act="relu", residual="identity"),
-                BasicBlock(32, 8, 32, kernel=3, stride=1, act="relu", residual="identity"),
-                BasicBlock(32, 8, 32, kernel=3, stride=1, act="relu", residual="identity"),
-                BasicBlock(32, 8, 32, kernel=3, stride=1, act="relu", residual="identity"),
-                BasicBlock(32, 8, 32, kernel=3, stride=1, act="relu", residual="identity"),
-                BasicBlock(32, 8, 32, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(8, 8, 40, kernel=3, stride=2, act="relu", residual="conv"),
+                BasicBlock(40, 8, 40, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(40, 8, 40, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(40, 8, 40, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(40, 8, 40, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(40, 8, 40, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(40, 8, 40, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(40, 8, 40, kernel=3, stride=1, act="relu", residual="identity"),
+                BasicBlock(40, 8, 40, kernel=3, stride=1, act="relu", residual="identity"),
             ),
         )
         self.pool = nn.AdaptiveAvgPool2d(1)
-        self.classifier = nn.Linear(32, 10)
+        self.classifier = nn.Linear(40, 10)
         self.reset_parameters(zero_init_residual)
 
     def reset_parameters(self, zero_init_residual=False):
