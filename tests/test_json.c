@@ -12,24 +12,9 @@
 #include <float.h>
 #include <locale.h>
 #include <stdlib.h>
-
-#define COUNTOF(a) ((int)(sizeof(a) / sizeof((a)[0])))
 #include <unistd.h>
 
 /* ---- helpers ------------------------------------------------------------ */
-
-static char *slurp(const char *rel, size_t *len) {
-    const char *dir = getenv("DM_SOURCE_DIR");
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", dir ? dir : ".", rel);
-    FILE *f = fopen(path, "rb");
-    if (!f) { printf("cannot open %s\n", path); return NULL; }
-    char *buf = malloc(1 << 20);
-    *len = fread(buf, 1, (1 << 20) - 1, f);
-    buf[*len] = '\0';
-    fclose(f);
-    return buf;
-}
 
 /* A copy of s with the first `find` replaced by `repl` (NULL if absent). */
 static char *replace(const char *s, const char *find, const char *repl) {
@@ -71,7 +56,7 @@ static dm_status parse_str(const char *text, dm_arch *a, dm_error *err) {
 
 static void test_example_resnet18(void) {
     size_t len;
-    char *text = slurp("examples/resnet18.json", &len);
+    char *text = dm_t_slurp("examples/resnet18.json", &len);
     CHECK(text != NULL);
     if (!text) return;
     dm_arch a, z;

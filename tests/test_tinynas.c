@@ -12,22 +12,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 
-#define COUNTOF(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
 /* ---- helpers ------------------------------------------------------------ */
-
-static char *slurp(const char *name, size_t *len) {
-    const char *dir = getenv("DM_SOURCE_DIR");
-    char path[1024];
-    snprintf(path, sizeof path, "%s/data/tinynas/%s", dir ? dir : ".", name);
-    FILE *f = fopen(path, "rb");
-    if (!f) { printf("cannot open %s\n", path); return NULL; }
-    char *buf = malloc(1 << 20);
-    *len = fread(buf, 1, (1 << 20) - 1, f);
-    buf[*len] = '\0';
-    fclose(f);
-    return buf;
-}
 
 /* Parse exactly n bytes from a buffer of exactly that size (ASan sees any
    read past the end). */
@@ -117,8 +102,10 @@ static void check_hand_values(const hand_file *h, const dm_arch *a) {
 static void test_published_files(void) {
     for (int f = 0; f < COUNTOF(files); f++) {
         const hand_file *h = &files[f];
+        char rel[256];
+        snprintf(rel, sizeof rel, "data/tinynas/%s", h->file);
         size_t len;
-        char *text = slurp(h->file, &len);
+        char *text = dm_t_slurp(rel, &len);
         CHECK(text != NULL);
         if (!text) continue;
         dm_arch a, z;

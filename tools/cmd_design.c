@@ -1,7 +1,8 @@
 /*
 ** cmd_design.c -- `deepmad design`: set up a design problem from a preset
 ** and/or options, solve it (dm_solve), print a summary or one JSON
-** object, and optionally write the architecture file.
+** object, and optionally write the architecture file and a PyTorch module
+** whose docstring records the problem it was designed for.
 */
 #include "cli.h"
 #include <stdlib.h>
@@ -55,6 +56,9 @@ static const char usage_text[] =
     "                       preset; 50: about 10 s); deterministic, 1..100000\n"
     "output:\n"
     "  -o FILE              write the architecture JSON (deepmad analyze FILE reads it)\n"
+    "  --torch FILE         write a self-contained PyTorch module (as deepmad export\n"
+    "                       --format torch) whose docstring also records the budgets,\n"
+    "                       objective, bound and gap of this design\n"
     "  --json               print one object: architecture, metrics, bound, gap,\n"
     "                       seconds, stop, nodes\n"
     "\n"
@@ -63,7 +67,7 @@ static const char usage_text[] =
     "\n"
     "examples:\n"
     "  deepmad design --preset r18\n"
-    "  deepmad design --preset r50 --rho 0.5 -o r50-rho05.json\n"
+    "  deepmad design --preset r50 --rho 0.5 -o r50-rho05.json --torch r50-rho05.py\n"
     "  deepmad design --family mbconv --macs 400M --params 5.3M --json\n"
     "  deepmad design --family bottleneck --macs 1G --params 8M --strides 2,2,2,2 \\\n"
     "                 --kernels 3 --depth 1,8 --no-depth-penalty\n";
@@ -71,6 +75,7 @@ static const char usage_text[] =
 typedef struct opts {
     dm_problem p;
     const char *out_path;
+    const char *torch_path;
     int json;
 } opts;
 
@@ -172,6 +177,7 @@ static int valued(opts *o, const char *opt, const char *val, int *used) {
     else if (!strcmp(opt, "--penalty-skip"))
         rc = cli_int(opt, val, 0, DM_MAX_SUPERBLOCKS, &p->score.penalty_skip);
     else if (!strcmp(opt, "-o")) o->out_path = val;
+    else if (!strcmp(opt, "--torch")) o->torch_path = val;
     else *used = 0;
     return rc;
 }
@@ -286,6 +292,40 @@ static int write_arch(const char *path, const dm_arch *a) {
     return s ? cli_fail(&err) : CLI_OK;
 }
 
+/* The docstring paragraph of --torch: what the design was asked for and how
+   close to the optimum it is (an architecture file cannot carry these). */
+static void design_note(const dm_problem *p, const dm_solution *s, char *buf, size_t n) {
+    int k = snprintf(buf, n, "Designed by deepmad design (%s%s) under rho <= %g",
+                     dm_block_kind_name(p->family), p->se ? " + SE" : "", p->rho0);
+    if (k > 0 && (size_t)k < n && p->max_macs > 0)
+        k += snprintf(buf + k, n - (size_t)k, ", MACs <= %lld", (long long)p->max_macs);
+    if (k > 0 && (size_t)k < n && p->max_params > 0)
+        k += snprintf(buf + k, n - (size_t)k, ", params <= %lld", (long long)p->max_params);
+    if (k > 0 && (size_t)k < n && p->max_layers > 0)
+        k += snprintf(buf + k, n - (size_t)k, ", main-path layers <= %d", (int)p->max_layers);
+    if (k > 0 && (size_t)k < n && p->max_peak_activation > 0)
+        k += snprintf(buf + k, n - (size_t)k, ", peak activation <= %lld",
+                      (long long)p->max_peak_activation);
+    if (k > 0 && (size_t)k < n)
+        snprintf(buf + k, n - (size_t)k, ": objective %.4f, bound %.4f (gap %.2f%% of the bound, %s).",
+                 s->objective, s->bound, s->bound != 0 ? 100.0 * s->gap / s->bound : 0.0,
+                 s->stop == DM_STOP_OPTIMAL ? "proven optimal" : "not proven optimal");
+}
+
+static int write_torch(const char *path, const dm_problem *p, const dm_solution *s) {
+    dm_error err = {0};
+    char note[512], *text = NULL;
+    dm_net *net = NULL;
+    design_note(p, s, note, sizeof note);
+    dm_torch_options opt = {NULL, "deepmad design", note};
+    dm_status st = dm_net_create(&s->arch, &net, &err);
+    if (!st) st = dm_export_torch(net, &s->metrics, &opt, &text, &err);
+    if (!st) st = dm_write_file_atomic(path, text, strlen(text), &err);
+    dm_free(text);
+    dm_net_free(net);
+    return st ? cli_fail(&err) : CLI_OK;
+}
+
 int cmd_design(int argc, char **argv) {
     if (cmd_design_is_mlp(argc, argv)) return cmd_design_mlp(argc, argv); /* cmd_design_mlp.c */
     if (argc >= 2 && cli_is_help(argv[1])) {
@@ -304,6 +344,7 @@ int cmd_design(int argc, char **argv) {
     double secs = cli_now() - t0;
     if (st) rc = cli_fail(&err);
     if (!rc && o.out_path) rc = write_arch(o.out_path, &sol->arch);
+    if (!rc && o.torch_path) rc = write_torch(o.torch_path, &o.p, sol);
     if (!rc) {
         if (o.json) rc = print_json(sol, secs);
         else summary(&o.p, sol, secs);

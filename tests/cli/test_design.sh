@@ -1,6 +1,6 @@
 #!/bin/bash
 # test_design.sh -- `deepmad design`: exit codes, messages, the -o file
-# re-analysed by `deepmad analyze`, --json keys, determinism.
+# re-analysed by `deepmad analyze`, --json keys, determinism, the --torch file.
 # usage: bash test_design.sh <deepmad-binary> <source-dir>
 set -u
 BIN=$1
@@ -11,7 +11,7 @@ ok() { if "$@"; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL line ${
 
 "$BIN" design --help >"$T/help" ; ok test $? -eq 0
 for opt in --preset --family --macs --params --rho --strides --kernels --inner --depth --granularity \
-           --max-layers --max-peak --no-multiscale --no-depth-penalty --no-monotone --json -o; do
+           --max-layers --max-peak --no-multiscale --no-depth-penalty --no-monotone --json -o --torch; do
     ok grep -q -- "$opt" "$T/help"
 done
 
@@ -45,6 +45,35 @@ ok grep -q "MACs budget 1000000 is below the least any bottleneck network" "$T/e
 "$BIN" design --family bottleneck --input-size 32 --classes 10 --strides 2,2 --channels 8,24 \
     --depth 1,2 --kernels 3 --inner 0.34,1 --rho 1 --macs 200K >"$T/small"; ok test $? -eq 0
 ok grep -q "optimal" "$T/small"
+
+# --torch: the module `deepmad export` writes for the -o file, plus a docstring
+# paragraph with the budgets given here and design's own bound and gap.
+"$BIN" design --family basic --macs 7.7M --params 68K --rho 0.2 --input-size 28 --in-channels 1 \
+    --classes 10 --stem-stride 1 --strides 1,2,2 --kernels 3 -o "$T/f.json" --torch "$T/f.py" --json \
+    >"$T/f.out"; ok test $? -eq 0
+"$BIN" export "$T/f.json" -o "$T/fe.py"; ok test $? -eq 0
+ok grep -q "^Designed by deepmad design (basic) under rho <= 0.2, MACs <= 7700000, params <= 68000: objective" "$T/f.py"
+/usr/bin/python3 - "$T/f.out" "$T/f.py" <<'PY' ; ok test $? -eq 0
+import json, re, sys
+d = json.load(open(sys.argv[1])); doc = open(sys.argv[2]).read()
+m = re.search(r"objective ([0-9.]+), bound ([0-9.]+) \(gap ([0-9.]+)% of the bound, (not )?proven optimal\)", doc)
+assert m, "no objective/bound/gap in the docstring"
+assert abs(float(m[1]) - d["metrics"]["objective"]) < 1e-3 and abs(float(m[2]) - d["bound"]) < 1e-3
+assert abs(float(m[3]) - 100 * d["gap"] / d["bound"]) < 0.01
+assert (m[4] is None) == (d["stop"] == "optimal")
+PY
+# Apart from the source line and that paragraph, the two files are the same bytes.
+grep -v -e '^Source: ' -e '^Designed by deepmad design' "$T/f.py" | cat -s >"$T/f1"
+grep -v -e '^Source: ' "$T/fe.py" | cat -s >"$T/f2"
+ok cmp -s "$T/f1" "$T/f2"
+# No limit given: the paragraph does not invent one.
+"$BIN" design --family basic --macs 7.7M --rho 0.2 --input-size 28 --in-channels 1 --classes 10 \
+    --stem-stride 1 --strides 1,2,2 --kernels 3 --torch "$T/g.py" >/dev/null; ok test $? -eq 0
+ok grep -q "under rho <= 0.2, MACs <= 7700000: objective" "$T/g.py"
+# An unwritable path fails with exit 1 and leaves nothing.
+"$BIN" design --preset r18 --torch "$T/no/such/dir/x.py" >/dev/null 2>"$T/err"; ok test $? -eq 1
+ok test -s "$T/err"
+ok test ! -e "$T/no/such/dir/x.py"
 
 echo "$pass passed, $fail failed"
 test $fail -eq 0
