@@ -43,7 +43,7 @@ vg 0 analyze "$T/r18.json" --alpha 1,1,1,1,8 --penalty var
 vg 0 export deepmad-r50 --format tinynas -o "$T/r50.txt"
 vg 0 export mobilenet_v2 --format torch -o "$T/mb.py"
 vg 0 export mobilenet_v2 --format onnx --no-weights -o "$T/mb.onnx"
-vg 0 design --family mbconv --macs 50M --params 1M --input-size 64 --nodes 2000 -o "$T/d.json"
+vg 0 design --family mbconv --macs 50M --params 1M --input-size 64 --nodes 2000 -o "$T/d.json" --torch "$T/d.py"
 vg 0 design --family bottleneck --macs 300M --params 3M --strides 2,2,2 --nodes 2000 --json
 vg 0 analyze "$T/d.json" --json
 vg 0 design --family mlp --help
