@@ -317,7 +317,7 @@ static int write_torch(const char *path, const dm_problem *p, const dm_solution 
     char note[512], *text = NULL;
     dm_net *net = NULL;
     design_note(p, s, note, sizeof note);
-    dm_torch_options opt = {NULL, "deepmad design", note};
+    dm_torch_options opt = {.source = "deepmad design", .notes = note};
     dm_status st = dm_net_create(&s->arch, &net, &err);
     if (!st) st = dm_export_torch(net, &s->metrics, &opt, &text, &err);
     if (!st) st = dm_write_file_atomic(path, text, strlen(text), &err);

@@ -38,6 +38,10 @@ def collect(out, nets):
         runs = runs_of(out, same)
         if not runs:
             sys.exit(f"report.py: no finished runs for {net}")
+        recipes = {(r["epochs"], r["train_images"], r["test_images"], r.get("recipe")) for r in runs}
+        if len(recipes) > 1:
+            sys.exit(f"report.py: runs of {net} mix training recipes {sorted(map(str, recipes))}; "
+                     "remove the stale runs/ files or rerun with FRESH=1")
         accs = [r["test_acc"] for r in runs]
         table.append({
             "network": net, "rho0": "" if net == "baseline" else net[4:], "same_as": "" if same == net else same,
@@ -47,29 +51,51 @@ def collect(out, nets):
             "acc_min": min(accs), "acc_max": max(accs),
             "train_s_mean": statistics.mean(r["train_seconds"] for r in runs),
             "epochs": runs[0]["epochs"], "train_images": runs[0]["train_images"],
-            "test_images": runs[0]["test_images"]})
+            "test_images": runs[0]["test_images"], "by_seed": {r["seed"]: r["test_acc"] for r in runs}})
+    add_paired(table)
     return table
+
+
+def add_paired(table):
+    """Accuracy minus the baseline's, seed by seed (same seed = same data order
+    and augmentation), over the seeds both have: mean, min, max in points."""
+    base = table[0]["by_seed"]
+    for r in table:
+        diffs = [100 * (a - base[s]) for s, a in r["by_seed"].items() if s in base]
+        r["vs_base_mean"] = statistics.mean(diffs) if diffs else float("nan")
+        r["vs_base_min"] = min(diffs) if diffs else float("nan")
+        r["vs_base_max"] = max(diffs) if diffs else float("nan")
 
 
 def write_csv(out, table):
     with open(os.path.join(out, "results.csv"), "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(table[0]))
+        fields = [k for k in table[0] if k != "by_seed"]
+        w = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
         w.writeheader()
         w.writerows(table)
+
+
+def paired(r):
+    if r["network"] == "baseline":
+        return "-"
+    return f"{r['vs_base_mean']:+.2f} ({r['vs_base_min']:+.2f}..{r['vs_base_max']:+.2f})"
 
 
 def write_md(out, table):
     t0 = table[0]
     lines = [f"Fashion-MNIST, {t0['epochs']} epochs on {t0['train_images']} training images, "
              f"tested on {t0['test_images']} test images; accuracy = mean over {t0['seeds']} seed(s), "
-             "spread = min..max. Written by report.py.", "",
-             "| network | rho_0 | rho | entropy | layers | params | MACs | test acc mean | spread | train s/run |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "spread = min..max; vs baseline = accuracy minus the baseline's with the same seed, "
+             "in points: mean (min..max). Written by report.py.", "",
+             "| network | rho_0 | rho | entropy | layers | params | MACs | test acc mean | spread | vs baseline "
+             "| train s/run |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in table:
         name = r["network"] + (f" (= {r['same_as']})" if r["same_as"] else "")
         lines.append(f"| {name} | {r['rho0'] or '-'} | {r['rho']:.3f} | {r['entropy']:.0f} | {r['layers']} | "
                      f"{r['params']:,} | {r['macs']:,} | {100 * r['acc_mean']:.2f}% | "
-                     f"{100 * r['acc_min']:.2f}..{100 * r['acc_max']:.2f} | {r['train_s_mean']:.0f} |")
+                     f"{100 * r['acc_min']:.2f}..{100 * r['acc_max']:.2f} | {paired(r)} | "
+                     f"{r['train_s_mean']:.0f} |")
     with open(os.path.join(out, "results.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
 
@@ -103,7 +129,7 @@ def plot(out, table):
     h2, l2 = ax2.get_legend_handles_labels()
     ax.legend(h1 + h2, l1 + l2, loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize=8, ncol=1)
     ax.set_title(f"Fashion-MNIST, budget {base['macs'] / 1e6:.2f} M MACs / {base['params']:,} params, "
-                 f"{base['epochs']} epochs", fontsize=9)
+                 f"{base['epochs']} epochs on {base['train_images']:,} images, {base['seeds']} seeds", fontsize=9)
     fig.tight_layout()
     fig.savefig(os.path.join(out, "plot.png"), dpi=120)
 

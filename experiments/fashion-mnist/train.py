@@ -151,7 +151,10 @@ def main():
     acc = evaluate(model, xte, yte)
     with open(a.model, "rb") as f:
         model_sha = hashlib.sha256(f.read()).hexdigest()
-    print(json.dumps({"model": a.model, "model_sha256": model_sha, "seed": a.seed, "epochs": a.epochs, "train_images": len(xtr),
+    # run.sh keeps a finished run only if the net's sha256 and this recipe both match.
+    recipe = f"epochs={a.epochs} subset={a.subset} test_subset={a.test_subset} batch={a.batch} lr={a.lr} wd={a.wd}"
+    print(json.dumps({"model": a.model, "model_sha256": model_sha, "recipe": recipe,
+                      "seed": a.seed, "epochs": a.epochs, "train_images": len(xtr),
                       "test_images": len(xte), "params": n_params, "test_acc": acc,
                       "final_loss": last_loss, "train_seconds": round(train_s, 1),
                       "threads": a.threads, "torch": torch.__version__}))

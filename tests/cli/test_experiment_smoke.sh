@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # CI smoke run of the Fashion-MNIST study (experiments/fashion-mnist, issue #6):
-# 2 networks, 1 seed, 1 epoch on 2,000 train / 2,000 test images.  Checks that
+# 2 networks, 1 seed, 1 epoch on 2,000 train / 2,000 test images, then two
+# reruns (same recipe: kept; another recipe: retrained).  Checks that
 # the pipeline runs end to end and that what it writes is sane, against truths
 # outside the pipeline: the dataset's own reader (mnist_reader.py shipped by
 # Debian's dataset-fashion-mnist) for the IDX loader, and PyTorch's parameter
@@ -60,6 +61,13 @@ for r in rows:
     assert run['params'] == int(r['params']), (run['params'], r['params'])
     assert run['train_images'] == 2000 and run['test_images'] == 2000
 PYEOF"
+
+# 4. A rerun keeps a finished run only when both the net and the recipe match:
+#    the same command retrains nothing; another test subset retrains both nets.
+check "rerun with the same recipe keeps both runs" "bash '$EXP/run.sh' --smoke --deepmad '$BIN' --out '$OUT' > '$OUT/log2.txt' 2>&1 &&
+  [ \"\$(grep -c '^kept: ' '$OUT/log2.txt')\" = 2 ] || { cat '$OUT/log2.txt'; false; }"
+check "rerun with another recipe retrains" "TEST_SUBSET=1000 bash '$EXP/run.sh' --smoke --deepmad '$BIN' --out '$OUT' > '$OUT/log3.txt' 2>&1 &&
+  ! grep -q '^kept: ' '$OUT/log3.txt' && grep -q '\"test_images\": 1000' '$OUT/runs/baseline-seed0.json' || { cat '$OUT/log3.txt'; false; }"
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
