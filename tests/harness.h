@@ -39,7 +39,7 @@ static int dm_t_passed, dm_t_failed;
 /* The whole of $DM_SOURCE_DIR/rel (or ./rel), NUL-terminated, in a buffer
    the caller frees; its length in *len.  NULL, with a line saying why, if
    it cannot be read: a test that needs the file then fails, not skips. */
-static char *dm_t_slurp(const char *rel, size_t *len) {
+static inline char *dm_t_slurp(const char *rel, size_t *len) {
     const char *dir = getenv("DM_SOURCE_DIR");
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", dir ? dir : ".", rel);

@@ -176,6 +176,8 @@ static int valued(opts *o, const char *opt, const char *val, int *used) {
         rc = dm_penalty_from_name(val, &p->score.penalty, &err) ? cli_error(CLI_USAGE, "%s", err.msg) : 0;
     else if (!strcmp(opt, "--penalty-skip"))
         rc = cli_int(opt, val, 0, DM_MAX_SUPERBLOCKS, &p->score.penalty_skip);
+    else if ((!strcmp(opt, "-o") || !strcmp(opt, "--torch")) && !strcmp(val, "-"))
+        rc = cli_error(CLI_USAGE, "%s needs a file: the summary goes to standard output", opt);
     else if (!strcmp(opt, "-o")) o->out_path = val;
     else if (!strcmp(opt, "--torch")) o->torch_path = val;
     else *used = 0;

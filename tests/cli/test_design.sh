@@ -70,6 +70,11 @@ ok cmp -s "$T/f1" "$T/f2"
 "$BIN" design --family basic --macs 7.7M --rho 0.2 --input-size 28 --in-channels 1 --classes 10 \
     --stem-stride 1 --strides 1,2,2 --kernels 3 --torch "$T/g.py" >/dev/null; ok test $? -eq 0
 ok grep -q "under rho <= 0.2, MACs <= 7700000: objective" "$T/g.py"
+# '-' is not standard output here (the summary is): a usage error, no file named '-'.
+ABS="$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")"
+(cd "$T" && "$ABS" design --preset r18 --torch - >/dev/null 2>"$T/err"); ok test $? -eq 2
+(cd "$T" && "$ABS" design --preset r18 -o - >/dev/null 2>"$T/err"); ok test $? -eq 2
+ok test ! -e "$T/-"
 # An unwritable path fails with exit 1 and leaves nothing.
 "$BIN" design --preset r18 --torch "$T/no/such/dir/x.py" >/dev/null 2>"$T/err"; ok test $? -eq 1
 ok test -s "$T/err"
