@@ -5,9 +5,10 @@
 ** whose docstring records the problem it was designed for.
 */
 #include "cli.h"
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static const char usage_text[] =
     "usage: deepmad design [--preset NAME | --family FAMILY] [options]\n"
@@ -294,24 +295,32 @@ static int write_arch(const char *path, const dm_arch *a) {
     return s ? cli_fail(&err) : CLI_OK;
 }
 
+/* Append printf-style text to buf (size n, *k bytes used); past the end
+   it truncates, and later appends do nothing. */
+static void append(char *buf, size_t n, size_t *k, const char *fmt, ...) {
+    if (*k >= n) return;
+    va_list ap;
+    va_start(ap, fmt);
+    int w = vsnprintf(buf + *k, n - *k, fmt, ap);
+    va_end(ap);
+    *k = w < 0 ? n : *k + (size_t)w;
+}
+
 /* The docstring paragraph of --torch: what the design was asked for and how
    close to the optimum it is (an architecture file cannot carry these). */
 static void design_note(const dm_problem *p, const dm_solution *s, char *buf, size_t n) {
-    int k = snprintf(buf, n, "Designed by deepmad design (%s%s) under rho <= %g",
-                     dm_block_kind_name(p->family), p->se ? " + SE" : "", p->rho0);
-    if (k > 0 && (size_t)k < n && p->max_macs > 0)
-        k += snprintf(buf + k, n - (size_t)k, ", MACs <= %lld", (long long)p->max_macs);
-    if (k > 0 && (size_t)k < n && p->max_params > 0)
-        k += snprintf(buf + k, n - (size_t)k, ", params <= %lld", (long long)p->max_params);
-    if (k > 0 && (size_t)k < n && p->max_layers > 0)
-        k += snprintf(buf + k, n - (size_t)k, ", main-path layers <= %d", (int)p->max_layers);
-    if (k > 0 && (size_t)k < n && p->max_peak_activation > 0)
-        k += snprintf(buf + k, n - (size_t)k, ", peak activation <= %lld",
-                      (long long)p->max_peak_activation);
-    if (k > 0 && (size_t)k < n)
-        snprintf(buf + k, n - (size_t)k, ": objective %.4f, bound %.4f (gap %.2f%% of the bound, %s).",
-                 s->objective, s->bound, s->bound != 0 ? 100.0 * s->gap / s->bound : 0.0,
-                 s->stop == DM_STOP_OPTIMAL ? "proven optimal" : "not proven optimal");
+    size_t k = 0;
+    buf[0] = '\0';
+    append(buf, n, &k, "Designed by deepmad design (%s%s) under rho <= %g",
+           dm_block_kind_name(p->family), p->se ? " + SE" : "", p->rho0);
+    if (p->max_macs > 0) append(buf, n, &k, ", MACs <= %lld", (long long)p->max_macs);
+    if (p->max_params > 0) append(buf, n, &k, ", params <= %lld", (long long)p->max_params);
+    if (p->max_layers > 0) append(buf, n, &k, ", main-path layers <= %d", (int)p->max_layers);
+    if (p->max_peak_activation > 0)
+        append(buf, n, &k, ", peak activation <= %lld", (long long)p->max_peak_activation);
+    append(buf, n, &k, ": objective %.4f, bound %.4f (gap %.2f%% of the bound, %s).",
+           s->objective, s->bound, s->bound != 0 ? 100.0 * s->gap / s->bound : 0.0,
+           s->stop == DM_STOP_OPTIMAL ? "proven optimal" : "not proven optimal");
 }
 
 static int write_torch(const char *path, const dm_problem *p, const dm_solution *s) {

@@ -8,7 +8,6 @@
 #include "cli.h"
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static const char mlp_usage[] =
     "usage: deepmad design --family mlp --in-features N --out-features K --params B\n"
