@@ -25,6 +25,7 @@ add_custom_command(
 
 # Generated code is not ours to fix: compile it without our warning flags.
 set_source_files_properties(${DM_ONNX_GEN_C} PROPERTIES GENERATED TRUE COMPILE_OPTIONS "-w")
-target_sources(deepmad PRIVATE ${DM_ONNX_GEN_C} ${DM_ONNX_GEN_H})
-target_include_directories(deepmad PRIVATE ${DM_ONNX_GEN_DIR})
+target_sources(dm_export PRIVATE ${DM_ONNX_GEN_C} ${DM_ONNX_GEN_H})
+target_include_directories(dm_export PRIVATE ${DM_ONNX_GEN_DIR})
+target_link_libraries(dm_export PRIVATE PkgConfig::PROTOBUF_C)
 target_link_libraries(deepmad PUBLIC PkgConfig::PROTOBUF_C)

@@ -4,7 +4,7 @@
 */
 #ifndef DM_PYTEXT_H
 #define DM_PYTEXT_H
-#include "io.h"
+#include "buf.h"
 
 /* DM_OK when `s` is an ASCII Python identifier of at most 100 characters,
    not a keyword and not one of the `n_taken` names the file defines. */

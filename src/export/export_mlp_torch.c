@@ -7,7 +7,7 @@
 ** class-name check and docstring helpers are static there; the small
 ** versions here are this file's own.
 */
-#include "io.h"
+#include "buf.h"
 #include "mlp.h"
 #include "pytext.h"
 #include <inttypes.h>

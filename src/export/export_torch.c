@@ -10,7 +10,7 @@
 ** same strings (KEYS: grep both files), and tests/py/test_export_onnx.py
 ** checks the two sets are equal for every zoo net.
 */
-#include "io.h"
+#include "buf.h"
 #include "pytext.h"
 #include <inttypes.h>
 #include <stdio.h>

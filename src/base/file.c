@@ -1,5 +1,6 @@
 /*
-** atomic_write.c -- replace a file all at once or not at all.
+** file.c -- files whole: read one in (at most DM_MAX_FILE_BYTES), or
+** replace one all at once or not at all.
 **
 ** The bytes go to a new file beside the target ("PATH.tmp-PID-N", opened
 ** O_EXCL so nothing existing is ever clobbered), are fsync'd, and the temp
@@ -11,7 +12,7 @@
 ** kept: it is replaced, not rewritten).
 */
 #define _POSIX_C_SOURCE 200809L
-#include "internal.h"
+#include "file.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -84,3 +85,48 @@ dm_status dm_write_file_atomic(const char *path, const void *data, size_t len, d
     sync_dir(path);
     return DM_OK;
 }
+
+
+/* Read at most DM_MAX_FILE_BYTES; one byte more means the file is too big.
+   Reads in chunks rather than trusting a size from fseek, so pipes and
+   files that grow while read are handled too. */
+static dm_status read_stream(FILE *f, const char *path, char **text, size_t *len, dm_error *err) {
+    size_t cap = 0, n = 0;
+    char *p = NULL;
+    for (;;) {
+        if (n == cap) {
+            if (cap > DM_MAX_FILE_BYTES) break;
+            size_t grown = cap ? cap * 2 : 65536;
+            if (grown > (size_t)DM_MAX_FILE_BYTES + 1) grown = (size_t)DM_MAX_FILE_BYTES + 1;
+            char *q = dmi_realloc(p, grown);
+            if (!q) { dm_free(p); return DM_FAIL(err, DM_ERR_NOMEM, "out of memory reading '%.150s'", path); }
+            p = q;
+            cap = grown;
+        }
+        size_t got = fread(p + n, 1, cap - n, f);
+        n += got;
+        if (got == 0) break;
+    }
+    if (ferror(f)) {
+        int e = errno;
+        dm_free(p);
+        return DM_FAIL(err, DM_ERR_IO, "cannot read '%.150s': %s", path, strerror(e));
+    }
+    if (n > DM_MAX_FILE_BYTES) {
+        dm_free(p);
+        return DM_FAIL(err, DM_ERR_RANGE, "'%.150s' is larger than %d bytes; not a description",
+                       path, DM_MAX_FILE_BYTES);
+    }
+    *text = p;
+    *len = n;
+    return DM_OK;
+}
+
+dm_status dmi_read_file(const char *path, char **text, size_t *len, dm_error *err) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return DM_FAIL(err, DM_ERR_IO, "cannot open '%.150s': %s", path, strerror(errno));
+    dm_status s = read_stream(f, path, text, len, err);
+    fclose(f);
+    return s;
+}
+

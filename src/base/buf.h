@@ -1,12 +1,12 @@
 /*
-** io.h -- what the readers and writers of descriptions share (json_io.c,
-** tinynas_io.c, load.c): a growable output buffer whose failure is sticky,
-** so a writer is a straight run of appends checked once at the end;
-** locale-proof round-trip printing of doubles; and putting context in
-** front of an error message produced deeper down.
+** buf.h -- a growable output buffer whose failure is sticky, so a writer
+** is a straight run of appends checked once at the end; locale-proof
+** round-trip printing of doubles; and putting context in front of an
+** error message produced deeper down.  Every writer (JSON, the reference
+** format, Python text) appends to one of these.
 */
-#ifndef DM_IO_H
-#define DM_IO_H
+#ifndef DM_BUF_H
+#define DM_BUF_H
 #include "internal.h"
 
 typedef struct dmi_buf {
@@ -33,10 +33,5 @@ DM_INTERNAL void dmi_buf_free(dmi_buf *b);
    can say where (file, JSON path) a lower-level failure happened. */
 DM_INTERNAL dm_status dmi_error_prefix(dm_error *err, dm_status s, const char *fmt, ...)
     DM_PRINTF(3, 4);
-
-/* Read the whole file at `path` into *text (NUL not guaranteed; freed with
-   dm_free), at most DM_MAX_FILE_BYTES: DM_ERR_IO if it cannot be opened or
-   read, DM_ERR_RANGE if it is larger. */
-DM_INTERNAL dm_status dmi_read_file(const char *path, char **text, size_t *len, dm_error *err);
 
 #endif

@@ -1,0 +1,14 @@
+/*
+** file.h -- whole files: read one in, bounded; replace one atomically
+** (dm_write_file_atomic, public).
+*/
+#ifndef DM_FILE_H
+#define DM_FILE_H
+#include "internal.h"
+
+/* Read the whole file at `path` into *text (NUL not guaranteed; freed with
+   dm_free), at most DM_MAX_FILE_BYTES: DM_ERR_IO if it cannot be opened or
+   read, DM_ERR_RANGE if it is larger. */
+DM_INTERNAL dm_status dmi_read_file(const char *path, char **text, size_t *len, dm_error *err);
+
+#endif
