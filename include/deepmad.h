@@ -487,25 +487,57 @@ typedef struct dm_problem {
                                      the bound much and usually tightens it */
 } dm_problem;
 
-/* Why the search stopped.  ORDER DM_STOP: solver.c has the name table. */
+/* Why the search stopped: the answer a caller branches on.  ORDER
+   DM_STOP: solve/solver.c has the name table. */
 typedef enum dm_stop {
     DM_STOP_OPTIMAL,        /* the tree was exhausted: the design is optimal */
     DM_STOP_NODE_LIMIT,     /* node_limit reached: the bound is the relaxation's */
+    DM_STOP_INFEASIBLE,     /* no feasible design: see binding and least */
     DM_STOP_COUNT
 } dm_stop;
-const char *dm_stop_str(dm_stop s);   /* "optimal", "node-limit" */
+const char *dm_stop_str(dm_stop s);   /* "optimal", "node-limit", "infeasible" */
+
+/* The constraints of a design problem, as data: one row each in
+   solve/constraint.c (name, how it is measured, where its limit is), read
+   by the search, the bounds, the final check, the messages and the CLI.
+   ORDER DM_CONSTRAINT. */
+typedef enum dm_constraint {
+    DM_CONSTRAINT_MACS,            /* "macs":            metrics.macs <= max_macs */
+    DM_CONSTRAINT_PARAMS,          /* "params":          metrics.params <= max_params */
+    DM_CONSTRAINT_RHO,             /* "rho":             metrics.rho <= rho0 */
+    DM_CONSTRAINT_LAYERS,          /* "layers":          metrics.layers <= max_layers */
+    DM_CONSTRAINT_PEAK_ACTIVATION, /* "peak_activation": metrics.peak_activation <= max_peak_activation */
+    DM_CONSTRAINT_COUNT
+} dm_constraint;
+
+/* The constraint's name as files and the CLI spell it; never NULL. */
+const char *dm_constraint_name(dm_constraint c);
+/* The problem's limit on it; 0 = no limit (rho always has one). */
+double dm_constraint_limit(const dm_problem *p, dm_constraint c);
+/* What a network's metrics measure for it. */
+double dm_constraint_value(const dm_metrics *m, dm_constraint c);
+/* 1 when `m` meets the problem's limit on `c` (always, when unlimited). */
+int dm_constraint_met(const dm_problem *p, const dm_metrics *m, dm_constraint c);
 
 typedef struct dm_solution {
+    dm_stop stop;           /* optimal, node-limit, or infeasible (then no design) */
     dm_arch arch;           /* the best design found (feasible) */
     dm_metrics metrics;     /* its dm_net_metrics under the problem's scoring */
     double objective;       /* metrics.objective */
     double bound;           /* >= the objective of every feasible design */
     double gap;             /* bound - objective (0 when proven optimal) */
-    dm_stop stop;
     int64_t nodes;          /* branch-and-bound nodes explored */
     int64_t evaluations;    /* candidate designs scored */
     int64_t bound_boxes;    /* boxes of depths and final widths the certificate's branch and
                                bound examined (docs/solver.md) */
+    /* When stop is DM_STOP_INFEASIBLE: the constraint that no design of
+       this layout meets, and the least value of it that some design of the
+       layout reaches (the smallest design's, which for every constraint
+       but rho is the least of all; for rho, the least the search saw).
+       `proven` is 1 when the search was exhaustive. */
+    dm_constraint binding;
+    double least;
+    int32_t proven;
 } dm_solution;
 
 /* Defaults for `family` (see the field comments above); bottleneck and
@@ -533,9 +565,21 @@ void dm_problem_score(const dm_problem *p, dm_score_params *out);
 
 /* Solve.  Deterministic: same problem, same bytes out.  On DM_OK *out
    holds a feasible design.  A problem with no feasible design is
-   DM_ERR_INFEASIBLE; the message names the binding constraint and the
-   least value of it that some design of this layout meets. */
+   DM_ERR_INFEASIBLE; then out->stop is DM_STOP_INFEASIBLE with `binding`
+   and `least` set, and the message says the same in words. */
 dm_status dm_solve(const dm_problem *p, dm_solution *out, dm_error *err);
+
+/* The result as one JSON object (*out_json freed with dm_free):
+     {"status": "optimal" | "gap" | "infeasible", "architecture": {...},
+      "metrics": {...}, "bound", "gap", ["seconds"], "stop", "nodes", ...}
+   for a design, and for an infeasible problem
+     {"status": "infeasible", "constraint": NAME, "least": VALUE,
+      "limit": LIMIT, "proven": true|false, "message": "..."}
+   `seconds` >= 0 is recorded as the solve's wall time (the library keeps
+   no clock); < 0 leaves it out.  `msg` (nullable) is the solver's message
+   for the infeasible form. */
+dm_status dm_solution_to_json(const dm_problem *p, const dm_solution *s, double seconds,
+                              const char *msg, char **out_json, dm_error *err);
 
 /* Parse a count: "11689512", "1.8G", "11.7M", "500K", "1e9" (K, M, G, T
    are powers of 1000; the result is rounded to the nearest integer).
@@ -603,11 +647,39 @@ dm_status dm_mlp_metrics_of(const dm_mlp *m, dm_mlp_metrics *out, dm_error *err)
    dm_free; same mlp, same bytes. */
 dm_status dm_mlp_from_json(const char *text, size_t len, dm_mlp *out, dm_error *err);
 dm_status dm_mlp_to_json(const dm_mlp *m, char **out_json, dm_error *err);
-/* 1 when `text` is a JSON object whose "format" is "deepmad-mlp" (how
-   tools tell an MLP file from a CNN one); 0 otherwise, never an error. */
+/* 1 when `text` is a JSON object whose "format" is "deepmad-mlp";
+   0 otherwise, never an error.  (Superseded by dm_model_from_text.) */
 int dm_mlp_json_detect(const char *text, size_t len);
 /* Read an MLP JSON file (same I/O errors as dm_arch_load). */
 dm_status dm_mlp_load(const char *path, dm_mlp *out, dm_error *err);
+/* Metrics as one JSON object: params, macs, layers, log_width_sum,
+   mean_width, rho, entropy.  *out_json freed with dm_free. */
+dm_status dm_mlp_metrics_to_json(const dm_mlp_metrics *m, char **out_json, dm_error *err);
+
+/* ======================================================================
+** Any model file: one reader entry for every format
+** ====================================================================== */
+
+typedef enum dm_model_kind {
+    DM_MODEL_CNN,          /* a dm_arch: "deepmad-arch" JSON or the reference format */
+    DM_MODEL_MLP,          /* a dm_mlp: "deepmad-mlp" JSON */
+    DM_MODEL_KIND_COUNT
+} dm_model_kind;
+
+typedef struct dm_model {
+    dm_model_kind kind;
+    dm_arch arch;          /* valid when kind == DM_MODEL_CNN */
+    dm_mlp mlp;            /* valid when kind == DM_MODEL_MLP */
+} dm_model;
+
+/* Parse a description of any kind from `len` bytes: JSON dispatches on
+   its "format" member ("deepmad-arch", "deepmad-mlp"), text holding
+   `best_structures` is the reference format.  Errors as the readers. */
+dm_status dm_model_from_text(const char *text, size_t len, dm_model *out, dm_error *err);
+/* Read a description file once and parse it as dm_model_from_text.  The
+   path "-" is standard input; pipes and FIFOs work.  I/O errors as
+   dm_arch_load. */
+dm_status dm_model_load(const char *path, dm_model *out, dm_error *err);
 
 /* The design problem: maximise H subject to params <= max_params, MACs <=
    max_macs (0 = no limit; at least one must be set), rho <= rho0, and
@@ -629,20 +701,31 @@ typedef struct dm_mlp_problem {
     int64_t node_limit;           /* branch-and-bound nodes, default 200000 */
 } dm_mlp_problem;
 
+/* The same result shape as dm_solution: stop, objective, bound, gap,
+   nodes, and for an infeasible problem binding / least / proven. */
 typedef struct dm_mlp_solution {
+    dm_stop stop;           /* DM_STOP_OPTIMAL, DM_STOP_NODE_LIMIT or DM_STOP_INFEASIBLE */
     dm_mlp mlp;             /* the best design found (feasible) */
-    dm_mlp_metrics metrics; /* its metrics; the objective is metrics.entropy */
+    dm_mlp_metrics metrics; /* its metrics */
+    double objective;       /* metrics.entropy: the MLP objective is H */
     double bound;           /* >= H of every feasible design */
-    double gap;             /* bound - metrics.entropy (0 when proven optimal) */
-    dm_stop stop;           /* DM_STOP_OPTIMAL or DM_STOP_NODE_LIMIT */
+    double gap;             /* bound - objective (0 when proven optimal) */
     int64_t nodes;          /* branch-and-bound nodes explored */
+    dm_constraint binding;  /* when infeasible: DM_CONSTRAINT_MACS, _PARAMS, _RHO or _LAYERS */
+    double least;
+    int32_t proven;
 } dm_mlp_solution;
 
 void dm_mlp_problem_init(dm_mlp_problem *p);
 dm_status dm_mlp_problem_validate(const dm_mlp_problem *p, dm_error *err);
 /* Solve exactly by Lagrangian branch and bound (docs/mlp.md).
-   Deterministic.  No feasible design is DM_ERR_INFEASIBLE. */
+   Deterministic.  No feasible design is DM_ERR_INFEASIBLE, with
+   out->stop DM_STOP_INFEASIBLE and binding / least set as for dm_solve. */
 dm_status dm_mlp_solve(const dm_mlp_problem *p, dm_mlp_solution *out, dm_error *err);
+/* As dm_solution_to_json, with the MLP's architecture and metrics. */
+dm_status dm_mlp_solution_to_json(const dm_mlp_problem *p, const dm_mlp_solution *s,
+                                  double seconds, const char *msg, char **out_json,
+                                  dm_error *err);
 
 /* Exporters, same conventions as dm_export_torch / dm_export_onnx: the
    module takes (N, in_features) and returns (N, out_features); state_dict

@@ -11,7 +11,7 @@
 #define DUAL_WORK 1200      /* dual evaluations of the certificate at effort 1 */
 #define MAX_EFFORT 100000
 
-static const char *const stop_names[DM_STOP_COUNT] = {"optimal", "node-limit"};
+static const char *const stop_names[DM_STOP_COUNT] = {"optimal", "node-limit", "infeasible"};
 
 const char *dm_stop_str(dm_stop s) {
     return (int)s >= 0 && s < DM_STOP_COUNT ? stop_names[s] : "unknown";
