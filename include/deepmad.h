@@ -418,9 +418,13 @@ void dm_onnx_options_default(dm_onnx_options *opt);
 dm_status dm_export_onnx(const dm_net *net, const dm_onnx_options *opt, uint8_t **out_bytes,
                          size_t *out_len, dm_error *err);
 
-/* Replace the file at `path` with `len` bytes, atomically: a temp file in
-   the same directory, fsync, rename.  On failure (DM_ERR_IO) the file at
-   `path` is as it was and no temp file is left. */
+/* Put `len` bytes at `path`, all at once or not at all.  A regular file
+   (or none) is replaced atomically: a temp file in the same directory,
+   fsync, rename.  A symbolic link is followed and its target replaced the
+   same way; a character device or FIFO is written directly; anything else
+   (a directory, a socket, a block device) is refused.  SIGINT, SIGTERM,
+   SIGHUP and SIGQUIT are held while a temp file exists.  On failure
+   (DM_ERR_IO) the file at `path` is as it was and no temp file is left. */
 dm_status dm_write_file_atomic(const char *path, const void *data, size_t len, dm_error *err);
 
 /* ======================================================================
