@@ -64,6 +64,12 @@ static dm_status check_trailing(const char *text, size_t len, const char *end, d
                    line, col);
 }
 
+/* cJSON stops at the last byte when the text is cut short; a closing
+   bracket there is a real error at that place, not a short text. */
+static int ends_early(const char *text, size_t len, size_t pos) {
+    return pos >= len || (pos + 1 == len && text[pos] != '}' && text[pos] != ']');
+}
+
 dm_status dmi_json_parse(const char *text, size_t len, cJSON **root, dm_error *err) {
     *root = NULL;
     if (len > DM_MAX_FILE_BYTES)
@@ -72,6 +78,8 @@ dm_status dmi_json_parse(const char *text, size_t len, cJSON **root, dm_error *e
     size_t bom = dmi_skip_bom(text, len);
     text += bom;
     len -= bom;
+    if (dmi_skip_bom(text, len))   /* cJSON would skip this one too: one rule, one BOM */
+        return DM_FAIL(err, DM_ERR_PARSE, "JSON syntax error at line 1, column 1 (a second byte order mark)");
     dm_status s = check_nul(text, len, err);
     if (s) return s;
     const char *end = NULL;
@@ -81,7 +89,7 @@ dm_status dmi_json_parse(const char *text, size_t len, cJSON **root, dm_error *e
         size_t pos = (end && end >= text && end <= text + len) ? (size_t)(end - text) : len;
         locate(text, pos, &line, &col);
         return DM_FAIL(err, DM_ERR_PARSE, "JSON syntax error at line %d, column %d%s", line, col,
-                       pos + 1 >= len ? " (text ends early?)" : "");
+                       ends_early(text, len, pos) ? " (text ends early?)" : "");
     }
     if ((s = check_trailing(text, len, end, err))) {
         cJSON_Delete(tree);
