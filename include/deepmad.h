@@ -652,8 +652,12 @@ dm_status dm_mlp_to_json(const dm_mlp *m, char **out_json, dm_error *err);
 int dm_mlp_json_detect(const char *text, size_t len);
 /* Read an MLP JSON file (same I/O errors as dm_arch_load). */
 dm_status dm_mlp_load(const char *path, dm_mlp *out, dm_error *err);
-/* Metrics as one JSON object: params, macs, layers, log_width_sum,
-   mean_width, rho, entropy.  *out_json freed with dm_free. */
+/* Metrics as one JSON object on one line, no trailing newline (it nests
+   in larger objects): params, macs, layers (integers, exact),
+   log_width_sum, mean_width, rho, entropy (doubles printed with 17
+   significant digits, so they round-trip; '.' whatever the locale).
+   *out_json freed with dm_free.  A NaN or infinite value is
+   DM_ERR_INVALID. */
 dm_status dm_mlp_metrics_to_json(const dm_mlp_metrics *m, char **out_json, dm_error *err);
 
 /* ======================================================================
@@ -711,7 +715,15 @@ typedef struct dm_mlp_solution {
     double bound;           /* >= H of every feasible design */
     double gap;             /* bound - objective (0 when proven optimal) */
     int64_t nodes;          /* branch-and-bound nodes explored */
-    dm_constraint binding;  /* when infeasible: DM_CONSTRAINT_MACS, _PARAMS, _RHO or _LAYERS */
+    /* When stop is DM_STOP_INFEASIBLE: `binding` is DM_CONSTRAINT_PARAMS
+       or _MACS when even the smallest MLP of the allowed depths is over
+       that budget (`least` = its count, exact), else DM_CONSTRAINT_RHO
+       with `least` the Lagrangian bound below which no MLP within the
+       budget has rho (a bound, not a design's value).  `proven` is 1:
+       infeasibility is only reported when the search was exhaustive (a
+       node limit hit before any design is DM_ERR_RANGE, stop
+       DM_STOP_NODE_LIMIT). */
+    dm_constraint binding;
     double least;
     int32_t proven;
 } dm_mlp_solution;
