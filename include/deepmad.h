@@ -341,7 +341,11 @@ dm_status dm_zoo_arch(const char *name, dm_arch *out, dm_error *err);
    Strict: unknown or duplicate keys, wrong types and syntax errors are
    DM_ERR_PARSE; numbers past the limits above DM_ERR_RANGE, other bad
    values DM_ERR_INVALID; each message names the JSON path (e.g.
-   "superblocks[2].depth").  The result has passed dm_arch_validate. */
+   "superblocks[2].depth").  Syntax errors and text after the value give
+   line and column; a NUL byte or \u0000 in a string is refused; one
+   UTF-8 byte order mark at the start is skipped.  Every JSON format
+   (dm_mlp_from_json too) is read by these rules.  The result has passed
+   dm_arch_validate. */
 dm_status dm_arch_from_json(const char *text, size_t len, dm_arch *out, dm_error *err);
 /* Serialise a valid arch (else dm_arch_validate's error): *out_json is a
    NUL-terminated string the caller frees with dm_free.  Same arch, same
