@@ -235,36 +235,47 @@ static int label_width(const cli_spec *s, unsigned family) {
     return w;
 }
 
+/* Spaces that --help must not break a line at (inside "(default X)"). */
+#define NBSP '\x1f'
+
 /* `text` word-wrapped into the column from `col` to HELP_WIDTH; the first
    line continues the current one. */
 static void wrap(FILE *f, const char *text, int col) {
     int at = col;
     for (const char *w = text; *w;) {
-        size_t n = strcspn(w, " ");
-        if (at > col && at + 1 + (int)n > HELP_WIDTH) {
+        int n = (int)strcspn(w, " ");
+        if (at > col && at + 1 + n > HELP_WIDTH) {
             fprintf(f, "\n%*s", col, "");
             at = col;
         }
-        fprintf(f, "%s%.*s", at > col ? " " : "", (int)n, w);
-        at += (at > col ? 1 : 0) + (int)n;
+        if (at > col) fputc(' ', f), at++;
+        for (int i = 0; i < n; i++) fputc(w[i] == NBSP ? ' ' : w[i], f);
+        at += n;
         w += n;
         while (*w == ' ') w++;
     }
     fputc('\n', f);
 }
 
-/* The first row after section row `i` that `family` sees, or -1. */
+/* Does `family` see some row under section row `i`? */
 static int section_shown(const cli_spec *s, unsigned family, int i) {
     for (int k = i + 1; k < s->n_opts && s->opts[k].kind != CLI_SECTION; k++)
         if (s->opts[k].family & family) return 1;
     return 0;
 }
 
+/* "(default X)" as one unbreakable word. */
+static void default_of(const cli_option *o, char *buf, size_t n) {
+    snprintf(buf, n, "(default %s)", o->def);
+    for (char *c = buf; *c; c++)
+        if (*c == ' ') *c = NBSP;
+}
+
 static void help_row(const cli_option *o, int width, FILE *f) {
-    char label[128], text[1024];
+    char label[128], def[256], text[1024];
     label_of(o, label, sizeof label);
-    snprintf(text, sizeof text, "%s%s%s%s", o->help, o->def ? " (default " : "",
-             o->def ? o->def : "", o->def ? ")" : "");
+    if (o->def) default_of(o, def, sizeof def);
+    snprintf(text, sizeof text, "%s%s%s", o->help, o->def ? " " : "", o->def ? def : "");
     fprintf(f, "  %-*s  ", width, label);
     wrap(f, text, width + 4);
 }

@@ -40,8 +40,8 @@ static const cli_option options[] = {
      .help = "r18 r34 r50 b0 mb 29m 29m-288 50m 89m (SPEC section 7; budgets of torchvision "
              "nets are their exact counts)"},
     {"--family", .kind = CLI_TEXT, CNN, .value = "F", AT(family),
-     .help = "basic | bottleneck | mbconv; mlp designs an MLP: deepmad design --family mlp "
-             "--help", .def = "bottleneck"},
+     .help = "basic | bottleneck | mbconv, or mlp (see deepmad design --family mlp --help)",
+     .def = "bottleneck"},
     {"--family", .kind = CLI_TEXT, MLP, .value = "mlp", AT(family), .help = "design an MLP"},
     {"--se", .kind = CLI_ON_OFF, CNN, .value = "on|off", AT(p.se),
      .help = "squeeze-excitation in mbconv blocks", .def = "on"},
@@ -58,7 +58,7 @@ static const cli_option options[] = {
     {"--in-channels", .kind = CLI_INT, CNN, .value = "N", AT(p.in_channels), .lo = 1,
      .hi = DM_MAX_CHANNELS, .help = "input channels", .def = "3"},
     {"--classes", .kind = CLI_INT, CNN, .value = "N", AT(p.classes), .lo = 0,
-     .hi = DM_MAX_CLASSES, .help = "classifier outputs (0 = none)", .def = "1000"},
+     .hi = DM_MAX_CLASSES, .help = "classifier outputs, 0 = none", .def = "1000"},
     {"--in-features", .kind = CLI_INT, MLP, .value = "N", AT(mp.in_features), .lo = 1,
      .hi = DM_MLP_MAX_WIDTH, .help = "input width w_1 (required)"},
     {"--out-features", .kind = CLI_INT_RANGE, MLP, .value = "K", AT(mp.out_min),
