@@ -270,9 +270,9 @@ static void test_json(void) {
     static const struct { const char *text; dm_status want; const char *says; } bad[] = {
         {"{\"format\":\"deepmad-mlp\",\"version\":1,\"in_features\":3,\"hidden\":[4],\"out_features\":2,\"x\":1}", DM_ERR_PARSE, "unknown key"},
         {"{\"format\":\"deepmad-mlp\",\"version\":1,\"in_features\":3,\"in_features\":3,\"hidden\":[],\"out_features\":2}", DM_ERR_PARSE, "duplicate"},
-        {"{\"format\":\"deepmad-mlp\",\"version\":2,\"in_features\":3,\"hidden\":[],\"out_features\":2}", DM_ERR_PARSE, "version"},
+        {"{\"format\":\"deepmad-mlp\",\"version\":2,\"in_features\":3,\"hidden\":[],\"out_features\":2}", DM_ERR_UNSUPPORTED, "version"},
         {"{\"format\":\"cnn\",\"version\":1,\"in_features\":3,\"hidden\":[],\"out_features\":2}", DM_ERR_PARSE, "format"},
-        {"{\"format\":\"deepmad-mlp\",\"version\":1,\"in_features\":3.5,\"hidden\":[],\"out_features\":2}", DM_ERR_PARSE, "in_features"},
+        {"{\"format\":\"deepmad-mlp\",\"version\":1,\"in_features\":3.5,\"hidden\":[],\"out_features\":2}", DM_ERR_INVALID, "in_features: 3.5 is not an integer"},
         {"{\"format\":\"deepmad-mlp\",\"version\":1,\"in_features\":3,\"hidden\":[4,0],\"out_features\":2}", DM_ERR_INVALID, "hidden[1]"},
         {"{\"format\":\"deepmad-mlp\",\"version\":1,\"in_features\":3,\"hidden\":[4],\"out_features\":2e9}", DM_ERR_RANGE, "out_features"},
         {"{\"format\":\"deepmad-mlp\",\"version\":1,\"in_features\":3,\"hidden\":4,\"out_features\":2}", DM_ERR_PARSE, "array"},

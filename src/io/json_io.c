@@ -10,94 +10,29 @@
 ** them back gives the same arch.
 */
 #include "io.h"
-#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#define PATH_MAX_LEN 64
-/* "path.key" for the printf "%s%s%s", or just "key" at the root. */
-#define FIELD(path, key) (path), *(path) ? "." : "", (key)
+#define PATH_MAX_LEN DMI_JSON_PATH
 
 /* ====================================================================== */
-/* Reading: field access with JSON paths in every message                 */
+/* Reading: enum names through json_read.c's getters                     */
 /* ====================================================================== */
-
-/* Every key of `obj` must be in `allowed` and appear once. */
-static dm_status check_keys(const cJSON *obj, const char *path, const char *const *allowed,
-                            int n_allowed, dm_error *err) {
-    for (const cJSON *c = obj->child; c; c = c->next) {
-        if (dmi_name_index(allowed, n_allowed, c->string) < 0)
-            return DM_FAIL(err, DM_ERR_PARSE, "%s%sunknown key \"%.40s\"", path,
-                           *path ? ": " : "", c->string);
-        for (const cJSON *d = obj->child; d != c; d = d->next)
-            if (strcmp(d->string, c->string) == 0)
-                return DM_FAIL(err, DM_ERR_PARSE, "%s%sduplicate key \"%.40s\"", path,
-                               *path ? ": " : "", c->string);
-    }
-    return DM_OK;
-}
-
-/* obj[key], or NULL; a required key that is absent is an error. */
-static dm_status member(const cJSON *obj, const char *path, const char *key, int required,
-                        const cJSON **out, dm_error *err) {
-    *out = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (!*out && required)
-        return DM_FAIL(err, DM_ERR_PARSE, "%s%smissing required key \"%s\"", path,
-                       *path ? ": " : "", key);
-    return DM_OK;
-}
-
-static dm_status expect_object(const cJSON *v, const char *path, dm_error *err) {
-    if (!cJSON_IsObject(v))
-        return DM_FAIL(err, DM_ERR_PARSE, "%s: expected an object", path);
-    return DM_OK;
-}
-
-/* A JSON number that is an integer in [lo, hi]: below lo is invalid, above
-   hi (or past int32) out of range, as dm_arch_validate has it. */
-static dm_status get_int(const cJSON *obj, const char *path, const char *key, int required,
-                         int64_t lo, int64_t hi, int32_t *out, dm_error *err) {
-    const cJSON *v;
-    dm_status s = member(obj, path, key, required, &v, err);
-    if (s || !v) return s;
-    if (!cJSON_IsNumber(v))
-        return DM_FAIL(err, DM_ERR_PARSE, "%s%s%s: expected an integer", FIELD(path, key));
-    double d = v->valuedouble;
-    if (!(d >= INT32_MIN && d <= INT32_MAX))
-        return DM_FAIL(err, DM_ERR_RANGE, "%s%s%s: %g is outside the 32-bit integer range",
-                       FIELD(path, key), d);
-    if (d != floor(d))
-        return DM_FAIL(err, DM_ERR_INVALID, "%s%s%s: %g is not an integer", FIELD(path, key), d);
-    if (d < (double)lo || d > (double)hi)
-        return DM_FAIL(err, d < (double)lo ? DM_ERR_INVALID : DM_ERR_RANGE,
-                       "%s%s%s is %.0f; it must be between %lld and %lld", FIELD(path, key), d,
-                       (long long)lo, (long long)hi);
-    *out = (int32_t)d;
-    return DM_OK;
-}
-
-static dm_status get_bool(const cJSON *obj, const char *path, const char *key, int32_t *out,
-                          dm_error *err) {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (!v) return DM_OK;
-    if (!cJSON_IsBool(v))
-        return DM_FAIL(err, DM_ERR_PARSE, "%s%s%s: expected true or false", FIELD(path, key));
-    *out = cJSON_IsTrue(v) ? 1 : 0;
-    return DM_OK;
-}
 
 /* A string field looked up with one of the dm_*_from_name functions. */
 typedef dm_status (*name_fn)(const char *name, int *out, dm_error *err);
 
 static dm_status get_name(const cJSON *obj, const char *path, const char *key, int required,
                           name_fn fn, int *out, dm_error *err) {
-    const cJSON *v;
-    dm_status s = member(obj, path, key, required, &v, err);
-    if (s || !v) return s;
-    if (!cJSON_IsString(v))
-        return DM_FAIL(err, DM_ERR_PARSE, "%s%s%s: expected a string", FIELD(path, key));
-    if ((s = fn(v->valuestring, out, err))) return dmi_error_prefix(err, s, "%s%s%s", FIELD(path, key));
+    const char *name = NULL;
+    dm_status s = dmi_json_string(obj, path, key, required, &name, err);
+    if (s || !name) return s;
+    if ((s = fn(name, out, err))) {
+        char full[DMI_JSON_PATH];
+        dmi_json_join(full, path, key);
+        return dmi_error_prefix(err, s, "%s", full);
+    }
     return DM_OK;
 }
 
@@ -128,25 +63,25 @@ static dm_status read_input(const cJSON *root, dm_arch *a, dm_error *err) {
     static const char *const keys[] = {"channels", "size"};
     const cJSON *o;
     dm_status s;
-    if ((s = member(root, "", "input", 1, &o, err))) return s;
-    if ((s = expect_object(o, "input", err))) return s;
-    if ((s = check_keys(o, "input", keys, DM_COUNTOF(keys), err))) return s;
-    if ((s = get_int(o, "input", "channels", 1, 1, DM_MAX_CHANNELS, &a->in_channels, err)))
+    if ((s = dmi_json_member(root, "", "input", 1, &o, err))) return s;
+    if ((s = dmi_json_object(o, "input", err))) return s;
+    if ((s = dmi_json_keys(o, "input", keys, DM_COUNTOF(keys), err))) return s;
+    if ((s = dmi_json_int(o, "input", "channels", 1, 1, DM_MAX_CHANNELS, &a->in_channels, err)))
         return s;
-    return get_int(o, "input", "size", 1, 1, DM_MAX_INPUT_SIZE, &a->input_size, err);
+    return dmi_json_int(o, "input", "size", 1, 1, DM_MAX_INPUT_SIZE, &a->input_size, err);
 }
 
 static dm_status read_stem(const cJSON *root, dm_stem *st, dm_error *err) {
     static const char *const keys[] = {"out", "kernel", "stride", "maxpool", "act"};
     const cJSON *o;
     dm_status s;
-    if ((s = member(root, "", "stem", 1, &o, err))) return s;
-    if ((s = expect_object(o, "stem", err))) return s;
-    if ((s = check_keys(o, "stem", keys, DM_COUNTOF(keys), err))) return s;
-    if ((s = get_int(o, "stem", "out", 1, 1, DM_MAX_CHANNELS, &st->out, err))) return s;
-    if ((s = get_int(o, "stem", "kernel", 1, 1, DM_MAX_KERNEL, &st->kernel, err))) return s;
-    if ((s = get_int(o, "stem", "stride", 1, 1, DM_MAX_STRIDE, &st->stride, err))) return s;
-    if ((s = get_bool(o, "stem", "maxpool", &st->maxpool, err))) return s;
+    if ((s = dmi_json_member(root, "", "stem", 1, &o, err))) return s;
+    if ((s = dmi_json_object(o, "stem", err))) return s;
+    if ((s = dmi_json_keys(o, "stem", keys, DM_COUNTOF(keys), err))) return s;
+    if ((s = dmi_json_int(o, "stem", "out", 1, 1, DM_MAX_CHANNELS, &st->out, err))) return s;
+    if ((s = dmi_json_int(o, "stem", "kernel", 1, 1, DM_MAX_KERNEL, &st->kernel, err))) return s;
+    if ((s = dmi_json_int(o, "stem", "stride", 1, 1, DM_MAX_STRIDE, &st->stride, err))) return s;
+    if ((s = dmi_json_bool(o, "stem", "maxpool", 0, &st->maxpool, err))) return s;
     return get_act(o, "stem", &st->act, err);
 }
 
@@ -156,10 +91,10 @@ static dm_status read_inner(const cJSON *o, const char *path, dm_superblock *b, 
     const cJSON *expand = cJSON_GetObjectItemCaseSensitive(o, "expand");
     if (!inner == !expand)
         return DM_FAIL(err, DM_ERR_PARSE, "%s: give exactly one of \"inner\" and \"expand\"", path);
-    if (inner) return get_int(o, path, "inner", 1, 1, DM_MAX_CHANNELS, &b->inner, err);
-    if (!cJSON_IsNumber(expand))
-        return DM_FAIL(err, DM_ERR_PARSE, "%s.expand: expected a number", path);
-    double e = expand->valuedouble;
+    if (inner) return dmi_json_int(o, path, "inner", 1, 1, DM_MAX_CHANNELS, &b->inner, err);
+    double e = 0;
+    dm_status s = dmi_json_number(o, path, "expand", 1, &e, err);
+    if (s) return s;
     if (!(e > 0))
         return DM_FAIL(err, DM_ERR_INVALID, "%s.expand is %g; it must be > 0", path, e);
     if (!(e <= DM_MAX_EXPAND))
@@ -176,14 +111,14 @@ static dm_status read_superblock(const cJSON *o, int i, dm_superblock *b, dm_err
     snprintf(p, sizeof p, "superblocks[%d]", i);
     dm_status s;
     int v = 0;
-    if ((s = expect_object(o, p, err))) return s;
-    if ((s = check_keys(o, p, keys, DM_COUNTOF(keys), err))) return s;
+    if ((s = dmi_json_object(o, p, err))) return s;
+    if ((s = dmi_json_keys(o, p, keys, DM_COUNTOF(keys), err))) return s;
     if ((s = get_name(o, p, "block", 1, kind_by_name, &v, err))) return s;
     b->kind = (dm_block_kind)v;
-    if ((s = get_int(o, p, "out", 1, 1, DM_MAX_CHANNELS, &b->out, err))) return s;
-    if ((s = get_int(o, p, "depth", 1, 1, DM_MAX_DEPTH, &b->depth, err))) return s;
-    if ((s = get_int(o, p, "kernel", 1, 1, DM_MAX_KERNEL, &b->kernel, err))) return s;
-    if ((s = get_int(o, p, "stride", 1, 1, DM_MAX_STRIDE, &b->stride, err))) return s;
+    if ((s = dmi_json_int(o, p, "out", 1, 1, DM_MAX_CHANNELS, &b->out, err))) return s;
+    if ((s = dmi_json_int(o, p, "depth", 1, 1, DM_MAX_DEPTH, &b->depth, err))) return s;
+    if ((s = dmi_json_int(o, p, "kernel", 1, 1, DM_MAX_KERNEL, &b->kernel, err))) return s;
+    if ((s = dmi_json_int(o, p, "stride", 1, 1, DM_MAX_STRIDE, &b->stride, err))) return s;
     if ((s = read_inner(o, p, b, err))) return s;
     /* Keys another kind uses would be silently meaningless here. */
     int mb = b->kind == DM_BLOCK_MBCONV;
@@ -191,7 +126,7 @@ static dm_status read_superblock(const cJSON *o, int i, dm_superblock *b, dm_err
     if (cJSON_GetObjectItemCaseSensitive(o, stray))
         return DM_FAIL(err, DM_ERR_PARSE, "%s: \"%s\" does not apply to %s blocks", p, stray,
                        dm_block_kind_name(b->kind));
-    if ((s = get_bool(o, p, "se", &b->se, err))) return s;
+    if ((s = dmi_json_bool(o, p, "se", 0, &b->se, err))) return s;
     if ((s = get_act(o, p, &b->act, err))) return s;
     v = (int)b->shortcut;
     s = get_name(o, p, "shortcut", 0, shortcut_by_name, &v, err);
@@ -202,10 +137,8 @@ static dm_status read_superblock(const cJSON *o, int i, dm_superblock *b, dm_err
 static dm_status read_superblocks(const cJSON *root, dm_arch *a, dm_error *err) {
     const cJSON *list;
     dm_status s;
-    if ((s = member(root, "", "superblocks", 1, &list, err))) return s;
-    if (!cJSON_IsArray(list))
-        return DM_FAIL(err, DM_ERR_PARSE, "superblocks: expected an array");
-    int n = cJSON_GetArraySize(list);
+    int n = 0;
+    if ((s = dmi_json_array(root, "", "superblocks", 1, &list, &n, err))) return s;
     if (n > DM_MAX_SUPERBLOCKS)
         return DM_FAIL(err, DM_ERR_RANGE, "superblocks: %d given; at most %d", n,
                        DM_MAX_SUPERBLOCKS);
@@ -223,90 +156,41 @@ static dm_status read_head(const cJSON *root, dm_arch *a, dm_error *err) {
     dm_status s;
     if (!o || cJSON_IsNull(o)) return DM_OK;
     if (!cJSON_IsObject(o)) return DM_FAIL(err, DM_ERR_PARSE, "head: expected an object or null");
-    if ((s = check_keys(o, "head", keys, DM_COUNTOF(keys), err))) return s;
-    if ((s = get_int(o, "head", "out", 1, 1, DM_MAX_CHANNELS, &a->head, err))) return s;
+    if ((s = dmi_json_keys(o, "head", keys, DM_COUNTOF(keys), err))) return s;
+    if ((s = dmi_json_int(o, "head", "out", 1, 1, DM_MAX_CHANNELS, &a->head, err))) return s;
     return get_act(o, "head", &a->head_act, err);
-}
-
-static dm_status read_format(const cJSON *root, dm_error *err) {
-    const cJSON *f;
-    int32_t version = 0;
-    dm_status s;
-    if ((s = member(root, "", "format", 1, &f, err))) return s;
-    if (!cJSON_IsString(f) || strcmp(f->valuestring, "deepmad-arch") != 0)
-        return DM_FAIL(err, DM_ERR_PARSE, "format: expected \"deepmad-arch\"");
-    if ((s = get_int(root, "", "version", 1, INT32_MIN, INT32_MAX, &version, err))) return s;
-    if (version != 1)
-        return DM_FAIL(err, DM_ERR_UNSUPPORTED,
-                       "version: %d is not supported (this reader knows version 1)", (int)version);
-    return DM_OK;
 }
 
 static dm_status read_root(const cJSON *root, dm_arch *a, dm_error *err) {
     static const char *const keys[] = {"format", "version", "input", "stem",
                                        "superblocks", "head", "classes"};
     dm_status s;
-    if (!cJSON_IsObject(root))
-        return DM_FAIL(err, DM_ERR_PARSE, "the description must be a JSON object");
-    if ((s = check_keys(root, "", keys, DM_COUNTOF(keys), err))) return s;
-    if ((s = read_format(root, err))) return s;
+    if ((s = dmi_json_object(root, "", err))) return s;
+    if ((s = dmi_json_keys(root, "", keys, DM_COUNTOF(keys), err))) return s;
+    if ((s = dmi_json_header(root, "deepmad-arch", err))) return s;
     if ((s = read_input(root, a, err))) return s;
     if ((s = read_stem(root, &a->stem, err))) return s;
     if ((s = read_superblocks(root, a, err))) return s;
     if ((s = read_head(root, a, err))) return s;
-    return get_int(root, "", "classes", 1, 0, DM_MAX_CLASSES, &a->classes, err);
+    return dmi_json_int(root, "", "classes", 1, 0, DM_MAX_CLASSES, &a->classes, err);
 }
 
-/* Line and column (1-based) of byte `pos`, for syntax errors. */
-static void locate(const char *text, size_t pos, int *line, int *col) {
-    *line = 1;
-    *col = 1;
-    for (size_t i = 0; i < pos; i++) {
-        if (text[i] == '\n') { ++*line; *col = 1; }
-        else ++*col;
-    }
-}
-
-static int is_json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-/* Parse with cJSON; its global error pointer is not used (not ours, not
-   thread-safe): the return_parse_end out-parameter gives the position. */
-static dm_status parse(const char *text, size_t len, cJSON **root, dm_error *err) {
-    const char *end = NULL;
-    int line, col;
-    *root = len ? cJSON_ParseWithLengthOpts(text, len, &end, 0) : NULL;
-    if (!*root) {
-        size_t pos = (end && end >= text && end <= text + len) ? (size_t)(end - text) : len;
-        locate(text, pos, &line, &col);
-        return DM_FAIL(err, DM_ERR_PARSE, "JSON syntax error at line %d, column %d%s", line,
-                       col, pos + 1 >= len ? " (text ends early?)" : "");
-    }
-    size_t pos = (size_t)(end - text);
-    while (pos < len && is_json_space(text[pos])) pos++;
-    if (pos < len) {
-        cJSON_Delete(*root);
-        *root = NULL;
-        locate(text, pos, &line, &col);
-        return DM_FAIL(err, DM_ERR_PARSE, "unexpected text after the JSON object at line %d, column %d",
-                       line, col);
-    }
-    return DM_OK;
+dm_status dmi_arch_from_tree(const cJSON *root, dm_arch *out, dm_error *err) {
+    dm_arch a;
+    dm_arch_init(&a);
+    dm_status s = read_root(root, &a, err);
+    if (s == DM_OK) s = dm_arch_validate(&a, err);
+    if (s == DM_OK) *out = a;
+    return s;
 }
 
 dm_status dm_arch_from_json(const char *text, size_t len, dm_arch *out, dm_error *err) {
     if (!text || !out) return DM_FAIL(err, DM_ERR_INVALID, "dm_arch_from_json needs text and an output");
-    if (len > DM_MAX_FILE_BYTES)
-        return DM_FAIL(err, DM_ERR_RANGE, "JSON text of %zu bytes; at most %d are read", len,
-                       DM_MAX_FILE_BYTES);
     cJSON *root;
-    dm_status s = parse(text, len, &root, err);
+    dm_status s = dmi_json_parse(text, len, &root, err);
     if (s) return s;
-    dm_arch a;
-    dm_arch_init(&a);
-    s = read_root(root, &a, err);
+    s = dmi_arch_from_tree(root, out, err);
     cJSON_Delete(root);
-    if (s == DM_OK) s = dm_arch_validate(&a, err);
-    if (s == DM_OK) *out = a;
     return s;
 }
 
