@@ -296,31 +296,15 @@ void cli_help(const cli_spec *s, unsigned family, FILE *f) {
 
 /* ---------------------------------------------------------------------- */
 
-/* JSON with "format": "deepmad-mlp"? (Until the library's one reader
-   entry, dm_model_load, is there.) */
-static int mlp_file(const char *path) {
-    FILE *f = path ? fopen(path, "rb") : NULL;
-    if (!f) return 0;
-    char *buf = malloc(DM_MAX_FILE_BYTES);
-    size_t n = buf ? fread(buf, 1, DM_MAX_FILE_BYTES, f) : 0;
-    fclose(f);
-    int yes = buf && dm_mlp_json_detect(buf, n);
-    free(buf);
-    return yes;
-}
-
 int cli_load_model(const char *model, dm_model *out) {
     dm_error err = {0};
-    memset(out, 0, sizeof *out);
-    out->kind = DM_MODEL_CNN;
     for (int32_t i = 0; i < dm_zoo_count(); i++)
-        if (strcmp(dm_zoo_name(i), model) == 0)
+        if (strcmp(dm_zoo_name(i), model) == 0) {
+            memset(out, 0, sizeof *out);
+            out->kind = DM_MODEL_CNN;
             return dm_zoo_arch(model, &out->arch, &err) ? cli_fail(&err) : CLI_OK;
-    if (mlp_file(model)) {
-        out->kind = DM_MODEL_MLP;
-        return dm_mlp_load(model, &out->mlp, &err) ? cli_fail(&err) : CLI_OK;
-    }
-    return dm_arch_load(model, &out->arch, &err) ? cli_fail(&err) : CLI_OK;
+        }
+    return dm_model_load(model, out, &err) ? cli_fail(&err) : CLI_OK;
 }
 
 void cli_print_mlp_widths(const dm_mlp *m) {
