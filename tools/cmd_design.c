@@ -344,40 +344,46 @@ static int write_torch(const char *path, const dm_problem *p, const dm_solution 
     return write_text(path, st, text, &err);
 }
 
-/* Print the library's result JSON (a design, or the infeasible answer),
-   which json_of wrote into *json. */
-static int print_json(dm_status st, char **json, dm_error *err) {
-    if (st) return cli_fail(err);
-    fputs(*json, stdout);
-    dm_free(*json);
-    *json = NULL;
-    return CLI_OK;
+/* Print JSON a writer returned with status `st` (freed here). */
+static int put_json(dm_status st, char *json, const dm_error *err) {
+    if (!st) fputs(json, stdout);
+    dm_free(json);
+    return st ? cli_fail(err) : CLI_OK;
 }
 
-/* ---------------------------------------------------------------------- */
+/* The -o file, the --torch file, then the summary or the result JSON. */
+static int output_cnn(const design_opts *o, const dm_solution *sol, double secs) {
+    dm_error err = {0};
+    char *text = NULL;
+    int rc = CLI_OK;
+    if (o->out_path) {
+        dm_status st = dm_arch_to_json(&sol->arch, &text, &err);
+        rc = write_text(o->out_path, st, text, &err);
+    }
+    if (!rc && o->torch_path) rc = write_torch(o->torch_path, &o->p, sol);
+    if (rc || !o->json) {
+        if (!rc) summary(&o->p, sol, secs);
+        return rc;
+    }
+    dm_status st = dm_solution_to_json(&o->p, sol, secs, NULL, &text, &err);
+    return put_json(st, text, &err);
+}
 
 static int design_cnn(const design_opts *o) {
     dm_error err = {0};
     if (dm_problem_validate(&o->p, &err)) return cli_error(CLI_USAGE, "%s", err.msg);
     dm_solution *sol = calloc(1, sizeof *sol);
     if (!sol) return cli_error(CLI_FAIL, "out of memory");
-    char *json = NULL;
     double t0 = cli_now();
     dm_status st = dm_solve(&o->p, sol, &err);
     double secs = cli_now() - t0;
-    int rc = st ? cli_fail(&err) : CLI_OK;
-    if (rc && o->json && sol->stop == DM_STOP_INFEASIBLE) {
+    int rc = st ? cli_fail(&err) : output_cnn(o, sol, secs);
+    if (st && o->json && sol->stop == DM_STOP_INFEASIBLE) { /* the answer, as JSON too */
         dm_error jerr = {0};
-        print_json(dm_solution_to_json(&o->p, sol, -1, err.msg, &json, &jerr), &json, &jerr);
+        char *json = NULL;
+        st = dm_solution_to_json(&o->p, sol, -1, err.msg, &json, &jerr);
+        put_json(st, json, &jerr);
     }
-    if (!rc && o->out_path) {
-        char *text = NULL;
-        dm_status ws = dm_arch_to_json(&sol->arch, &text, &err);
-        rc = write_text(o->out_path, ws, text, &err);
-    }
-    if (!rc && o->torch_path) rc = write_torch(o->torch_path, &o->p, sol);
-    if (!rc && o->json) rc = print_json(dm_solution_to_json(&o->p, sol, secs, NULL, &json, &err), &json, &err);
-    else if (!rc) summary(&o->p, sol, secs);
     free(sol);
     return rc;
 }
@@ -408,28 +414,38 @@ static void mlp_summary(const dm_mlp_problem *p, const dm_mlp_solution *s, doubl
     printf("time       %.3f s (%lld nodes)\n", secs, (long long)s->nodes);
 }
 
+/* The -o file, then the summary or the result JSON. */
+static int output_mlp(const design_opts *o, const dm_mlp_solution *sol, double secs) {
+    dm_error err = {0};
+    char *text = NULL;
+    int rc = CLI_OK;
+    if (o->out_path) {
+        dm_status st = dm_mlp_to_json(&sol->mlp, &text, &err);
+        rc = write_text(o->out_path, st, text, &err);
+    }
+    if (rc || !o->json) {
+        if (!rc) mlp_summary(&o->mp, sol, secs);
+        return rc;
+    }
+    dm_status st = dm_mlp_solution_to_json(&o->mp, sol, secs, NULL, &text, &err);
+    return put_json(st, text, &err);
+}
+
 static int design_mlp(const design_opts *o) {
     dm_error err = {0};
     if (dm_mlp_problem_validate(&o->mp, &err)) return cli_error(CLI_USAGE, "%s", err.msg);
     dm_mlp_solution *sol = calloc(1, sizeof *sol);
     if (!sol) return cli_error(CLI_FAIL, "out of memory");
-    char *json = NULL;
     double t0 = cli_now();
     dm_status st = dm_mlp_solve(&o->mp, sol, &err);
     double secs = cli_now() - t0;
-    int rc = st ? cli_fail(&err) : CLI_OK;
-    if (rc && o->json && sol->stop == DM_STOP_INFEASIBLE) {
+    int rc = st ? cli_fail(&err) : output_mlp(o, sol, secs);
+    if (st && o->json && sol->stop == DM_STOP_INFEASIBLE) { /* the answer, as JSON too */
         dm_error jerr = {0};
-        print_json(dm_mlp_solution_to_json(&o->mp, sol, -1, err.msg, &json, &jerr), &json, &jerr);
+        char *json = NULL;
+        st = dm_mlp_solution_to_json(&o->mp, sol, -1, err.msg, &json, &jerr);
+        put_json(st, json, &jerr);
     }
-    if (!rc && o->out_path) {
-        char *text = NULL;
-        dm_status ws = dm_mlp_to_json(&sol->mlp, &text, &err);
-        rc = write_text(o->out_path, ws, text, &err);
-    }
-    if (!rc && o->json)
-        rc = print_json(dm_mlp_solution_to_json(&o->mp, sol, secs, NULL, &json, &err), &json, &err);
-    else if (!rc) mlp_summary(&o->mp, sol, secs);
     free(sol);
     return rc;
 }
