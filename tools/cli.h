@@ -35,7 +35,9 @@ int cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3
 ** accepts, for every model family, with where its value goes.  cli_parse
 ** reads argv with it and cli_help prints the options part of --help from
 ** it, so an option is defined in exactly one row.  Rows of kind
-** CLI_SECTION are the headings of --help.
+** CLI_SECTION are the headings of --help.  Keep a row's name, alias, kind
+** and family on its first line: tests/cli/test_cli_tables.sh reads them
+** there to check that every row is in --help and accepted.
 ** ====================================================================== */
 
 /* The model families an option applies to (cli_option.family). */
