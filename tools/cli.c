@@ -105,8 +105,8 @@ int cli_set_penalty(const cli_option *o, const char *val, void *opts) {
 
 /* MIN,MAX (or N alone when o->max is 1) into the two destinations. */
 static int parse_range(const cli_option *o, const char *val, void *opts) {
-    int32_t n, two[2];
-    double d[2];
+    int32_t n, two[2] = {0};
+    double d[2] = {0};
     int ints = o->kind == CLI_INT_RANGE;
     int rc = cli_list(o->name, val, o->lo, o->hi, 2, ints ? two : NULL, ints ? NULL : d, &n);
     if (rc) return rc;
