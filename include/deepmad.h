@@ -341,7 +341,11 @@ dm_status dm_zoo_arch(const char *name, dm_arch *out, dm_error *err);
    Strict: unknown or duplicate keys, wrong types and syntax errors are
    DM_ERR_PARSE; numbers past the limits above DM_ERR_RANGE, other bad
    values DM_ERR_INVALID; each message names the JSON path (e.g.
-   "superblocks[2].depth").  The result has passed dm_arch_validate. */
+   "superblocks[2].depth").  Syntax errors and text after the value give
+   line and column; a NUL byte or \u0000 in a string is refused; one
+   UTF-8 byte order mark at the start is skipped.  Every JSON format
+   (dm_mlp_from_json too) is read by these rules.  The result has passed
+   dm_arch_validate. */
 dm_status dm_arch_from_json(const char *text, size_t len, dm_arch *out, dm_error *err);
 /* Serialise a valid arch (else dm_arch_validate's error): *out_json is a
    NUL-terminated string the caller frees with dm_free.  Same arch, same
@@ -652,8 +656,12 @@ dm_status dm_mlp_to_json(const dm_mlp *m, char **out_json, dm_error *err);
 int dm_mlp_json_detect(const char *text, size_t len);
 /* Read an MLP JSON file (same I/O errors as dm_arch_load). */
 dm_status dm_mlp_load(const char *path, dm_mlp *out, dm_error *err);
-/* Metrics as one JSON object: params, macs, layers, log_width_sum,
-   mean_width, rho, entropy.  *out_json freed with dm_free. */
+/* Metrics as one JSON object on one line, no trailing newline (it nests
+   in larger objects): params, macs, layers (integers, exact),
+   log_width_sum, mean_width, rho, entropy (doubles printed with 17
+   significant digits, so they round-trip; '.' whatever the locale).
+   *out_json freed with dm_free.  A NaN or infinite value is
+   DM_ERR_INVALID. */
 dm_status dm_mlp_metrics_to_json(const dm_mlp_metrics *m, char **out_json, dm_error *err);
 
 /* ======================================================================
@@ -711,7 +719,15 @@ typedef struct dm_mlp_solution {
     double bound;           /* >= H of every feasible design */
     double gap;             /* bound - objective (0 when proven optimal) */
     int64_t nodes;          /* branch-and-bound nodes explored */
-    dm_constraint binding;  /* when infeasible: DM_CONSTRAINT_MACS, _PARAMS, _RHO or _LAYERS */
+    /* When stop is DM_STOP_INFEASIBLE: `binding` is DM_CONSTRAINT_PARAMS
+       or _MACS when even the smallest MLP of the allowed depths is over
+       that budget (`least` = its count, exact), else DM_CONSTRAINT_RHO
+       with `least` the Lagrangian bound below which no MLP within the
+       budget has rho (a bound, not a design's value).  `proven` is 1:
+       infeasibility is only reported when the search was exhaustive (a
+       node limit hit before any design is DM_ERR_RANGE, stop
+       DM_STOP_NODE_LIMIT). */
+    dm_constraint binding;
     double least;
     int32_t proven;
 } dm_mlp_solution;

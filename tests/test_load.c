@@ -61,6 +61,17 @@ static void test_from_text(void) {
         CHECK(dm_model_from_text(ref, n, &m, &err) == DM_OK && m.kind == DM_MODEL_CNN);
         CHECK(m.arch.stem.out == 32 && m.arch.sb[0].depth == 1 && m.arch.sb[0].inner == 40);
         CHECK(m.arch.sb[0].kernel == 5 && m.arch.sb[0].out == 96 && m.arch.sb[0].stride == 2);
+        /* one rule for a byte order mark: the reference reader skips it
+           as the JSON reader does (issue 12 item 11) */
+        char *with_bom = malloc(n + 3);
+        if (with_bom) {
+            memcpy(with_bom, "\xEF\xBB\xBF", 3);
+            memcpy(with_bom + 3, ref, n);
+            dm_arch a;
+            CHECK(dm_arch_from_tinynas(with_bom, n + 3, &a, &err) == DM_OK && a.sb[0].out == 96);
+            CHECK(dm_model_from_text(with_bom, n + 3, &m, &err) == DM_OK && m.arch.sb[0].out == 96);
+            free(with_bom);
+        }
         free(ref);
     }
 

@@ -40,12 +40,11 @@ void dmi_buf_printf(dmi_buf *b, const char *fmt, ...) {
 
 static int is_number_char(char c) { return c && strchr("0123456789+-eE", c) != NULL; }
 
-void dmi_buf_double(dmi_buf *b, double v) {
-    char raw[48], out[48];
-    snprintf(raw, sizeof raw, "%.15g", v);
-    if (strtod(raw, NULL) != v) snprintf(raw, sizeof raw, "%.17g", v);
-    /* snprintf and strtod agree on the locale's decimal point, whatever its
-       bytes; the text we hand out always says '.'. */
+/* Append a number printed by snprintf with '.' for the locale's decimal
+   point.  snprintf and strtod agree on the locale's decimal point,
+   whatever its bytes; the text we hand out always says '.'. */
+static void put_number(dmi_buf *b, const char *raw) {
+    char out[48];
     size_t j = 0;
     for (size_t i = 0; raw[i];) {
         if (is_number_char(raw[i])) { out[j++] = raw[i++]; continue; }
@@ -54,6 +53,19 @@ void dmi_buf_double(dmi_buf *b, double v) {
     }
     out[j] = '\0';
     dmi_buf_printf(b, "%s", out);
+}
+
+void dmi_buf_double(dmi_buf *b, double v) {
+    char raw[48];
+    snprintf(raw, sizeof raw, "%.15g", v);
+    if (strtod(raw, NULL) != v) snprintf(raw, sizeof raw, "%.17g", v);
+    put_number(b, raw);
+}
+
+void dmi_buf_double17(dmi_buf *b, double v) {
+    char raw[48];
+    snprintf(raw, sizeof raw, "%.17g", v);
+    put_number(b, raw);
 }
 
 dm_status dmi_buf_finish(dmi_buf *b, char **out, dm_error *err) {

@@ -21,6 +21,9 @@ DM_INTERNAL void dmi_buf_printf(dmi_buf *b, const char *fmt, ...) DM_PRINTF(2, 3
 /* Append a finite double as the shorter of %.15g / %.17g that reads back
    to the same value, with '.' as decimal point whatever the locale. */
 DM_INTERNAL void dmi_buf_double(dmi_buf *b, double v);
+/* Always %.17g (also round-trips), locale-proof the same way: for output
+   that has always been printed with 17 digits and must keep its bytes. */
+DM_INTERNAL void dmi_buf_double17(dmi_buf *b, double v);
 
 /* Hand the text to the caller (*out, freed with dm_free), or free it and
    return DM_ERR_NOMEM if an append failed. */

@@ -1,6 +1,7 @@
 /*
 ** json_io.c -- the JSON architecture schema (docs/arch-json.md): a strict
-** reader over cJSON and a deterministic writer, plus the metrics writer.
+** reader on the core of json_read.c and a deterministic writer, plus the
+** metrics writers (CNN and MLP).
 **
 ** The reader is strict because descriptions are hand-edited: an unknown or
 ** misspelt key, a duplicate key or a fractional depth is an error naming
@@ -301,5 +302,31 @@ dm_status dm_metrics_to_json(const dm_metrics *m, char **out_json, dm_error *err
     dmi_buf b = {0};
     dm_status s = write_metrics(&b, m, err);
     if (s) { dmi_buf_free(&b); return s; }
+    return dmi_buf_finish(&b, out_json, err);
+}
+
+/* The MLP's metrics, on one line and without a newline so that it nests
+   in a larger object.  Doubles are printed with 17 digits (they
+   round-trip), the bytes `deepmad analyze --json` has always printed for
+   an MLP; key order fixed. */
+dm_status dm_mlp_metrics_to_json(const dm_mlp_metrics *m, char **out_json, dm_error *err) {
+    if (!m || !out_json)
+        return DM_FAIL(err, DM_ERR_INVALID, "dm_mlp_metrics_to_json needs metrics and an output");
+    *out_json = NULL;
+    const char *const names[] = {"log_width_sum", "mean_width", "rho", "entropy"};
+    const double values[] = {m->log_width_sum, m->mean_width, m->rho, m->entropy};
+    dmi_buf b = {0};
+    dmi_buf_printf(&b, "{\"params\": %lld, \"macs\": %lld, \"layers\": %d", (long long)m->params,
+                   (long long)m->macs, (int)m->layers);
+    for (int i = 0; i < DM_COUNTOF(names); i++) {
+        if (!isfinite(values[i])) {
+            dmi_buf_free(&b);
+            return DM_FAIL(err, DM_ERR_INVALID, "%s is %g; JSON has no NaN or infinity", names[i],
+                           values[i]);
+        }
+        dmi_buf_printf(&b, ", \"%s\": ", names[i]);
+        dmi_buf_double17(&b, values[i]);
+    }
+    dmi_buf_printf(&b, "}");
     return dmi_buf_finish(&b, out_json, err);
 }

@@ -385,7 +385,8 @@ dm_status dm_arch_from_tinynas(const char *text, size_t len, dm_arch *out, dm_er
     if (len > DM_MAX_FILE_BYTES)
         return DM_FAIL(err, DM_ERR_RANGE, "structure text of %zu bytes; at most %d are read", len,
                        DM_MAX_FILE_BYTES);
-    pyparser p = {.s = text, .len = len, .line = 1, .err = err};
+    size_t bom = dmi_skip_bom(text, len);   /* the rule every reader shares (io.h) */
+    pyparser p = {.s = text + bom, .len = len - bom, .line = 1, .err = err};
     dm_arch a;
     dm_arch_init(&a);
     a.input_size = 224;

@@ -1,13 +1,11 @@
 /*
-** mlp.c -- the MLP description: validation, exact costs, and the paper's
-** section 3 scores (Eqs. 1-3) as the header states them.
-**
-** Entropy is Eq. (1) as printed, H = w_{L+1} * sum log w_i, with no 1/2:
-** the CNN's 1/2 (score.c) only sets H's scale against the depth penalty,
-** and the MLP problem has none, so the maximiser is the same either way.
+** mlp.c -- the MLP description: its shape (widths w_1..w_{L+1}),
+** validation and exact costs, each Linear layer through cost.c's formula.
+** The scores (paper section 3, Eqs. 1-3) are score.c's dmi_mlp_score.
 */
 #include "mlp.h"
 #include "cost.h"
+#include "score.h"
 #include <math.h>
 #include <string.h>
 
@@ -72,6 +70,7 @@ dm_status dm_mlp_metrics_of(const dm_mlp *m, dm_mlp_metrics *out, dm_error *err)
     if (s) return s;
     memset(out, 0, sizeof *out);
     int32_t L = m->n_layers;
+    double log_sum = 0;
     for (int32_t i = 1; i <= L; i++) {
         int64_t p, mac;
         s = dmi_mlp_linear_cost(dmi_mlp_width(m, i), dmi_mlp_width(m, i + 1), m->bias, &p,
@@ -79,11 +78,8 @@ dm_status dm_mlp_metrics_of(const dm_mlp *m, dm_mlp_metrics *out, dm_error *err)
         if (s) return s;
         if (!dmi_add64(out->params, p, &out->params) || !dmi_add64(out->macs, mac, &out->macs))
             return DM_FAIL(err, DM_ERR_RANGE, "MLP totals overflow 64-bit counters");
-        out->log_width_sum += log((double)dmi_mlp_width(m, i));
+        log_sum += log((double)dmi_mlp_width(m, i));
     }
-    out->layers = L;
-    out->mean_width = exp(out->log_width_sum / L);
-    out->rho = L / out->mean_width;
-    out->entropy = m->out_features * out->log_width_sum;
+    dmi_mlp_score(L, log_sum, m->out_features, out);
     return DM_OK;
 }

@@ -129,3 +129,25 @@ dm_status dm_net_metrics(const dm_net *net, const dm_score_params *sp, dm_metric
     if (!s) s = dmi_score(st, net->n_stages, depths, net->arch.n_superblocks, sp, out, err);
     return s;
 }
+
+/* ====================================================================== */
+/* MLP scores (paper section 3, Eqs. 1-3)                                 */
+/*                                                                        */
+/* Entropy is Eq. (1) as printed, H = w_{L+1} * sum log w_i, with no 1/2: */
+/* the CNN's 1/2 above only sets H's scale against the depth penalty, and */
+/* the MLP problem has none, so the maximiser is the same either way.     */
+/* rho is Eqs. (2)-(3) over w_1..w_L (the output width is not in it).     */
+/* ====================================================================== */
+
+void dmi_mlp_score(int32_t layers, double log_width_sum, int32_t out_features,
+                   dm_mlp_metrics *m) {
+    m->layers = layers;
+    m->log_width_sum = log_width_sum;
+    m->mean_width = exp(log_width_sum / layers);
+    m->rho = layers / m->mean_width;
+    m->entropy = out_features * log_width_sum;
+}
+
+double dmi_mlp_rho_floor(int32_t layers, double rho0) {
+    return layers * log(layers / rho0);
+}

@@ -25,4 +25,20 @@ DM_INTERNAL dm_status dmi_score(const dmi_stage_sum *st, int32_t n, const int32_
 /* Q's exponent for `depths` under `p`: population std or variance. */
 DM_INTERNAL double dmi_depth_spread(const int32_t *depths, int32_t n, dm_penalty p);
 
+/* ====================================================================== */
+/* MLP scores (paper section 3, Eqs. 1-3): the MLP family's formulas,     */
+/* here beside the CNN's so that each score exists once (mlp.c computes   */
+/* shape and costs, mlp_solve.c bounds with the floor below).             */
+/* ====================================================================== */
+
+/* Fill the score fields of *m -- layers, log_width_sum, mean_width, rho,
+   entropy -- of an L-layer MLP from S = sum_{i=1..L} log w_i and its
+   output width K:  H = K * S,  rho = L / exp(S / L). */
+DM_INTERNAL void dmi_mlp_score(int32_t layers, double log_width_sum, int32_t out_features,
+                               dm_mlp_metrics *m);
+
+/* rho's formula solved for S: an L-layer MLP has rho <= rho0 exactly when
+   S >= L * log(L / rho0).  The solver's floor on S. */
+DM_INTERNAL double dmi_mlp_rho_floor(int32_t layers, double rho0);
+
 #endif

@@ -14,6 +14,7 @@
 **  4. bound = max(incumbent, bounds of pairs left open by the node limit).
 */
 #include "mlp_solve.h"
+#include "score.h"
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
@@ -100,6 +101,7 @@ static dm_status candidates(dmi_mlp_ctx *c, dm_error *err) {
     int64_t kmin = p->out_min == p->out_max ? p->out_min : (p->out_min + g - 1) / g * g;
     int64_t in_lo = c->w1 < wmin ? c->w1 : wmin, out_lo = kmin < wmin ? kmin : wmin;
     /* a hidden width w pays at least w * (in_lo + out_lo) MACs */
+    c->wmin = (int32_t)wmin;
     if (grid_of(wmin, p->max_width, budget / (in_lo + out_lo), g, &c->W, &c->n))
         return DM_FAIL(err, DM_ERR_NOMEM, "out of memory");
     if (p->out_min == p->out_max) {
@@ -246,9 +248,9 @@ static double refine(search *s, double *row) {
 /* Branch and bound for one pair                                          */
 /* ---------------------------------------------------------------------- */
 
-/* The floor on S that rho <= rho0 sets: L / exp(S/L) <= rho0. */
+/* The floor on S that rho <= rho0 sets (score.c). */
 static double rho_floor(const dmi_mlp_ctx *c, int32_t L) {
-    return L * log(L / c->p->rho0);
+    return dmi_mlp_rho_floor(L, c->p->rho0);
 }
 
 static void set_threshold(search *s) {
@@ -408,11 +410,13 @@ static dm_status search_init(search *s, dmi_mlp_ctx *c, dm_error *err) {
     return DM_OK;
 }
 
-/* Least params and MACs of any depth-L design (every width its least). */
+/* Least params and MACs of any depth-L design: every hidden width the
+   least of the grid, whether or not the budget affords it (each edge's
+   cost grows with both its widths). */
 static void least_design(const dmi_mlp_ctx *c, int32_t L, int64_t *p, int64_t *m) {
-    int64_t w = c->n ? c->W[0] : 0, K = c->K[0];
+    int64_t w = c->wmin, K = c->K[0];
     int32_t bias = c->p->bias;
-    if (L == 1 || !c->n) {
+    if (L == 1) {
         *p = dmi_mlp_params_fast(c->w1, K, bias), *m = dmi_mlp_macs_fast(c->w1, K);
         return;
     }
@@ -421,13 +425,32 @@ static void least_design(const dmi_mlp_ctx *c, int32_t L, int64_t *p, int64_t *m
     *m = dmi_mlp_macs_fast(c->w1, w) + (L - 2) * dmi_mlp_macs_fast(w, w) + dmi_mlp_macs_fast(w, K);
 }
 
-/* No design was found: say which constraint is out of reach. */
-static dm_status no_design(const search *s, dm_error *err) {
+/* The least rho any design within the budget can have, from the bounds:
+   rho = L / exp(S / L) falls as S grows, and ub bounds S for every
+   (depth, output) pair.  A bound, not a design's value: no design that
+   meets the budget goes below it. */
+static double least_rho(const search *s) {
     const dmi_mlp_ctx *c = s->c;
-    if (s->aborted)
+    double least = INFINITY;
+    for (int32_t L = c->lmin; L <= c->lmax; L++)
+        for (int32_t k = 0; k < c->nk; k++)
+            least = fmin(least, L * exp(-pad(s->ub[pair_at(c, L, k)]) / L));
+    return isfinite(least) ? least : 0.0;   /* no pair bounded: say nothing */
+}
+
+/* No design was found: which constraint is out of reach, and the least
+   value of it (out->binding, out->least), in words in the message. */
+static dm_status no_design(const search *s, dm_mlp_solution *out, dm_error *err) {
+    const dmi_mlp_ctx *c = s->c;
+    out->nodes = s->nodes;
+    if (s->aborted) {
+        out->stop = DM_STOP_NODE_LIMIT;
         return DM_FAIL(err, DM_ERR_RANGE,
                        "no feasible MLP found within %lld nodes; raise the node limit",
                        (long long)s->node_limit);
+    }
+    out->stop = DM_STOP_INFEASIBLE;
+    out->proven = 1;
     /* beyond two layers the least cost grows with L: try lmin and max(2, lmin) */
     int64_t p, m, p2, m2;
     int32_t L = c->lmin, L2 = c->lmin > 2 ? c->lmin : 2;
@@ -436,10 +459,15 @@ static dm_status no_design(const search *s, dm_error *err) {
         least_design(c, L2, &p2, &m2);
         if (p2 < p || (p2 <= c->bp && m2 <= c->bm)) p = p2, m = m2, L = L2;
     }
-    if (p > c->bp || m > c->bm)
+    if (p > c->bp || m > c->bm) {
+        out->binding = p > c->bp ? DM_CONSTRAINT_PARAMS : DM_CONSTRAINT_MACS;
+        out->least = (double)(p > c->bp ? p : m);
         return DM_FAIL(err, DM_ERR_INFEASIBLE,
                        "the budget is too small: the smallest MLP (%d layers) has %lld params "
                        "and %lld MACs", L, (long long)p, (long long)m);
+    }
+    out->binding = DM_CONSTRAINT_RHO;
+    out->least = least_rho(s);
     return DM_FAIL(err, DM_ERR_INFEASIBLE,
                    "no MLP with %d..%d layers within the budget reaches rho <= %g "
                    "(raise rho0 or the budget, or allow fewer layers)",
@@ -447,10 +475,11 @@ static dm_status no_design(const search *s, dm_error *err) {
 }
 
 static dm_status answer(search *s, double left, dm_mlp_solution *out, dm_error *err) {
-    if (!s->found) return no_design(s, err);
     memset(out, 0, sizeof *out);
+    if (!s->found) return no_design(s, out, err);
     out->mlp = s->best;
     out->metrics = s->best_m;
+    out->objective = s->best_m.entropy;   /* the MLP objective is H */
     out->bound = fmax(s->best_m.entropy, left);
     out->gap = out->bound - s->best_m.entropy;
     out->stop = s->aborted ? DM_STOP_NODE_LIMIT : DM_STOP_OPTIMAL;

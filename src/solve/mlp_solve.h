@@ -22,6 +22,7 @@
 typedef struct dmi_mlp_ctx {
     const dm_mlp_problem *p;
     int32_t w1;            /* in_features */
+    int32_t wmin;          /* least hidden width of the grid (W[0] when n > 0) */
     int32_t n, nk;         /* hidden width / output width candidates */
     int32_t *W, *K;        /* ascending */
     double *Wd, *Kd, *logW;
