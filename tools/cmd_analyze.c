@@ -119,19 +119,17 @@ static int analyze_cnn(const char *model, dm_arch *a, const analyze_opts *o) {
     return CLI_OK;
 }
 
-/* The MLP metrics as one JSON line (the keys design --json prints). */
-static void print_mlp_json(const dm_mlp_metrics *m) {
-    printf("{\"params\": %lld, \"macs\": %lld, \"layers\": %d, \"log_width_sum\": %.17g, "
-           "\"mean_width\": %.17g, \"rho\": %.17g, \"entropy\": %.17g}\n",
-           (long long)m->params, (long long)m->macs, (int)m->layers, m->log_width_sum,
-           m->mean_width, m->rho, m->entropy);
-}
-
 static int analyze_mlp(const char *path, const dm_mlp *m, const analyze_opts *o) {
     dm_error err = {0};
     dm_mlp_metrics x;
-    if (dm_mlp_metrics_of(m, &x, &err)) return cli_fail(&err);
-    if (o->json) { print_mlp_json(&x); return CLI_OK; }
+    char *json = NULL;
+    if (dm_mlp_metrics_of(m, &x, &err) || (o->json && dm_mlp_metrics_to_json(&x, &json, &err)))
+        return cli_fail(&err);
+    if (json) {
+        puts(json);
+        dm_free(json);
+        return CLI_OK;
+    }
     printf("%s: MLP, %d layers, %s%s\n\n", path, m->n_layers, dm_act_name(m->act),
            m->bias ? ", bias" : ", no bias");
     cli_print_mlp_widths(m);

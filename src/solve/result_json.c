@@ -7,26 +7,15 @@
 ** exhausted and "gap" when the node limit stopped it (a design, not proven
 ** optimal).  An infeasible problem is {"status": "infeasible",
 ** "constraint", "least", "limit", "proven", "message"}.  The text ends in
-** a newline, like every other writer's.  Bound, gap and the metrics'
-** doubles are printed %.17g (not the shorter round-trip form of
-** dmi_buf_double) because that is the format these objects have always
-** had; the decimal point is '.' whatever the locale.
+** a newline, like every other writer's.  Bound and gap are printed %.17g
+** (dmi_buf_double17, not the shorter round-trip form of dmi_buf_double)
+** because that is the format these objects have always had.
 */
 #include "buf.h"
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
 /* ---------------------------------------------------------------------- */
-
-/* %.17g with '.' as decimal point. */
-static void put_g17(dmi_buf *b, double v) {
-    char raw[48];
-    snprintf(raw, sizeof raw, "%.17g", v);
-    for (char *c = raw; *c; c++)
-        if (!isalnum((unsigned char)*c) && *c != '+' && *c != '-') *c = '.';
-    dmi_buf_printf(b, "%s", raw);
-}
 
 /* A JSON string: quotes, backslashes and control characters escaped. */
 static void put_string(dmi_buf *b, const char *s) {
@@ -69,9 +58,9 @@ static void put_infeasible(dmi_buf *b, dm_constraint c, double least, double lim
 static void put_tail(dmi_buf *b, double bound, double gap, double seconds, dm_stop stop,
                      int64_t nodes) {
     dmi_buf_printf(b, ", \"bound\": ");
-    put_g17(b, bound);
+    dmi_buf_double17(b, bound);
     dmi_buf_printf(b, ", \"gap\": ");
-    put_g17(b, gap);
+    dmi_buf_double17(b, gap);
     if (seconds >= 0) dmi_buf_printf(b, ", \"seconds\": %.6f", seconds);
     dmi_buf_printf(b, ", \"stop\": \"%s\", \"nodes\": %lld}\n", dm_stop_str(stop),
                    (long long)nodes);
@@ -109,20 +98,6 @@ dm_status dm_solution_to_json(const dm_problem *p, const dm_solution *s, double 
 
 /* ---------------------------------------------------------------------- */
 
-/* The MLP metrics object, the keys and bytes `deepmad analyze` prints. */
-static void put_mlp_metrics(dmi_buf *b, const dm_mlp_metrics *m) {
-    dmi_buf_printf(b, "{\"params\": %lld, \"macs\": %lld, \"layers\": %d, \"log_width_sum\": ",
-                   (long long)m->params, (long long)m->macs, (int)m->layers);
-    put_g17(b, m->log_width_sum);
-    dmi_buf_printf(b, ", \"mean_width\": ");
-    put_g17(b, m->mean_width);
-    dmi_buf_printf(b, ", \"rho\": ");
-    put_g17(b, m->rho);
-    dmi_buf_printf(b, ", \"entropy\": ");
-    put_g17(b, m->entropy);
-    dmi_buf_printf(b, "}");
-}
-
 /* The limit the MLP problem puts on `c` (0 = none). */
 static double mlp_limit(const dm_mlp_problem *p, dm_constraint c) {
     switch (c) {
@@ -141,15 +116,18 @@ dm_status dm_mlp_solution_to_json(const dm_mlp_problem *p, const dm_mlp_solution
     if (s->stop == DM_STOP_INFEASIBLE)
         return finish_infeasible(s->binding, s->least, mlp_limit(p, s->binding), s->proven, msg,
                                  out_json, err);
-    char *arch = NULL;
+    char *arch = NULL, *met = NULL;
     dm_status st = dm_mlp_to_json(&s->mlp, &arch, err);
-    if (st) return st;
-    dmi_buf b = {0};
-    dmi_buf_printf(&b, "{\"status\": \"%s\", \"architecture\": ", status_of(s->stop));
-    put_first_line(&b, arch);
-    dmi_buf_printf(&b, ", \"metrics\": ");
-    put_mlp_metrics(&b, &s->metrics);
-    put_tail(&b, s->bound, s->gap, seconds, s->stop, s->nodes);
+    if (!st) st = dm_mlp_metrics_to_json(&s->metrics, &met, err);
+    if (!st) {
+        dmi_buf b = {0};
+        dmi_buf_printf(&b, "{\"status\": \"%s\", \"architecture\": ", status_of(s->stop));
+        put_first_line(&b, arch);
+        dmi_buf_printf(&b, ", \"metrics\": %s", met);
+        put_tail(&b, s->bound, s->gap, seconds, s->stop, s->nodes);
+        st = dmi_buf_finish(&b, out_json, err);
+    }
     dm_free(arch);
-    return dmi_buf_finish(&b, out_json, err);
+    dm_free(met);
+    return st;
 }

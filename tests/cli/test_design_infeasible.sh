@@ -7,8 +7,8 @@
 # DEPENDS ON THE SOLVER WORK (branch `space`, issue #11 item 3): dm_solve /
 # dm_mlp_solve must fill stop = DM_STOP_INFEASIBLE, binding, least and
 # proven.  Without it the CLI prints no object and this test FAILS by design.
-# The MLP case below needs the same from dm_mlp_solve (promised by deepmad.h;
-# not yet in `space` at febbaf0).
+# (The MLP case below needs the same from dm_mlp_solve, which branch `io`
+# provides: it passes without `space`.)
 # usage: bash test_design_infeasible.sh <deepmad-binary> <source-dir>
 set -u
 BIN=$1
@@ -35,8 +35,7 @@ err = open(sys.argv[2]).read()
 assert err == "deepmad: " + d["message"] + "\n", (err, d["message"])
 PY
 
-# An MLP whose smallest design breaks the params budget (needs dm_mlp_solve
-# to fill stop / binding / least, see the top).
+# An MLP whose smallest design breaks the params budget.
 "$BIN" design --family mlp --in-features 784 --out-features 10 --params 6000 --json \
     >"$T/mlp" 2>/dev/null
 ok test $? -eq 1
