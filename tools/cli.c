@@ -130,7 +130,8 @@ static int store(const cli_option *o, const char *val, void *opts) {
     case CLI_SECTION:
     case CLI_HELP: return CLI_OK;
     case CLI_FLAG: *FIELD(opts, o->at, int32_t) = (int32_t)o->lo; return CLI_OK;
-    case CLI_INT: return cli_int(o->name, val, (long)o->lo, (long)o->hi, FIELD(opts, o->at, int32_t));
+    case CLI_INT:
+        return cli_int(o->name, val, (long)o->lo, (long)o->hi, FIELD(opts, o->at, int32_t));
     case CLI_DOUBLE: return cli_double(o->name, val, o->lo, o->hi, FIELD(opts, o->at, double));
     case CLI_COUNT: return cli_count(o->name, val, FIELD(opts, o->at, int64_t));
     case CLI_INTS:
@@ -187,7 +188,8 @@ int cli_parse(const cli_spec *s, unsigned family, int argc, char **argv, void *o
         const cli_option *o = is_positional(a) ? NULL : find(s, family, a);
         int rc;
         if (is_positional(a)) rc = positional_arg(s, a, positional);
-        else if (!o) rc = cli_error(CLI_USAGE, "unknown option '%s'%s (see %s)", a, s->scope, s->see);
+        else if (!o)
+            rc = cli_error(CLI_USAGE, "unknown option '%s'%s (see %s)", a, s->scope, s->see);
         else if (!takes_value(o)) rc = store(o, NULL, opts);
         else if (i + 1 >= argc) rc = cli_error(CLI_USAGE, "%s needs a value (see %s)", a, s->see);
         else rc = store(o, argv[++i], opts);

@@ -133,8 +133,8 @@ static int analyze_mlp(const char *path, const dm_mlp *m, const analyze_opts *o)
     printf("%s: MLP, %d layers, %s%s\n\n", path, m->n_layers, dm_act_name(m->act),
            m->bias ? ", bias" : ", no bias");
     cli_print_mlp_widths(m);
-    printf("\n  params      %14lld\n  MACs        %14lld\n  layers      %14d\n", (long long)x.params,
-           (long long)x.macs, (int)x.layers);
+    printf("\n  params      %14lld\n  MACs        %14lld\n  layers      %14d\n",
+           (long long)x.params, (long long)x.macs, (int)x.layers);
     printf("  mean width  %14.4f  (geometric, w_1..w_L)\n  rho         %14.4f\n"
            "  entropy     %14.4f  (w_{L+1} * sum log w_i)\n", x.mean_width, x.rho, x.entropy);
     return CLI_OK;

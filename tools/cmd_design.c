@@ -14,7 +14,8 @@
 typedef struct design_opts {
     dm_problem p;               /* the CNN families */
     dm_mlp_problem mp;          /* --family mlp */
-    const char *preset, *family; /* applied first (base_problem) */
+    const char *preset, *family; /* read first by base_problem (cli_value_of): every
+                                    other option edits the defaults they set */
     const char *out_path, *torch_path;
     int32_t json;
 } design_opts;
@@ -22,10 +23,13 @@ typedef struct design_opts {
 /* --depth MIN,MAX: the range of every superblock. */
 static int set_depth(const cli_option *o, const char *val, void *opts) {
     dm_problem *p = &((design_opts *)opts)->p;
-    int32_t n, two[2];
+    int32_t n, two[2] = {0};
     int rc = cli_list(o->name, val, o->lo, o->hi, 2, two, NULL, &n);
     if (!rc && n != 2) rc = cli_error(CLI_USAGE, "%s needs MIN,MAX, got '%s'", o->name, val);
-    for (int i = 0; !rc && i < DM_MAX_SUPERBLOCKS; i++) p->depth_min[i] = two[0], p->depth_max[i] = two[1];
+    for (int i = 0; !rc && i < DM_MAX_SUPERBLOCKS; i++) {
+        p->depth_min[i] = two[0];
+        p->depth_max[i] = two[1];
+    }
     return rc;
 }
 
@@ -211,7 +215,8 @@ static int base_problem(const char *preset, const char *family, dm_problem *p) {
     if (preset && family) return cli_error(CLI_USAGE, "give --preset or --family, not both");
     if (preset) return dm_problem_preset(preset, p, &err) ? cli_error(CLI_USAGE, "%s", err.msg) : 0;
     dm_block_kind k = DM_BLOCK_BOTTLENECK;
-    if (family && dm_block_kind_from_name(family, &k, &err)) return cli_error(CLI_USAGE, "%s", err.msg);
+    if (family && dm_block_kind_from_name(family, &k, &err))
+        return cli_error(CLI_USAGE, "%s", err.msg);
     dm_problem_default(p, k);
     return CLI_OK;
 }
