@@ -1,231 +1,260 @@
 /*
 ** cmd_design.c -- `deepmad design`: set up a design problem from a preset
-** and/or options, solve it (dm_solve), print a summary or one JSON
-** object, and optionally write the architecture file and a PyTorch module
-** whose docstring records the problem it was designed for.
+** and/or options, solve it (dm_solve, or dm_mlp_solve for --family mlp),
+** print a summary or the library's result JSON, and optionally write the
+** description file and (CNN) a PyTorch module whose docstring records the
+** problem it was designed for.
 */
 #include "cli.h"
+#include <assert.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage_text[] =
-    "usage: deepmad design [--preset NAME | --family FAMILY] [options]\n"
-    "\n"
-    "Find the network that maximises the DeepMAD objective (multi-scale entropy\n"
-    "minus the depth penalty) under MACs, params and rho budgets, and report an\n"
-    "upper bound on what any feasible network could score (the optimality gap).\n"
-    "The answer is deterministic: the same problem gives the same network.\n"
-    "\n"
-    "problem:\n"
-    "  --preset NAME        r18 r34 r50 b0 mb 29m 29m-288 50m 89m (SPEC section 7;\n"
-    "                       budgets of torchvision nets are their exact counts)\n"
-    "  --family F           basic | bottleneck | mbconv (default bottleneck);\n"
-    "                       mlp designs an MLP: deepmad design --family mlp --help\n"
-    "  --se on|off          squeeze-excitation in mbconv blocks (default on)\n"
-    "  --act A              relu | relu6 | silu\n"
-    "  --macs N             MACs budget, classifier included: 1.8G, 500M, 1e9, 1814073344\n"
-    "  --params N           params budget: 11.7M, 11689512 (0 = no limit)\n"
-    "  --rho R              effectiveness limit rho0 (default 0.3; mbconv 0.5)\n"
-    "  --input-size N       input resolution (default 224)\n"
-    "  --in-channels N      input channels (default 3)\n"
-    "  --classes N          classifier outputs (default 1000; 0 = none)\n"
-    "layout and search space:\n"
-    "  --stem-stride S      stem stride (default 2)      --stem-kernel K (default 3)\n"
-    "  --strides LIST       one stride per superblock (default 2,2,2,1,2)\n"
-    "  --depth MIN,MAX      depth range of every superblock (default 1,16)\n"
-    "  --kernels LIST       allowed kernel sizes (default 3,5)\n"
-    "  --inner MIN,MAX      inner width m / output channels ratio range\n"
-    "                       (default bottleneck 0.0625,1; mbconv 1,6)\n"
-    "  --granularity G      channels are multiples of G (default 8)\n"
-    "  --channels MIN,MAX   range of every channel count (default 8,4096)\n"
-    "  --head on|off        a 1x1 head conv of variable width (default: mbconv on)\n"
-    "  --max-layers N       cap on main-path layers\n"
-    "  --max-peak N         cap on peak activation elements (e.g. 2M)\n"
-    "scoring and guidelines:\n"
-    "  --alpha LIST         stage weights (default 1,...,1,8)\n"
-    "  --beta B             depth-penalty weight (default 10)\n"
-    "  --penalty std|var    Q = exp(std) (default) or exp(variance) of depths\n"
-    "  --penalty-skip N     leave the first N superblocks out of the penalty\n"
-    "  --no-multiscale      guideline 1 off: only the last stage's entropy counts\n"
-    "  --no-depth-penalty   guideline 2 off: beta = 0\n"
-    "  --no-monotone        guideline 3 off: widths may decrease\n"
-    "  --nodes N            branch-and-bound node budget (default 200000)\n"
-    "  --effort N           work on the bound (certificate) when the tree is not\n"
-    "                       exhausted: N times the default (1: well under 1 s per\n"
-    "                       preset; 50: about 10 s); deterministic, 1..100000\n"
-    "output:\n"
-    "  -o FILE              write the architecture JSON (deepmad analyze FILE reads it)\n"
-    "  --torch FILE         write a self-contained PyTorch module (as deepmad export\n"
-    "                       --format torch) whose docstring also records the budgets,\n"
-    "                       objective, bound and gap of this design\n"
-    "  --json               print one object: architecture, metrics, bound, gap,\n"
-    "                       seconds, stop, nodes\n"
-    "\n"
-    "exit status: 0 solved; 1 infeasible (the message names the binding constraint\n"
-    "and the least value that works) or I/O failure; 2 bad usage.\n"
-    "\n"
-    "examples:\n"
-    "  deepmad design --preset r18\n"
-    "  deepmad design --preset r50 --rho 0.5 -o r50-rho05.json --torch r50-rho05.py\n"
-    "  deepmad design --family mbconv --macs 400M --params 5.3M --json\n"
-    "  deepmad design --family bottleneck --macs 1G --params 8M --strides 2,2,2,2 \\\n"
-    "                 --kernels 3 --depth 1,8 --no-depth-penalty\n";
+typedef struct design_opts {
+    dm_problem p;               /* the CNN families */
+    dm_mlp_problem mp;          /* --family mlp */
+    const char *preset, *family; /* read first by base_problem (cli_value_of): every
+                                    other option edits the defaults they set */
+    const char *out_path, *torch_path;
+    int32_t json;
+} design_opts;
 
-typedef struct opts {
-    dm_problem p;
-    const char *out_path;
-    const char *torch_path;
-    int json;
-} opts;
-
-/* "a,b,c" -> up to `max` ints in [lo, hi]. */
-static int int_list(const char *opt, const char *val, long lo, long hi, int32_t *out, int32_t max,
-                    int32_t *n) {
-    char buf[256];
-    if (strlen(val) >= sizeof buf) return cli_error(CLI_USAGE, "%s: list too long", opt);
-    strcpy(buf, val);
-    *n = 0;
-    for (char *t = buf, *comma; t; t = comma ? comma + 1 : NULL) {
-        comma = strchr(t, ',');
-        if (comma) *comma = 0;
-        if (*n == max) return cli_error(CLI_USAGE, "%s takes at most %d values", opt, max);
-        int rc = cli_int(opt, t, lo, hi, &out[(*n)++]);
-        if (rc) return rc;
+/* --depth MIN,MAX: the range of every superblock. */
+static int set_depth(const cli_option *o, const char *val, void *opts) {
+    dm_problem *p = &((design_opts *)opts)->p;
+    int32_t n, two[2] = {0};
+    int rc = cli_list(o->name, val, o->lo, o->hi, 2, two, NULL, &n);
+    if (!rc && n != 2) rc = cli_error(CLI_USAGE, "%s needs MIN,MAX, got '%s'", o->name, val);
+    for (int i = 0; !rc && i < DM_MAX_SUPERBLOCKS; i++) {
+        p->depth_min[i] = two[0];
+        p->depth_max[i] = two[1];
     }
-    return CLI_OK;
-}
-
-static int pair_double(const char *opt, const char *val, double lo, double hi, double *a, double *b) {
-    char buf[128];
-    const char *comma = strchr(val, ',');
-    if (!comma || (size_t)(comma - val) >= sizeof buf)
-        return cli_error(CLI_USAGE, "%s needs MIN,MAX, got '%s'", opt, val);
-    memcpy(buf, val, (size_t)(comma - val));
-    buf[comma - val] = 0;
-    int rc = cli_double(opt, buf, lo, hi, a);
-    return rc ? rc : cli_double(opt, comma + 1, lo, hi, b);
-}
-
-static int on_off(const char *opt, const char *val, int32_t *out) {
-    if (!strcmp(val, "on")) *out = 1;
-    else if (!strcmp(val, "off")) *out = 0;
-    else return cli_error(CLI_USAGE, "%s needs on or off, got '%s'", opt, val);
-    return CLI_OK;
-}
-
-static int count(const char *opt, const char *val, int64_t *out) {
-    dm_error err = {0};
-    if (dm_parse_count(val, out, &err)) return cli_error(CLI_USAGE, "%s: %s", opt, err.msg);
-    return CLI_OK;
-}
-
-static int alpha_list(const char *val, dm_score_params *sp) {
-    char buf[512];
-    if (strlen(val) >= sizeof buf) return cli_error(CLI_USAGE, "--alpha list is too long");
-    strcpy(buf, val);
-    sp->n_alpha = 0;
-    for (char *t = buf, *comma; t; t = comma ? comma + 1 : NULL) {
-        comma = strchr(t, ',');
-        if (comma) *comma = 0;
-        if (sp->n_alpha == DM_MAX_STAGES) return cli_error(CLI_USAGE, "--alpha: too many weights");
-        int rc = cli_double("--alpha", t, 0, 1e6, &sp->alpha[sp->n_alpha++]);
-        if (rc) return rc;
-    }
-    return CLI_OK;
-}
-
-/* Options with a value; *used = 1 when `opt` was one of them. */
-static int valued(opts *o, const char *opt, const char *val, int *used) {
-    dm_problem *p = &o->p;
-    dm_error err = {0};
-    int32_t n, two[2];
-    int rc = CLI_OK;
-    *used = 1;
-    if (!strcmp(opt, "--se")) rc = on_off(opt, val, &p->se);
-    else if (!strcmp(opt, "--head")) rc = on_off(opt, val, &p->head);
-    else if (!strcmp(opt, "--act")) rc = dm_act_from_name(val, &p->act, &err) ? cli_error(CLI_USAGE, "%s", err.msg) : 0;
-    else if (!strcmp(opt, "--macs")) rc = count(opt, val, &p->max_macs);
-    else if (!strcmp(opt, "--params")) rc = count(opt, val, &p->max_params);
-    else if (!strcmp(opt, "--max-peak")) rc = count(opt, val, &p->max_peak_activation);
-    else if (!strcmp(opt, "--nodes")) rc = count(opt, val, &p->node_limit);
-    else if (!strcmp(opt, "--rho")) rc = cli_double(opt, val, 1e-6, 1e6, &p->rho0);
-    else if (!strcmp(opt, "--input-size")) rc = cli_int(opt, val, 1, DM_MAX_INPUT_SIZE, &p->input_size);
-    else if (!strcmp(opt, "--in-channels")) rc = cli_int(opt, val, 1, DM_MAX_CHANNELS, &p->in_channels);
-    else if (!strcmp(opt, "--classes")) rc = cli_int(opt, val, 0, DM_MAX_CLASSES, &p->classes);
-    else if (!strcmp(opt, "--stem-stride")) rc = cli_int(opt, val, 1, DM_MAX_STRIDE, &p->stem_stride);
-    else if (!strcmp(opt, "--stem-kernel")) rc = cli_int(opt, val, 1, DM_MAX_KERNEL, &p->stem_kernel);
-    else if (!strcmp(opt, "--granularity")) rc = cli_int(opt, val, 1, 1024, &p->granularity);
-    else if (!strcmp(opt, "--effort")) rc = cli_int(opt, val, 1, 100000, &p->effort);
-    else if (!strcmp(opt, "--max-layers")) rc = cli_int(opt, val, 0, 1000000, &p->max_layers);
-    else if (!strcmp(opt, "--strides"))
-        rc = int_list(opt, val, 1, DM_MAX_STRIDE, p->stride, DM_MAX_SUPERBLOCKS, &p->n_superblocks);
-    else if (!strcmp(opt, "--kernels"))
-        rc = int_list(opt, val, 1, DM_MAX_KERNEL, p->kernels, DM_PROBLEM_MAX_KERNELS, &p->n_kernels);
-    else if (!strcmp(opt, "--depth") || !strcmp(opt, "--channels")) {
-        rc = int_list(opt, val, 1, DM_MAX_CHANNELS, two, 2, &n);
-        if (!rc && n != 2) rc = cli_error(CLI_USAGE, "%s needs MIN,MAX, got '%s'", opt, val);
-        if (!rc && opt[2] == 'd')
-            for (int i = 0; i < DM_MAX_SUPERBLOCKS; i++) p->depth_min[i] = two[0], p->depth_max[i] = two[1];
-        if (!rc && opt[2] == 'c') p->min_channels = two[0], p->max_channels = two[1];
-    } else if (!strcmp(opt, "--inner"))
-        rc = pair_double(opt, val, 0, DM_MAX_EXPAND, &p->inner_min, &p->inner_max);
-    else if (!strcmp(opt, "--alpha")) rc = alpha_list(val, &p->score);
-    else if (!strcmp(opt, "--beta")) rc = cli_double(opt, val, 0, 1e6, &p->score.beta);
-    else if (!strcmp(opt, "--penalty"))
-        rc = dm_penalty_from_name(val, &p->score.penalty, &err) ? cli_error(CLI_USAGE, "%s", err.msg) : 0;
-    else if (!strcmp(opt, "--penalty-skip"))
-        rc = cli_int(opt, val, 0, DM_MAX_SUPERBLOCKS, &p->score.penalty_skip);
-    else if ((!strcmp(opt, "-o") || !strcmp(opt, "--torch")) && !strcmp(val, "-"))
-        rc = cli_error(CLI_USAGE, "%s needs a file: the summary goes to standard output", opt);
-    else if (!strcmp(opt, "-o")) o->out_path = val;
-    else if (!strcmp(opt, "--torch")) o->torch_path = val;
-    else *used = 0;
     return rc;
 }
 
-static int flag(opts *o, const char *opt) {
-    if (!strcmp(opt, "--json")) o->json = 1;
-    else if (!strcmp(opt, "--no-multiscale")) o->p.drop_multiscale = 1;
-    else if (!strcmp(opt, "--no-depth-penalty")) o->p.drop_depth_penalty = 1;
-    else if (!strcmp(opt, "--no-monotone")) o->p.drop_monotone = 1;
-    else return 0;
-    return 1;
-}
+#define AT(field) .at = offsetof(design_opts, field)
+#define CNN .family = CLI_CNN
+#define MLP .family = CLI_MLP
 
-/* First pass: --preset or --family set the defaults everything else edits. */
-static int base_problem(int argc, char **argv, dm_problem *p) {
-    const char *preset = NULL, *family = NULL;
-    for (int i = 1; i + 1 < argc; i++) {
-        if (!strcmp(argv[i], "--preset")) preset = argv[i + 1];
-        if (!strcmp(argv[i], "--family")) family = argv[i + 1];
-    }
+/* Every option of both families; the MLP rows are marked MLP. */
+static const cli_option options[] = {
+    {"problem:", .kind = CLI_SECTION},
+    {"--preset", .kind = CLI_TEXT, CNN, .value = "NAME", AT(preset),
+     .help = "r18 r34 r50 b0 mb 29m 29m-288 50m 89m (SPEC section 7; budgets of torchvision "
+             "nets are their exact counts)"},
+    {"--family", .kind = CLI_TEXT, CNN, .value = "F", AT(family),
+     .help = "basic | bottleneck | mbconv, or mlp (see deepmad design --family mlp --help)",
+     .def = "bottleneck"},
+    {"--family", .kind = CLI_TEXT, MLP, .value = "mlp", AT(family), .help = "design an MLP"},
+    {"--se", .kind = CLI_ON_OFF, CNN, .value = "on|off", AT(p.se),
+     .help = "squeeze-excitation in mbconv blocks", .def = "on"},
+    {"--act", .kind = CLI_CALL, CNN, .value = "A", AT(p.act), .set = cli_set_act,
+     .help = "relu | relu6 | silu", .def = "the family's"},
+    {"--macs", .kind = CLI_COUNT, CNN, .value = "N", AT(p.max_macs),
+     .help = "MACs budget, classifier included: 1.8G, 500M, 1e9, 1814073344 (0 = no limit)"},
+    {"--params", .kind = CLI_COUNT, CNN, .value = "N", AT(p.max_params),
+     .help = "params budget: 11.7M, 11689512 (0 = no limit)"},
+    {"--rho", .kind = CLI_DOUBLE, CNN, .value = "R", AT(p.rho0), .lo = 1e-6, .hi = 1e6,
+     .help = "effectiveness limit rho0", .def = "0.3; mbconv 0.5"},
+    {"--input-size", .kind = CLI_INT, CNN, .value = "N", AT(p.input_size), .lo = 1,
+     .hi = DM_MAX_INPUT_SIZE, .help = "input resolution", .def = "224"},
+    {"--in-channels", .kind = CLI_INT, CNN, .value = "N", AT(p.in_channels), .lo = 1,
+     .hi = DM_MAX_CHANNELS, .help = "input channels", .def = "3"},
+    {"--classes", .kind = CLI_INT, CNN, .value = "N", AT(p.classes), .lo = 0,
+     .hi = DM_MAX_CLASSES, .help = "classifier outputs, 0 = none", .def = "1000"},
+    {"--in-features", .kind = CLI_INT, MLP, .value = "N", AT(mp.in_features), .lo = 1,
+     .hi = DM_MLP_MAX_WIDTH, .help = "input width w_1 (required)"},
+    {"--out-features", .kind = CLI_INT_RANGE, MLP, .value = "K", AT(mp.out_min),
+     .at2 = offsetof(design_opts, mp.out_max), .lo = 1, .hi = DM_MLP_MAX_WIDTH, .max = 1,
+     .help = "fixed output width, or MIN,MAX to design it too (multiples of the granularity "
+             "in that range; required)"},
+    {"--params", .kind = CLI_COUNT, MLP, .value = "N", AT(mp.max_params),
+     .help = "params budget: 1M, 1000000 (0 = no limit)"},
+    {"--macs", .kind = CLI_COUNT, MLP, .value = "N", AT(mp.max_macs),
+     .help = "MACs budget (at least one budget is required)"},
+    {"--rho", .kind = CLI_DOUBLE, MLP, .value = "R", AT(mp.rho0), .lo = 1e-9, .hi = 1e9,
+     .help = "effectiveness limit rho0", .def = "0.5"},
+    {"--layers", .kind = CLI_INT_RANGE, MLP, .value = "MIN,MAX", AT(mp.min_layers),
+     .at2 = offsetof(design_opts, mp.max_layers), .lo = 1, .hi = DM_MLP_MAX_WIDTH, .max = 1,
+     .help = "number of Linear layers L", .def = "1,256"},
+    {"--granularity", .kind = CLI_INT, MLP, .value = "G", AT(mp.granularity), .lo = 1,
+     .hi = DM_MLP_MAX_WIDTH, .help = "hidden widths are multiples of G", .def = "8"},
+    {"--widths", .kind = CLI_INT_RANGE, MLP, .value = "MIN,MAX", AT(mp.min_width),
+     .at2 = offsetof(design_opts, mp.max_width), .lo = 1, .hi = DM_MLP_MAX_WIDTH, .max = 1,
+     .help = "range of hidden widths", .def = "G,1048576"},
+    {"--act", .kind = CLI_CALL, MLP, .value = "A", AT(mp.act), .set = cli_set_act,
+     .help = "relu | relu6 | silu", .def = "relu"},
+    {"--no-bias", .kind = CLI_FLAG, MLP, AT(mp.bias), .lo = 0,
+     .help = "Linear layers without bias"},
+    {"--nodes", .kind = CLI_COUNT, MLP, .value = "N", AT(mp.node_limit),
+     .help = "branch-and-bound node budget", .def = "200000"},
+
+    {"layout and search space:", .kind = CLI_SECTION},
+    {"--stem-stride", .kind = CLI_INT, CNN, .value = "S", AT(p.stem_stride), .lo = 1,
+     .hi = DM_MAX_STRIDE, .help = "stem stride", .def = "2"},
+    {"--stem-kernel", .kind = CLI_INT, CNN, .value = "K", AT(p.stem_kernel), .lo = 1,
+     .hi = DM_MAX_KERNEL, .help = "stem kernel size", .def = "3"},
+    {"--strides", .kind = CLI_INTS, CNN, .value = "LIST", AT(p.stride),
+     .at2 = offsetof(design_opts, p.n_superblocks), .lo = 1, .hi = DM_MAX_STRIDE,
+     .max = DM_MAX_SUPERBLOCKS, .help = "one stride per superblock", .def = "2,2,2,1,2"},
+    {"--depth", .kind = CLI_CALL, CNN, .value = "MIN,MAX", .set = set_depth, .lo = 1,
+     .hi = DM_MAX_CHANNELS, .help = "depth range of every superblock", .def = "1,16"},
+    {"--kernels", .kind = CLI_INTS, CNN, .value = "LIST", AT(p.kernels),
+     .at2 = offsetof(design_opts, p.n_kernels), .lo = 1, .hi = DM_MAX_KERNEL,
+     .max = DM_PROBLEM_MAX_KERNELS, .help = "allowed kernel sizes", .def = "3,5"},
+    {"--inner", .kind = CLI_DOUBLE_RANGE, CNN, .value = "MIN,MAX", AT(p.inner_min),
+     .at2 = offsetof(design_opts, p.inner_max), .lo = 0, .hi = DM_MAX_EXPAND,
+     .help = "inner width m / output channels ratio range",
+     .def = "bottleneck 0.0625,1; mbconv 1,6"},
+    {"--granularity", .kind = CLI_INT, CNN, .value = "G", AT(p.granularity), .lo = 1,
+     .hi = 1024, .help = "channels are multiples of G", .def = "8"},
+    {"--channels", .kind = CLI_INT_RANGE, CNN, .value = "MIN,MAX", AT(p.min_channels),
+     .at2 = offsetof(design_opts, p.max_channels), .lo = 1, .hi = DM_MAX_CHANNELS,
+     .help = "range of every channel count", .def = "8,4096"},
+    {"--head", .kind = CLI_ON_OFF, CNN, .value = "on|off", AT(p.head),
+     .help = "a 1x1 head conv of variable width", .def = "on for mbconv, else off"},
+    {"--max-layers", .kind = CLI_INT, CNN, .value = "N", AT(p.max_layers), .lo = 0,
+     .hi = 1000000, .help = "cap on main-path layers (0 = no limit)"},
+    {"--max-peak", .kind = CLI_COUNT, CNN, .value = "N", AT(p.max_peak_activation),
+     .help = "cap on peak activation elements, e.g. 2M (0 = no limit)"},
+
+    {"scoring and guidelines:", .kind = CLI_SECTION},
+    {"--alpha", .kind = CLI_DOUBLES, CNN, .value = "LIST", AT(p.score.alpha),
+     .at2 = offsetof(design_opts, p.score.n_alpha), .lo = 0, .hi = 1e6, .max = DM_MAX_STAGES,
+     .help = "stage weights", .def = "1,...,1,8"},
+    {"--beta", .kind = CLI_DOUBLE, CNN, .value = "B", AT(p.score.beta), .lo = 0, .hi = 1e6,
+     .help = "depth-penalty weight", .def = "10"},
+    {"--penalty", .kind = CLI_CALL, CNN, .value = "std|var", AT(p.score.penalty),
+     .set = cli_set_penalty, .help = "Q = exp(std) or exp(variance) of depths", .def = "std"},
+    {"--penalty-skip", .kind = CLI_INT, CNN, .value = "N", AT(p.score.penalty_skip), .lo = 0,
+     .hi = DM_MAX_SUPERBLOCKS, .help = "leave the first N superblocks out of the penalty",
+     .def = "0"},
+    {"--no-multiscale", .kind = CLI_FLAG, CNN, AT(p.drop_multiscale), .lo = 1,
+     .help = "guideline 1 off: only the last stage's entropy counts"},
+    {"--no-depth-penalty", .kind = CLI_FLAG, CNN, AT(p.drop_depth_penalty), .lo = 1,
+     .help = "guideline 2 off: beta = 0"},
+    {"--no-monotone", .kind = CLI_FLAG, CNN, AT(p.drop_monotone), .lo = 1,
+     .help = "guideline 3 off: widths may decrease"},
+    {"--nodes", .kind = CLI_COUNT, CNN, .value = "N", AT(p.node_limit),
+     .help = "branch-and-bound node budget", .def = "200000"},
+    {"--effort", .kind = CLI_INT, CNN, .value = "N", AT(p.effort), .lo = 1, .hi = 100000,
+     .help = "work on the bound (certificate) when the tree is not exhausted: N times the "
+             "default (1: well under 1 s per preset; 50: about 10 s); deterministic, 1..100000",
+     .def = "1"},
+
+    {"output:", .kind = CLI_SECTION},
+    {"-o", .kind = CLI_FILE, .family = CLI_ALL, .value = "FILE", AT(out_path),
+     .help = "write the design's description JSON (deepmad analyze and export read it)"},
+    {"--torch", .kind = CLI_FILE, CNN, .value = "FILE", AT(torch_path),
+     .help = "write a self-contained PyTorch module (as deepmad export --format torch) whose "
+             "docstring also records the budgets, objective, bound and gap of this design"},
+    {"--json", .kind = CLI_FLAG, .family = CLI_ALL, AT(json), .lo = 1,
+     .help = "print one object: status (optimal | gap | infeasible), architecture, metrics, "
+             "bound, gap, seconds, stop, nodes; for an infeasible problem status, constraint, "
+             "least, limit, proven, message"},
+    {"--help", .alias = "-h", .kind = CLI_HELP, .family = CLI_ALL, .help = "this text"},
+};
+
+static const cli_spec cnn_spec = {
+    .command = "design",
+    .intro =
+        "usage: deepmad design [--preset NAME | --family FAMILY] [options]\n"
+        "\n"
+        "Find the network that maximises the DeepMAD objective (multi-scale entropy\n"
+        "minus the depth penalty) under MACs, params and rho budgets, and report an\n"
+        "upper bound on what any feasible network could score (the optimality gap).\n"
+        "The answer is deterministic: the same problem gives the same network.\n"
+        "\n",
+    .outro =
+        "\n"
+        "exit status: 0 solved; 1 infeasible (the message names the binding constraint\n"
+        "and the least value that works) or I/O failure; 2 bad usage.\n"
+        "\n"
+        "examples:\n"
+        "  deepmad design --preset r18\n"
+        "  deepmad design --preset r50 --rho 0.5 -o r50-rho05.json --torch r50-rho05.py\n"
+        "  deepmad design --family mbconv --macs 400M --params 5.3M --json\n"
+        "  deepmad design --family bottleneck --macs 1G --params 8M --strides 2,2,2,2 \\\n"
+        "                 --kernels 3 --depth 1,8 --no-depth-penalty\n",
+    .opts = options,
+    .n_opts = (int)(sizeof options / sizeof options[0]),
+    .see = "--help",
+    .scope = "",
+};
+
+static const cli_spec mlp_spec = {
+    .command = "design",
+    .intro =
+        "usage: deepmad design --family mlp --in-features N --out-features K --params B\n"
+        "                      [options]\n"
+        "\n"
+        "Design an L-layer MLP (docs/mlp.md) that maximises the paper's entropy\n"
+        "H = w_{L+1} * sum_{i=1..L} log w_i  (w_1 = in-features, w_{L+1} = output width)\n"
+        "subject to params / MACs budgets and rho = L / (geometric mean of w_1..w_L)\n"
+        "<= rho0, exactly (Lagrangian branch and bound), with an upper bound on H.\n"
+        "\n",
+    .outro =
+        "\n"
+        "exit status: 0 solved; 1 infeasible or I/O failure; 2 bad usage.\n"
+        "\n"
+        "example:\n"
+        "  deepmad design --family mlp --in-features 784 --out-features 10 --params 1M --rho 0.5\n",
+    .opts = options,
+    .n_opts = (int)(sizeof options / sizeof options[0]),
+    .see = "--family mlp --help",
+    .scope = " for --family mlp",
+};
+
+/* ---------------------------------------------------------------------- */
+/* Setting up the problem */
+
+/* --preset or --family set the defaults everything else edits. */
+static int base_problem(const char *preset, const char *family, dm_problem *p) {
     dm_error err = {0};
     if (preset && family) return cli_error(CLI_USAGE, "give --preset or --family, not both");
     if (preset) return dm_problem_preset(preset, p, &err) ? cli_error(CLI_USAGE, "%s", err.msg) : 0;
     dm_block_kind k = DM_BLOCK_BOTTLENECK;
-    if (family && dm_block_kind_from_name(family, &k, &err)) return cli_error(CLI_USAGE, "%s", err.msg);
+    if (family && dm_block_kind_from_name(family, &k, &err))
+        return cli_error(CLI_USAGE, "%s", err.msg);
     dm_problem_default(p, k);
     return CLI_OK;
 }
 
-static int parse(int argc, char **argv, opts *o) {
-    memset(o, 0, sizeof *o);
-    int rc = base_problem(argc, argv, &o->p);
-    for (int i = 1; i < argc && !rc; i++) {
-        const char *a = argv[i];
-        int used = 0;
-        if (flag(o, a)) continue;
-        if (a[0] != '-') return cli_error(CLI_USAGE, "unexpected argument '%s' (see --help)", a);
-        if (i + 1 >= argc) return cli_error(CLI_USAGE, "%s needs a value (see --help)", a);
-        if (!strcmp(a, "--preset") || !strcmp(a, "--family")) { i++; continue; }
-        rc = valued(o, a, argv[i + 1], &used);
-        if (!rc && !used) return cli_error(CLI_USAGE, "unknown option '%s' (see --help)", a);
-        i++;
-    }
-    return rc;
+static int parse_cnn(int argc, char **argv, design_opts *o) {
+    int rc = base_problem(cli_value_of(argc, argv, "--preset"),
+                          cli_value_of(argc, argv, "--family"), &o->p);
+    return rc ? rc : cli_parse(&cnn_spec, CLI_CNN, argc, argv, o, NULL);
 }
+
+static int parse_mlp(int argc, char **argv, design_opts *o) {
+    dm_mlp_problem_init(&o->mp);
+    o->mp.min_width = 0; /* not given: follows the granularity */
+    int rc = cli_parse(&mlp_spec, CLI_MLP, argc, argv, o, NULL);
+    if (rc) return rc;
+    if (!o->mp.min_width) o->mp.min_width = o->mp.granularity;
+    if (!o->mp.in_features || !o->mp.out_min)
+        return cli_error(CLI_USAGE, "--family mlp needs --in-features and --out-features");
+    return CLI_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The CNN summary: budgets from the constraint table */
+
+/* How the summary and the --torch note name each constraint.  The note
+   leads with rho ("under rho <= R"), so its row has no note label.
+   ORDER DM_CONSTRAINT. */
+static const struct budget_label {
+    const char *summary, *fmt, *note;
+} budget_labels[] = {
+    {"MACs", "%14.0f", "MACs"},
+    {"params", "%14.0f", "params"},
+    {"rho", "%14.4f", NULL},
+    {"layers", "%14.0f", "main-path layers"},
+    {"peak act", "%14.0f", "peak activation"},
+};
+static_assert(sizeof budget_labels / sizeof budget_labels[0] == DM_CONSTRAINT_COUNT,
+              "ORDER DM_CONSTRAINT");
 
 static void budget_line(const char *what, double used, double limit, const char *fmt) {
     printf("  %-10s ", what);
@@ -251,11 +280,9 @@ static void summary(const dm_problem *p, const dm_solution *s, double secs) {
                a->sb[i].inner, a->sb[i].kernel, a->sb[i].depth);
     if (a->head) printf("  head   %5d %5d      -  %6d      1\n", 1, a->head, 1);
     printf("\nbudgets:\n");
-    budget_line("MACs", (double)m->macs, (double)p->max_macs, "%14.0f");
-    budget_line("params", (double)m->params, (double)p->max_params, "%14.0f");
-    budget_line("rho", m->rho, p->rho0, "%14.4f");
-    budget_line("layers", m->layers, p->max_layers, "%14.0f");
-    budget_line("peak act", (double)m->peak_activation, (double)p->max_peak_activation, "%14.0f");
+    for (int c = 0; c < DM_CONSTRAINT_COUNT; c++)
+        budget_line(budget_labels[c].summary, dm_constraint_value(m, (dm_constraint)c),
+                    dm_constraint_limit(p, (dm_constraint)c), budget_labels[c].fmt);
     printf("\nobjective  %.4f  (entropy %.4f - depth penalty %.4f)\n", m->objective, m->entropy,
            m->depth_penalty);
     printf("bound      %.4f\n", s->bound);
@@ -271,28 +298,14 @@ static void summary(const dm_problem *p, const dm_solution *s, double secs) {
            (long long)s->nodes);
 }
 
-static int print_json(const dm_solution *s, double secs) {
-    dm_error err = {0};
-    char *arch = NULL, *met = NULL;
-    if (dm_arch_to_json(&s->arch, &arch, &err) || dm_metrics_to_json(&s->metrics, &met, &err)) {
-        dm_free(arch);
-        return cli_fail(&err);
-    }
-    printf("{\"architecture\": %s, \"metrics\": %s, \"bound\": %.17g, \"gap\": %.17g, "
-           "\"seconds\": %.6f, \"stop\": \"%s\", \"nodes\": %lld}\n",
-           arch, met, s->bound, s->gap, secs, dm_stop_str(s->stop), (long long)s->nodes);
-    dm_free(arch);
-    dm_free(met);
-    return CLI_OK;
-}
+/* ---------------------------------------------------------------------- */
+/* Files */
 
-static int write_arch(const char *path, const dm_arch *a) {
-    dm_error err = {0};
-    char *text = NULL;
-    dm_status s = dm_arch_to_json(a, &text, &err);
-    if (!s) s = dm_write_file_atomic(path, text, strlen(text), &err);
+/* Write `text` (what a writer returned with status `st`; freed here). */
+static int write_text(const char *path, dm_status st, char *text, dm_error *err) {
+    if (!st) st = dm_write_file_atomic(path, text, strlen(text), err);
     dm_free(text);
-    return s ? cli_fail(&err) : CLI_OK;
+    return st ? cli_fail(err) : CLI_OK;
 }
 
 /* Append printf-style text to buf (size n, *k bytes used); past the end
@@ -312,12 +325,13 @@ static void design_note(const dm_problem *p, const dm_solution *s, char *buf, si
     size_t k = 0;
     buf[0] = '\0';
     append(buf, n, &k, "Designed by deepmad design (%s%s) under rho <= %g",
-           dm_block_kind_name(p->family), p->se ? " + SE" : "", p->rho0);
-    if (p->max_macs > 0) append(buf, n, &k, ", MACs <= %lld", (long long)p->max_macs);
-    if (p->max_params > 0) append(buf, n, &k, ", params <= %lld", (long long)p->max_params);
-    if (p->max_layers > 0) append(buf, n, &k, ", main-path layers <= %d", (int)p->max_layers);
-    if (p->max_peak_activation > 0)
-        append(buf, n, &k, ", peak activation <= %lld", (long long)p->max_peak_activation);
+           dm_block_kind_name(p->family), p->se ? " + SE" : "",
+           dm_constraint_limit(p, DM_CONSTRAINT_RHO));
+    for (int c = 0; c < DM_CONSTRAINT_COUNT; c++) {
+        double limit = dm_constraint_limit(p, (dm_constraint)c);
+        if (budget_labels[c].note && limit > 0)
+            append(buf, n, &k, ", %s <= %.0f", budget_labels[c].note, limit);
+    }
     append(buf, n, &k, ": objective %.4f, bound %.4f (gap %.2f%% of the bound, %s).",
            s->objective, s->bound, s->bound != 0 ? 100.0 * s->gap / s->bound : 0.0,
            s->stop == DM_STOP_OPTIMAL ? "proven optimal" : "not proven optimal");
@@ -331,35 +345,126 @@ static int write_torch(const char *path, const dm_problem *p, const dm_solution 
     dm_torch_options opt = {.source = "deepmad design", .notes = note};
     dm_status st = dm_net_create(&s->arch, &net, &err);
     if (!st) st = dm_export_torch(net, &s->metrics, &opt, &text, &err);
-    if (!st) st = dm_write_file_atomic(path, text, strlen(text), &err);
-    dm_free(text);
     dm_net_free(net);
-    return st ? cli_fail(&err) : CLI_OK;
+    return write_text(path, st, text, &err);
 }
 
-int cmd_design(int argc, char **argv) {
-    if (cmd_design_is_mlp(argc, argv)) return cmd_design_mlp(argc, argv); /* cmd_design_mlp.c */
-    if (argc >= 2 && cli_is_help(argv[1])) {
-        fputs(usage_text, stdout);
-        return CLI_OK;
-    }
-    opts o;
-    int rc = parse(argc, argv, &o);
-    if (rc) return rc;
+/* Print JSON a writer returned with status `st` (freed here). */
+static int put_json(dm_status st, char *json, const dm_error *err) {
+    if (!st) fputs(json, stdout);
+    dm_free(json);
+    return st ? cli_fail(err) : CLI_OK;
+}
+
+/* The -o file, the --torch file, then the summary or the result JSON. */
+static int output_cnn(const design_opts *o, const dm_solution *sol, double secs) {
     dm_error err = {0};
-    if (dm_problem_validate(&o.p, &err)) return cli_error(CLI_USAGE, "%s", err.msg);
-    dm_solution *sol = malloc(sizeof *sol);
+    char *text = NULL;
+    int rc = CLI_OK;
+    if (o->out_path) {
+        dm_status st = dm_arch_to_json(&sol->arch, &text, &err);
+        rc = write_text(o->out_path, st, text, &err);
+    }
+    if (!rc && o->torch_path) rc = write_torch(o->torch_path, &o->p, sol);
+    if (rc || !o->json) {
+        if (!rc) summary(&o->p, sol, secs);
+        return rc;
+    }
+    dm_status st = dm_solution_to_json(&o->p, sol, secs, NULL, &text, &err);
+    return put_json(st, text, &err);
+}
+
+static int design_cnn(const design_opts *o) {
+    dm_error err = {0};
+    if (dm_problem_validate(&o->p, &err)) return cli_error(CLI_USAGE, "%s", err.msg);
+    dm_solution *sol = calloc(1, sizeof *sol);
     if (!sol) return cli_error(CLI_FAIL, "out of memory");
     double t0 = cli_now();
-    dm_status st = dm_solve(&o.p, sol, &err);
+    dm_status st = dm_solve(&o->p, sol, &err);
     double secs = cli_now() - t0;
-    if (st) rc = cli_fail(&err);
-    if (!rc && o.out_path) rc = write_arch(o.out_path, &sol->arch);
-    if (!rc && o.torch_path) rc = write_torch(o.torch_path, &o.p, sol);
-    if (!rc) {
-        if (o.json) rc = print_json(sol, secs);
-        else summary(&o.p, sol, secs);
+    int rc = st ? cli_fail(&err) : output_cnn(o, sol, secs);
+    if (st && o->json && sol->stop == DM_STOP_INFEASIBLE) { /* the answer, as JSON too */
+        dm_error jerr = {0};
+        char *json = NULL;
+        st = dm_solution_to_json(&o->p, sol, -1, err.msg, &json, &jerr);
+        put_json(st, json, &jerr);
     }
     free(sol);
     return rc;
+}
+
+/* ---------------------------------------------------------------------- */
+/* --family mlp */
+
+static void mlp_budget(const char *name, int64_t v, int64_t limit) {
+    if (limit) printf("  %-8s %14lld  (budget %lld)\n", name, (long long)v, (long long)limit);
+    else printf("  %-8s %14lld  (no budget)\n", name, (long long)v);
+}
+
+static void mlp_summary(const dm_mlp_problem *p, const dm_mlp_solution *s, double secs) {
+    const dm_mlp_metrics *m = &s->metrics;
+    printf("design: mlp, %d layers (%s%s)\n\n", s->mlp.n_layers, dm_act_name(s->mlp.act),
+           s->mlp.bias ? ", bias" : ", no bias");
+    cli_print_mlp_widths(&s->mlp);
+    printf("\n");
+    mlp_budget("params", m->params, p->max_params);
+    mlp_budget("MACs", m->macs, p->max_macs);
+    printf("  rho      %14.4f  (limit %g)\n", m->rho, p->rho0);
+    printf("  mean width %12.2f  (geometric, w_1..w_L)\n", m->mean_width);
+    printf("\nentropy    %.4f\nbound      %.4f\ngap        %.4f (%.4f%% of the bound)\n",
+           m->entropy, s->bound, s->gap, s->bound ? 100.0 * s->gap / s->bound : 0.0);
+    printf("status     %s\n", s->stop == DM_STOP_OPTIMAL
+                                  ? "optimal: the search tree was exhausted"
+                                  : "node limit reached: best found, no design can beat the bound");
+    printf("time       %.3f s (%lld nodes)\n", secs, (long long)s->nodes);
+}
+
+/* The -o file, then the summary or the result JSON. */
+static int output_mlp(const design_opts *o, const dm_mlp_solution *sol, double secs) {
+    dm_error err = {0};
+    char *text = NULL;
+    int rc = CLI_OK;
+    if (o->out_path) {
+        dm_status st = dm_mlp_to_json(&sol->mlp, &text, &err);
+        rc = write_text(o->out_path, st, text, &err);
+    }
+    if (rc || !o->json) {
+        if (!rc) mlp_summary(&o->mp, sol, secs);
+        return rc;
+    }
+    dm_status st = dm_mlp_solution_to_json(&o->mp, sol, secs, NULL, &text, &err);
+    return put_json(st, text, &err);
+}
+
+static int design_mlp(const design_opts *o) {
+    dm_error err = {0};
+    if (dm_mlp_problem_validate(&o->mp, &err)) return cli_error(CLI_USAGE, "%s", err.msg);
+    dm_mlp_solution *sol = calloc(1, sizeof *sol);
+    if (!sol) return cli_error(CLI_FAIL, "out of memory");
+    double t0 = cli_now();
+    dm_status st = dm_mlp_solve(&o->mp, sol, &err);
+    double secs = cli_now() - t0;
+    int rc = st ? cli_fail(&err) : output_mlp(o, sol, secs);
+    if (st && o->json && sol->stop == DM_STOP_INFEASIBLE) { /* the answer, as JSON too */
+        dm_error jerr = {0};
+        char *json = NULL;
+        st = dm_mlp_solution_to_json(&o->mp, sol, -1, err.msg, &json, &jerr);
+        put_json(st, json, &jerr);
+    }
+    free(sol);
+    return rc;
+}
+
+int cmd_design(int argc, char **argv) {
+    const char *family = cli_value_of(argc, argv, "--family");
+    int mlp = family && !strcmp(family, "mlp");
+    if (cli_wants_help(argc, argv)) {
+        cli_help(mlp ? &mlp_spec : &cnn_spec, mlp ? CLI_MLP : CLI_CNN, stdout);
+        return CLI_OK;
+    }
+    design_opts o;
+    memset(&o, 0, sizeof o);
+    int rc = mlp ? parse_mlp(argc, argv, &o) : parse_cnn(argc, argv, &o);
+    if (rc) return rc;
+    return mlp ? design_mlp(&o) : design_cnn(&o);
 }

@@ -1,63 +1,104 @@
 /*
 ** cmd_export.c -- `deepmad export MODEL --format F -o FILE`: write a network
 ** as PyTorch source, an ONNX model, the JSON schema or the paper's
-** reference format.  The network is built (and so validated) first, and
-** the file is replaced atomically, so a failed export leaves FILE as it
-** was.
+** reference format; an MLP file as PyTorch (nn.Linear + activation), ONNX
+** (Gemm + activation) or its JSON.  A CNN is built (and so validated)
+** first, and the file is replaced atomically, so a failed export leaves
+** FILE as it was.
 */
 #include "cli.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *export_help =
-    "usage: deepmad export MODEL --format torch|onnx|json|tinynas -o FILE [options]\n"
-    "\n"
-    "Write MODEL (a zoo name, see `deepmad zoo`, or a JSON / reference-format\n"
-    "file, e.g. the output of `deepmad design`) as:\n"
-    "  torch    one Python file that needs only torch: an nn.Module with the\n"
-    "           design's metrics in its docstring\n"
-    "  onnx     an ONNX model (opset 13), float32 NCHW input \"input\" with a\n"
-    "           dynamic batch, output \"logits\"; initializer names equal the\n"
-    "           PyTorch module's state_dict keys; seeded-random weights\n"
-    "  json     the architecture schema (docs/arch-json.md)\n"
-    "  tinynas  the paper's reference structure format\n"
-    "Without --format the format follows FILE's extension (.py .onnx .json .txt).\n"
-    "FILE '-' writes to standard output.  See docs/export.md.\n"
-    "\n"
-    "options:\n"
-    "  --input-size N   export at N x N input pixels (every stride must divide)\n"
-    "  --classes N      classifier outputs (0 = no classifier: pooled features)\n"
-    "  --seed N         ONNX weight seed, 0..2^64-1 (default 0)\n"
-    "  --no-weights     ONNX without weights: they become graph inputs\n"
-    "  --opset N        ONNX opset, 13..17 (default 13)\n"
-    "  --class-name ID  Python class name (default DeepMADNet)\n"
-    "  --note TEXT      add TEXT (e.g. the design's budgets) to the Python docstring\n"
-    "  -h, --help       this text\n"
-    "\n"
-    "examples:\n"
-    "  deepmad export resnet50 --format onnx -o resnet50.onnx\n"
-    "  deepmad export design.json --format torch -o design_net.py\n";
-
 typedef enum { FMT_TORCH, FMT_ONNX, FMT_JSON, FMT_TINYNAS, FMT_COUNT } export_format;
 static const char *const format_names[FMT_COUNT] = {"torch", "onnx", "json", "tinynas"};
 static const char *const format_ext[FMT_COUNT] = {".py", ".onnx", ".json", ".txt"};
 
 typedef struct export_opts {
-    const char *model, *out;
-    int format;                  /* -1 = from the extension */
+    const char *out;
+    int32_t format;              /* -1 = from the extension */
     int32_t input_size, classes; /* -1 = keep the model's */
     dm_onnx_options onnx;
     dm_torch_options torch;
 } export_opts;
 
-static int parse_format(const char *v, int *out) {
+static int set_format(const cli_option *o, const char *v, void *opts) {
+    (void)o;
     for (int i = 0; i < FMT_COUNT; i++)
-        if (!strcmp(v, format_names[i])) { *out = i; return CLI_OK; }
+        if (!strcmp(v, format_names[i])) { ((export_opts *)opts)->format = i; return CLI_OK; }
     return cli_error(CLI_USAGE, "unknown format '%s' (expected torch, onnx, json or tinynas)", v);
 }
 
-static int format_from_ext(const char *path, int *out) {
+static int set_seed(const cli_option *o, const char *v, void *opts) {
+    char *end;
+    errno = 0;
+    unsigned long long s = strtoull(v, &end, 10);
+    if (!*v || *v == '-' || *end || errno)
+        return cli_error(CLI_USAGE, "%s needs an integer between 0 and 2^64-1, got '%s'", o->name,
+                         v);
+    ((export_opts *)opts)->onnx.seed = (uint64_t)s;
+    return CLI_OK;
+}
+
+#define AT(field) .at = offsetof(export_opts, field)
+
+static const cli_option options[] = {
+    {"options:", .kind = CLI_SECTION},
+    {"--output", .alias = "-o", .kind = CLI_TEXT, .family = CLI_ALL, .value = "FILE", AT(out),
+     .help = "the file to write (required); '-' is standard output"},
+    {"--format", .kind = CLI_CALL, .family = CLI_ALL, .value = "F", .set = set_format,
+     .help = "torch | onnx | json | tinynas; an MLP torch | onnx | json",
+     .def = "from FILE's extension"},
+    {"--input-size", .kind = CLI_INT, .family = CLI_CNN, .value = "N", AT(input_size), .lo = 1,
+     .hi = DM_MAX_INPUT_SIZE, .help = "export at N x N input pixels (every stride must divide)"},
+    {"--classes", .kind = CLI_INT, .family = CLI_CNN, .value = "N", AT(classes), .lo = 0,
+     .hi = DM_MAX_CLASSES, .help = "classifier outputs (0 = no classifier: pooled features)"},
+    {"--seed", .kind = CLI_CALL, .family = CLI_ALL, .value = "N", .set = set_seed,
+     .help = "ONNX weight seed, 0..2^64-1", .def = "0"},
+    {"--no-weights", .kind = CLI_FLAG, .family = CLI_ALL, AT(onnx.with_weights), .lo = 0,
+     .help = "ONNX without weights: they become graph inputs"},
+    {"--opset", .kind = CLI_INT, .family = CLI_ALL, .value = "N", AT(onnx.opset),
+     .lo = DM_ONNX_OPSET_MIN, .hi = DM_ONNX_OPSET_MAX, .help = "ONNX opset, 13..17", .def = "13"},
+    {"--class-name", .kind = CLI_TEXT, .family = CLI_ALL, .value = "ID", AT(torch.class_name),
+     .help = "Python class name", .def = "DeepMADNet; an MLP DeepMADMLP"},
+    {"--note", .kind = CLI_TEXT, .family = CLI_CNN, .value = "TEXT", AT(torch.notes),
+     .help = "add TEXT (e.g. the design's budgets) to the Python docstring"},
+    {"--help", .alias = "-h", .kind = CLI_HELP, .family = CLI_ALL, .help = "this text"},
+};
+
+static const cli_spec spec = {
+    .command = "export",
+    .intro =
+        "usage: deepmad export MODEL --format torch|onnx|json|tinynas -o FILE [options]\n"
+        "\n"
+        "Write MODEL (a zoo name, see `deepmad zoo`, or a JSON / reference-format\n"
+        "file, e.g. the output of `deepmad design`) as:\n"
+        "  torch    one Python file that needs only torch: an nn.Module with the\n"
+        "           design's metrics in its docstring\n"
+        "  onnx     an ONNX model (opset 13), float32 NCHW input \"input\" with a\n"
+        "           dynamic batch, output \"logits\"; initializer names equal the\n"
+        "           PyTorch module's state_dict keys; seeded-random weights\n"
+        "  json     the architecture schema (docs/arch-json.md)\n"
+        "  tinynas  the paper's reference structure format\n"
+        "An MLP file (docs/mlp.md) exports as torch, onnx (Gemm + activation, output\n"
+        "\"output\") or json, and takes neither --input-size, --classes nor --note.\n"
+        "Without --format the format follows FILE's extension (.py .onnx .json .txt).\n"
+        "FILE '-' writes to standard output.  See docs/export.md.\n"
+        "\n",
+    .outro =
+        "\n"
+        "examples:\n"
+        "  deepmad export resnet50 --format onnx -o resnet50.onnx\n"
+        "  deepmad export design.json --format torch -o design_net.py\n",
+    .opts = options,
+    .n_opts = (int)(sizeof options / sizeof options[0]),
+    .positional = "MODEL",
+    .see = "deepmad export --help",
+    .scope = "",
+};
+
+static int format_from_ext(const char *path, int32_t *out) {
     size_t n = strlen(path);
     for (int i = 0; i < FMT_COUNT; i++) {
         size_t m = strlen(format_ext[i]);
@@ -67,55 +108,22 @@ static int format_from_ext(const char *path, int *out) {
                                 "(.py .onnx .json .txt)", path);
 }
 
-static int parse_seed(const char *v, uint64_t *out) {
-    char *end;
-    errno = 0;
-    unsigned long long s = strtoull(v, &end, 10);
-    if (!*v || *v == '-' || *end || errno)
-        return cli_error(CLI_USAGE, "--seed needs an integer between 0 and 2^64-1, got '%s'", v);
-    *out = (uint64_t)s;
-    return CLI_OK;
-}
-
-static int parse_value(const char *a, const char *v, export_opts *o) {
-    if (!strcmp(a, "--format")) return parse_format(v, &o->format);
-    if (!strcmp(a, "-o") || !strcmp(a, "--output")) { o->out = v; return CLI_OK; }
-    if (!strcmp(a, "--input-size")) return cli_int(a, v, 1, DM_MAX_INPUT_SIZE, &o->input_size);
-    if (!strcmp(a, "--classes")) return cli_int(a, v, 0, DM_MAX_CLASSES, &o->classes);
-    if (!strcmp(a, "--seed")) return parse_seed(v, &o->onnx.seed);
-    if (!strcmp(a, "--opset"))
-        return cli_int(a, v, DM_ONNX_OPSET_MIN, DM_ONNX_OPSET_MAX, &o->onnx.opset);
-    if (!strcmp(a, "--class-name")) { o->torch.class_name = v; return CLI_OK; }
-    if (!strcmp(a, "--note")) { o->torch.notes = v; return CLI_OK; }
-    return cli_error(CLI_USAGE, "unknown option '%s' (see deepmad export --help)", a);
-}
-
-static int parse_args(int argc, char **argv, export_opts *o) {
+static int parse_args(int argc, char **argv, export_opts *o, const char **model) {
     memset(o, 0, sizeof *o);
     o->format = -1;
     o->input_size = o->classes = -1;
     dm_onnx_options_default(&o->onnx);
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--no-weights")) { o->onnx.with_weights = 0; continue; }
-        if (a[0] != '-' || !a[1]) {
-            if (o->model) return cli_error(CLI_USAGE, "export takes one MODEL (got '%s' too)", a);
-            o->model = a;
-            continue;
-        }
-        if (i + 1 >= argc) return cli_error(CLI_USAGE, "%s needs a value", a);
-        int rc = parse_value(a, argv[++i], o);
-        if (rc) return rc;
-    }
-    if (!o->model) return cli_error(CLI_USAGE, "export needs a MODEL (see deepmad export --help)");
+    int rc = cli_parse(&spec, CLI_ALL, argc, argv, o, model);
+    if (rc) return rc;
+    if (!*model) return cli_error(CLI_USAGE, "export needs a MODEL (see %s)", spec.see);
     if (!o->out) return cli_error(CLI_USAGE, "export needs -o FILE ('-' for standard output)");
     if (o->format < 0) return format_from_ext(o->out, &o->format);
     return CLI_OK;
 }
 
-/* The file's bytes in *data (freed with dm_free). */
-static dm_status render(const export_opts *o, const dm_net *net, void **data, size_t *len,
-                        dm_error *err) {
+/* The CNN file's bytes in *data (freed with dm_free). */
+static dm_status render_cnn(const export_opts *o, const dm_net *net, void **data, size_t *len,
+                            dm_error *err) {
     char *text = NULL;
     dm_status s;
     dm_metrics m;
@@ -133,6 +141,18 @@ static dm_status render(const export_opts *o, const dm_net *net, void **data, si
     return s;
 }
 
+/* The MLP file's bytes in *data (freed with dm_free). */
+static dm_status render_mlp(const export_opts *o, const dm_mlp *m, void **data, size_t *len,
+                            dm_error *err) {
+    if (o->format == FMT_ONNX) return dm_export_mlp_onnx(m, &o->onnx, (uint8_t **)data, len, err);
+    char *text = NULL;
+    dm_status s = o->format == FMT_TORCH ? dm_export_mlp_torch(m, &o->torch, &text, err)
+                                         : dm_mlp_to_json(m, &text, err);
+    *data = text;
+    *len = text ? strlen(text) : 0;
+    return s;
+}
+
 static int write_out(const char *path, const void *data, size_t len) {
     dm_error err = {0};
     if (strcmp(path, "-") != 0)
@@ -142,28 +162,44 @@ static int write_out(const char *path, const void *data, size_t len) {
     return CLI_OK;
 }
 
-int cmd_export(int argc, char **argv) {
-    for (int i = 1; i < argc; i++)
-        if (cli_is_help(argv[i])) { fputs(export_help, stdout); return CLI_OK; }
-    export_opts o;
-    dm_arch a;
-    int rc = parse_args(argc, argv, &o);
-    if (!rc && cli_mlp_file(o.model)) return cmd_export_mlp(argc, argv); /* cmd_export_mlp.c */
-    if (!rc) rc = cli_load_model(o.model, &a);
-    if (rc) return rc;
-    if (o.input_size >= 0) a.input_size = o.input_size;
-    if (o.classes >= 0) a.classes = o.classes;
-    o.torch.source = o.model;
+/* Render `m` as o->format; CLI_USAGE when that is not a format of its kind. */
+static int render(const export_opts *o, dm_model *m, void **data, size_t *len) {
     dm_error err = {0};
     dm_net *net = NULL;
+    dm_status s;
+    if (m->kind == DM_MODEL_MLP) {
+        if (o->format == FMT_TINYNAS)
+            return cli_error(CLI_USAGE, "an MLP exports as torch, onnx or json (give --format or "
+                                        "a .py/.onnx/.json FILE)");
+        s = render_mlp(o, &m->mlp, data, len, &err);
+    } else {
+        if (o->input_size >= 0) m->arch.input_size = o->input_size;
+        if (o->classes >= 0) m->arch.classes = o->classes;
+        s = dm_net_create(&m->arch, &net, &err);
+        if (!s) s = render_cnn(o, net, data, len, &err);
+        dm_net_free(net);
+    }
+    return s ? cli_fail(&err) : CLI_OK;
+}
+
+int cmd_export(int argc, char **argv) {
+    if (cli_wants_help(argc, argv)) {
+        cli_help(&spec, CLI_ALL, stdout);
+        return CLI_OK;
+    }
+    export_opts o;
+    const char *model = NULL, *foreign;
+    dm_model m;
+    int rc = parse_args(argc, argv, &o, &model);
+    if (!rc) rc = cli_load_model(model, &m);
+    if (rc) return rc;
+    foreign = m.kind == DM_MODEL_MLP ? cli_foreign(&spec, CLI_MLP, argc, argv) : NULL;
+    if (foreign) return cli_error(CLI_USAGE, "'%s' does not apply to an MLP file", foreign);
+    o.torch.source = model;
     void *data = NULL;
     size_t len = 0;
-    if (dm_net_create(&a, &net, &err) || render(&o, net, &data, &len, &err)) {
-        dm_net_free(net);
-        return cli_fail(&err);
-    }
-    rc = write_out(o.out, data, len);
+    rc = render(&o, &m, &data, &len);
+    if (!rc) rc = write_out(o.out, data, len);
     dm_free(data);
-    dm_net_free(net);
     return rc;
 }
