@@ -56,6 +56,13 @@ static double alpha_of(const dm_score_params *sp, int32_t i, int32_t n) {
     return i == n - 1 ? 8.0 : 1.0; /* SPEC: (1,1,1,1,8) for 5 stages */
 }
 
+void dmi_score_alphas(const dm_score_params *sp, int32_t n, double *alpha) {
+    dm_score_params plain = *sp;
+    plain.n_alpha = sp->n_alpha == n ? n : 0;
+    bool ok = n >= 1 && n <= DM_MAX_STAGES && check_params(&plain, n, NULL) == DM_OK;
+    for (int32_t i = 0; i < n; i++) alpha[i] = ok ? alpha_of(&plain, i, n) : 0.0;
+}
+
 dm_status dmi_score(const dmi_stage_sum *st, int32_t n, const int32_t *depths, int32_t n_depths,
                     const dm_score_params *sp, dm_metrics *m, dm_error *err) {
     dm_score_params def;
@@ -93,32 +100,23 @@ dm_status dmi_score(const dmi_stage_sum *st, int32_t n, const int32_t *depths, i
     return DM_OK;
 }
 
-/* Tally a built net per stage and in total; the per-stage main-path
-   sums go to st[].  Peak activation includes the stem max-pool. */
+/* Tally a built net per stage, layer by layer, into the sums the scores
+   read and the totals. */
 static dm_status tally_net(const dm_net *net, dmi_stage_sum *st, dm_metrics *m, dm_error *err) {
-    const dmi_layout *lay = &net->layout;
-    dmi_tally ts[DM_MAX_STAGES], tot = {0};
+    dmi_tally ts[DM_MAX_STAGES], tot;
+    int32_t chan[DM_MAX_STAGES] = {0};
     bool ok = true;
     memset(ts, 0, sizeof ts);
-    memset(st, 0, sizeof *st * (size_t)lay->n_stages);
     for (int32_t i = 0; i < net->n_layers; i++) {
         const dm_layer *l = &net->layers[i];
-        ok &= dmi_space_tally(&ts[l->stage], l, 1) & dmi_space_tally(&tot, l, 1);
-        if (dmi_space_main_path(l->role)) st[l->stage].channels = l->c_out;
+        ok &= dmi_space_tally(&ts[l->stage], l, 1);
+        if (dmi_space_main_path(l->role)) chan[l->stage] = l->c_out;
     }
-    for (int32_t i = 0; i < lay->n_stages; i++) {
-        st[i].layers = ts[i].layers;
-        st[i].log_width = ts[i].logw;
-        st[i].resolution = lay->stage_r[i];
-        /* A stage with no main-path layer (a stem max-pool followed at
-           once by a strided superblock) keeps the channels it got. */
-        if (i > 0 && ts[i].layers == 0) st[i].channels = st[i - 1].channels;
-    }
-    if (!ok) return DM_FAIL(err, DM_ERR_RANGE, "network totals overflow 64-bit counters");
-    int64_t pool = dmi_space_pool_activation(lay, net->arch.stem.out);
+    if (!(dmi_space_sums(&net->arch, &net->layout, ts, chan, st, &tot) && ok))
+        return DM_FAIL(err, DM_ERR_RANGE, "network totals overflow 64-bit counters");
     m->params = tot.params;
     m->macs = tot.macs;
-    m->peak_activation = tot.peak > pool ? tot.peak : pool;
+    m->peak_activation = tot.peak;
     return DM_OK;
 }
 

@@ -115,3 +115,18 @@ bool dmi_space_repeat(dmi_tally *t, const dmi_tally *first, const dmi_tally *res
     if (depth > 1) ok &= add_tally(t, rest, depth - 1);
     return ok;
 }
+
+bool dmi_space_sums(const dm_arch *a, const dmi_layout *lay, const dmi_tally *ts,
+                    const int32_t *chan, dmi_stage_sum *st, dmi_tally *tot) {
+    bool ok = true;
+    memset(tot, 0, sizeof *tot);
+    for (int32_t i = 0; i < lay->n_stages; i++) {
+        st[i] = (dmi_stage_sum){.layers = ts[i].layers, .log_width = ts[i].logw,
+                                .resolution = lay->stage_r[i], .channels = chan[i]};
+        if (i > 0 && ts[i].layers == 0) st[i].channels = st[i - 1].channels;
+        ok &= dmi_space_repeat(tot, &ts[i], NULL, 1);
+    }
+    int64_t pool = dmi_space_pool_activation(lay, a->stem.out);
+    if (pool > tot->peak) tot->peak = pool;
+    return ok;
+}

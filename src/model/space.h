@@ -14,6 +14,7 @@
 #define DM_SPACE_H
 #include "internal.h"
 #include "blocks.h"
+#include "score.h"
 
 /* Stages and resolutions of an arch.  A stage boundary falls before
    every unit after the stem whose stride is > 1 (the stem max-pool, or a
@@ -77,5 +78,14 @@ DM_INTERNAL dm_status dmi_space_block_tally(const dm_arch *a, const dmi_layout *
    1).  Saturates as dmi_space_tally; false when a sum did. */
 DM_INTERNAL bool dmi_space_repeat(dmi_tally *t, const dmi_tally *first, const dmi_tally *rest,
                                   int32_t depth);
+
+/* Per-stage tallies -> what the scores read (st[], with each stage's end
+   resolution from the layout and chan[] its end channels; a stage with no
+   main-path layer, a max-pool's, keeps the previous stage's channels),
+   and the totals, peak activation including the stem max-pool.  The one
+   place both dm_net_metrics and the solver turn tallies into sums.
+   False when a total saturated. */
+DM_INTERNAL bool dmi_space_sums(const dm_arch *a, const dmi_layout *lay, const dmi_tally *ts,
+                                const int32_t *chan, dmi_stage_sum *st, dmi_tally *tot);
 
 #endif

@@ -26,7 +26,6 @@
 ** dropped.  Only used with guideline 3 on (otherwise C_t <= F fails).
 */
 #include "solver.h"
-#include "blocks.h"
 #include "cost.h"
 #include <math.h>
 #include <stdlib.h>
@@ -79,7 +78,7 @@ static dm_status nomem(dm_error *err) {
 /* Width cells over the channel grid, and block 0 input representatives. */
 static dm_status make_cells(dual *d, dm_error *err) {
     const dm_problem *p = &d->x->p;
-    int32_t g = p->granularity, lo = (p->min_channels + g - 1) / g * g, hi = p->max_channels / g * g;
+    int32_t g = p->granularity, lo = dmi_grid_lo(p), hi = dmi_grid_hi(p);
     int32_t n = (hi - lo) / g + 1;
     d->bot = dmi_calloc((size_t)n, sizeof(int32_t));
     d->top = dmi_calloc((size_t)n, sizeof(int32_t));
@@ -98,34 +97,32 @@ static dm_status make_cells(dual *d, dm_error *err) {
 }
 
 static dm_status bcost(const dual *d, int32_t i, int32_t idx, int32_t c, int32_t m, int32_t k,
-                       int32_t cin, dmi_blockcost *o, dm_error *err) {
+                       int32_t cin, dmi_tally *o, dm_error *err) {
     dmi_sbvar v = {.c = c, .m = m, .k = k, .d = 2};
     return dmi_block_cost(d->x, i, idx, &v, cin, o, err);
 }
 
-static void set2(double *to, const dmi_blockcost *b) { to[0] = (double)b->macs; to[1] = (double)b->params; }
+static void set2(double *to, const dmi_tally *b) { to[0] = (double)b->macs; to[1] = (double)b->params; }
 
-static void min2(double *to, const dmi_blockcost *b) {
+static void min2(double *to, const dmi_tally *b) {
     if (b->macs < to[0]) to[0] = (double)b->macs;
     if (b->params < to[1]) to[1] = (double)b->params;
 }
 
-/* Classifier costs on c inputs (net.c's shape), for the last superblock
-   of a problem without a head. */
+/* Classifier costs on c inputs (as nets build it), for the last
+   superblock of a problem without a head. */
 static dm_status classifier(const dmi_ctx *x, int32_t c, double *out, dm_error *err) {
-    dm_layer l;
-    out[0] = out[1] = 0;
-    if (x->p.classes <= 0) return DM_OK;
-    dm_status s = dmi_classifier(&l, c, x->p.classes, err);
-    out[0] = (double)l.macs;
-    out[1] = (double)l.params;
+    int64_t cost[2];
+    dm_status s = dmi_classifier_cost(x, c, cost, err);
+    out[0] = (double)cost[0];
+    out[1] = (double)cost[1];
     return s;
 }
 
 /* Upper value (expand conv forced present) of a block at the top corner. */
 static dm_status gen_value(const dual *d, int32_t i, int32_t idx, int32_t ct, int32_t mt, int32_t k,
                            double *lw, int32_t *lay, dm_error *err) {
-    dmi_blockcost t;
+    dmi_tally t;
     dm_status s = bcost(d, i, idx, ct, mt, k, ct, &t, err);
     *lw = t.logw;
     *lay = t.layers;
@@ -137,7 +134,7 @@ static dm_status gen_value(const dual *d, int32_t i, int32_t idx, int32_t ct, in
 static dm_status free_variant(const dual *d, int32_t i, int32_t b, int32_t ml, int32_t mh, int32_t k,
                               dent *e, dm_error *err) {
     int32_t vlo = ml > d->bot[b] ? ml : d->bot[b], vhi = mh < d->top[b] ? mh : d->top[b];
-    dmi_blockcost t;
+    dmi_tally t;
     dm_status s = DM_OK;
     e->layf0 = e->layfr = -1;
     if (d->x->p.family != DM_BLOCK_MBCONV || vlo > vhi) return DM_OK;
@@ -155,7 +152,7 @@ static dm_status free_variant(const dual *d, int32_t i, int32_t b, int32_t ml, i
 static dm_status rep_costs(const dual *d, int32_t i, int32_t b, int32_t ml, int32_t mh, int32_t k,
                            double *rc, dm_error *err) {
     bool mb = d->x->p.family == DM_BLOCK_MBCONV;
-    dmi_blockcost t;
+    dmi_tally t;
     dm_status s = DM_OK;
     for (int32_t j = 0; j <= d->rep_of[b] && !s; j++) {
         int32_t r = d->rep_val[j], rnext = j < d->nrep - 1 ? d->rep_val[j + 1] : INT32_MAX;
@@ -169,9 +166,9 @@ static dm_status rep_costs(const dual *d, int32_t i, int32_t b, int32_t ml, int3
 
 static dm_status fill_entry(dual *d, int32_t i, int32_t b, int32_t ml, int32_t mh, int32_t k, dent *e,
                             double *rc, dm_error *err) {
-    dmi_blockcost t;
+    dmi_tally t;
     double cl[2] = {0, 0};
-    t = (dmi_blockcost){0};
+    t = (dmi_tally){0};
     bool last_nohead = i == d->x->n - 1 && !d->x->p.head;
     dm_status s = gen_value(d, i, 0, d->top[b], mh, k, &e->lw0, &e->lay0, err);
     if (!s) s = gen_value(d, i, 1, d->top[b], mh, k, &e->lwr, &e->layr, err);
@@ -239,17 +236,15 @@ static dm_status end_tables(dual *d, dm_error *err) {
     d->head_c = x->p.head ? dmi_calloc(2 * nc * nc, sizeof(double)) : NULL;
     if (!d->stem_c || (x->p.head && !d->head_c)) return nomem(err);
     for (size_t a = 0; a < nc && !s; a++) {
-        s = dmi_conv(&l, DM_ROLE_STEM, x->p.in_channels, d->bot[a], x->p.stem_kernel, x->p.stem_stride, 1,
-                     x->p.input_size, err);
+        s = dmi_stem_layer(x, d->bot[a], &l, err);
         d->stem_c[2 * a] = (double)l.macs;
         d->stem_c[2 * a + 1] = (double)l.params;
         d->stem_lw = log(dmi_layer_width(&l));
     }
-    int32_t r = x->sb_rin[x->n - 1] / x->p.stride[x->n - 1];
     for (size_t a = 0; a < nc && !s && x->p.head; a++)
         for (size_t f = a; f < nc && !s; f++) {
             double cl[2] = {0, 0}, *h = d->head_c + 2 * (a * nc + f);
-            s = dmi_conv(&l, DM_ROLE_HEAD, d->bot[a], d->bot[f], 1, 1, 1, r, err);
+            s = dmi_head_layer(x, d->bot[a], d->bot[f], &l, err);
             if (!s) s = classifier(x, d->bot[f], cl, err);
             h[0] = (double)l.macs + cl[0];
             h[1] = (double)l.params + cl[1];
@@ -260,18 +255,11 @@ static dm_status end_tables(dual *d, dm_error *err) {
 static void layout(dual *d) {
     const dmi_ctx *x = d->x;
     d->n_items = x->n + 2;
-    d->last = x->n_stages - 1;
-    for (int32_t t = 0; t < x->n_stages; t++) d->closer[t] = 0;
-    for (int32_t i = 0; i < x->n; i++) d->closer[x->sb_stage[i]] = i + 1;
-    if (x->p.head) d->closer[d->last] = x->n + 1;
-    for (int32_t t = 0; t < x->n_stages; t++) {
-        int32_t r = x->stem_r;
-        for (int32_t i = 0; i < x->n; i++)
-            if (x->sb_stage[i] <= t) r = x->sb_rin[i] / x->p.stride[i];
-        d->logr2[t] = 2 * log(r);
-    }
-    d->budget[0] = (double)x->p.max_macs;
-    d->budget[1] = (double)x->p.max_params;
+    static const dm_constraint res[2] = DMI_RESOURCES;
+    d->last = x->lay.n_stages - 1;
+    dmi_closers(x, d->closer);
+    for (int32_t t = 0; t <= d->last; t++) d->logr2[t] = 2 * log(x->lay.stage_r[t]);
+    for (int r = 0; r < 2; r++) d->budget[r] = (double)dmi_constraint_count_limit(&x->p, res[r]);
 }
 
 static void dual_free(dual *d) {
@@ -308,7 +296,7 @@ typedef struct lag {   /* the multipliers of one evaluation, decoded, and the bo
 /* 1/2 A_s for a layer of `item` whose own output tops at ctop. */
 static double weight(const dual *d, int32_t item, int32_t ctop, const lag *g) {
     const dmi_ctx *x = d->x;
-    int32_t s = item == 0 ? 0 : item <= x->n ? x->sb_stage[item - 1] : d->last;
+    int32_t s = dmi_item_stage(x, item);
     double a = 0;
     for (int32_t t = s; t <= d->last; t++)
         a += x->alpha[t] * (d->logr2[t] + (d->closer[t] == item ? log(ctop) : g->lc[t]));
