@@ -76,6 +76,10 @@ DM_INTERNAL int32_t dmi_item_stage(const dmi_ctx *x, int32_t item);
 DM_INTERNAL void dmi_closers(const dmi_ctx *x, int32_t closer[DM_MAX_STAGES]);
 /* The budgets the relaxations knapsack over, as constraints: MACs, params. */
 #define DMI_RESOURCES {DM_CONSTRAINT_MACS, DM_CONSTRAINT_PARAMS}
+/* The smallest design: every variable at its lower end (the kernel at its
+   upper end when kernel_top).  Costs and layers grow with every variable,
+   so it has the least of each that any design has (solver_search.c). */
+DM_INTERNAL void dmi_cand_smallest(const dmi_ctx *x, dmi_cand *c, int kernel_top);
 /* True when the candidate's widths are non-decreasing (or guideline 3 is off). */
 DM_INTERNAL bool dmi_cand_monotone(const dmi_ctx *x, const dmi_cand *c);
 
