@@ -87,6 +87,11 @@ DM_INTERNAL bool dmi_cand_monotone(const dmi_ctx *x, const dmi_cand *c);
 typedef struct dmi_bound dmi_bound;
 DM_INTERNAL dm_status dmi_bound_build(dmi_ctx *x, dmi_bound **out, dm_error *err);
 DM_INTERNAL void dmi_bound_free(dmi_bound *b);
+/* Geometric cells of the channel grid that both relaxations use: the
+   next cell from lo ends at the largest grid value <= lo * DMI_CELL_RATIO
+   (at least lo, at most top). */
+#define DMI_CELL_RATIO 1.05
+DM_INTERNAL int32_t dmi_cell_end(int32_t lo, int32_t g, int32_t top);
 /* Upper bound on the objective of every feasible design. */
 DM_INTERNAL double dmi_bound_root(const dmi_bound *b);
 /* Upper bound over the completions of a candidate whose items before

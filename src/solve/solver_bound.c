@@ -29,7 +29,6 @@
 #include <string.h>
 
 #define K_UNITS 1024        /* budget resolution of the knapsack */
-#define CELL_RATIO 1.05     /* geometric cell width for c and m */
 #define NEG (-HUGE_VAL)
 
 struct dmi_bound {
@@ -219,9 +218,8 @@ static dm_status fill_end(dmi_bound *b, int32_t item, dm_error *err) {
     return DM_OK;
 }
 
-/* Next cell end: the largest grid value <= lo * CELL_RATIO (at least lo). */
-static int32_t cell_end(int32_t lo, int32_t g, int32_t top) {
-    int32_t hi = (int32_t)(lo * CELL_RATIO) / g * g;
+int32_t dmi_cell_end(int32_t lo, int32_t g, int32_t top) {
+    int32_t hi = (int32_t)(lo * DMI_CELL_RATIO) / g * g;
     if (hi < lo) hi = lo;
     return hi > top ? top : hi;
 }
@@ -231,12 +229,12 @@ static dm_status fill_sb(dmi_bound *b, int32_t item, dm_error *err) {
     const dm_problem *p = &x->p;
     int32_t g = p->granularity, i = item - 1;
     for (int32_t clo = dmi_grid_lo(&x->p), chi; clo <= b->cmax[item]; clo = chi + g) {
-        chi = cell_end(clo, g, b->cmax[item]);
+        chi = dmi_cell_end(clo, g, b->cmax[item]);
         int32_t ml, mh, t;
         dmi_inner_range(p, clo, &ml, &t);
         dmi_inner_range(p, chi, &t, &mh);
         for (int32_t mlo = ml, mhi; mlo <= mh; mlo = mhi + g) {
-            mhi = cell_end(mlo, g, mh);
+            mhi = dmi_cell_end(mlo, g, mh);
             for (int32_t ki = 0; ki < p->n_kernels; ki++) {
                 cell e;
                 dm_status s = sb_cell(b, item, clo, chi, mlo, mhi, p->kernels[ki], &e, err);

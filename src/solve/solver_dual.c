@@ -31,7 +31,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CELL_RATIO 1.05   /* width cells, as in solver_bound.c */
 #define REP_RATIO 1.3     /* block 0 input representatives */
 #define NEG (-HUGE_VAL)
 
@@ -65,12 +64,6 @@ struct dmi_dual {
     double *logtop;            /* log of each cell's top */
 };
 
-static int32_t cell_end(int32_t lo, int32_t g, int32_t top) {
-    int32_t hi = (int32_t)(lo * CELL_RATIO) / g * g;
-    if (hi < lo) hi = lo;
-    return hi > top ? top : hi;
-}
-
 static dm_status nomem(dm_error *err) {
     return DM_FAIL(err, DM_ERR_NOMEM, "out of memory bounding the problem");
 }
@@ -87,7 +80,7 @@ static dm_status make_cells(dual *d, dm_error *err) {
     if (!d->bot || !d->top || !d->rep_of || !d->rep_val) return nomem(err);
     for (int32_t c = lo; c <= hi; c = d->top[d->nc++] + g) {
         d->bot[d->nc] = c;
-        d->top[d->nc] = cell_end(c, g, hi);
+        d->top[d->nc] = dmi_cell_end(c, g, hi);
     }
     for (int32_t a = 0; a < d->nc; a++) {
         if (a == 0 || d->bot[a] >= d->rep_val[d->nrep - 1] * REP_RATIO) d->rep_val[d->nrep++] = d->bot[a];
@@ -198,7 +191,7 @@ static dm_status sb_pass(dual *d, int32_t i, int pass, size_t *ne, size_t *nr, d
         dmi_inner_range(p, d->bot[b], &ml, &tmp);
         dmi_inner_range(p, d->top[b], &tmp, &mh);
         for (int32_t mlo = ml, mhi; mlo <= mh; mlo = mhi + g) {
-            mhi = cell_end(mlo, g, mh);
+            mhi = dmi_cell_end(mlo, g, mh);
             for (int32_t k = 0; k < p->n_kernels; k++) {
                 if (pass) {
                     dent *e = &t->e[*ne];

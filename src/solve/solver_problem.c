@@ -151,8 +151,9 @@ static dm_status validate_rest(const dm_problem *p, dm_error *err) {
         return bad(err, "input size", p->input_size, "it must be 1..4096");
     if (p->classes < 0 || p->classes > DM_MAX_CLASSES)
         return bad(err, "classes", p->classes, "it must be 0..1000000");
-    if (p->max_macs < 0 || p->max_params < 0 || p->max_layers < 0 || p->max_peak_activation < 0)
-        return DM_FAIL(err, DM_ERR_INVALID, "problem: budgets must be >= 0 (0 = no limit)");
+    for (int c = 0; c < DM_CONSTRAINT_COUNT; c++)
+        if (dmi_constraint_count_limit(p, (dm_constraint)c) < 0)
+            return DM_FAIL(err, DM_ERR_INVALID, "problem: budgets must be >= 0 (0 = no limit)");
     if (!(p->rho0 > 0 && p->rho0 < 1e6)) return bad(err, "rho0", p->rho0, "it must be > 0");
     if (p->head != 0 && p->head != 1) return bad(err, "head flag", p->head, "it must be 0 or 1");
     if (p->node_limit < 0) return bad(err, "node limit", (double)p->node_limit, "it must be >= 0");
