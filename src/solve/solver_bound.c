@@ -59,9 +59,9 @@ static double weight(const dmi_bound *b, int32_t item, int32_t c) {
 
 typedef struct costpair { int64_t c[2]; } costpair;   /* MACs, params */
 
-static costpair cp_min(costpair a, costpair b) {
-    for (int r = 0; r < 2; r++) if (b.c[r] < a.c[r]) a.c[r] = b.c[r];
-    return a;
+static void cost_min(dmi_tally *a, const dmi_tally *b) {
+    if (b->macs < a->macs) a->macs = b->macs;
+    if (b->params < a->params) a->params = b->params;
 }
 
 static dm_status block(const dmi_ctx *x, int32_t sbi, int32_t index, int32_t c, int32_t m,
@@ -70,15 +70,14 @@ static dm_status block(const dmi_ctx *x, int32_t sbi, int32_t index, int32_t c, 
     return dmi_block_cost(x, sbi, index, &v, c_in, o, err);
 }
 
-/* A superblock cell: lower costs of block 0 and of a repeated block,
-   upper log-width sums of both (step 2 of the file comment). */
-typedef struct cell { costpair f, r; double vf, vr; } cell;
+/* A superblock cell: block 0 (f) and a repeated block (r), each with its
+   lower costs and upper log-width sum (step 2 of the file comment), so
+   the repeat rule gives a superblock's at any depth. */
+typedef struct cell { dmi_tally f, r; } cell;
 
-/* A superblock of depth d from a cell, by the repeat rule. */
 static dmi_tally cell_depth(const cell *e, int32_t d) {
-    dmi_tally f = {.macs = e->f.c[0], .params = e->f.c[1], .logw = e->vf};
-    dmi_tally r = {.macs = e->r.c[0], .params = e->r.c[1], .logw = e->vr}, t = {0};
-    dmi_space_repeat(&t, &f, &r, d);
+    dmi_tally t = {0};
+    dmi_space_repeat(&t, &e->f, &e->r, d);
     return t;
 }
 
@@ -94,23 +93,22 @@ static dm_status sb_cell(const dmi_bound *b, int32_t item, int32_t clo, int32_t 
     if (mb && mlo <= cin_hi && mlo >= cin_lo) ins[n_in++] = mlo; /* no expand conv */
     dmi_tally t;
     dm_status s = DM_OK;
-    o->f.c[0] = o->f.c[1] = INT64_MAX;
+    o->f = (dmi_tally){.macs = INT64_MAX, .params = INT64_MAX};
     for (int j = 0; j < n_in && !s; j++)
-        if (!(s = block(x, i, 0, clo, mlo, k, ins[j], &t, err)))
-            o->f = cp_min(o->f, (costpair){{t.macs, t.params}});
-    if (!s) s = block(x, i, 1, clo, mlo, k, clo, &t, err);
-    o->r = (costpair){{t.macs, t.params}};
+        if (!(s = block(x, i, 0, clo, mlo, k, ins[j], &t, err))) cost_min(&o->f, &t);
+    if (!s) s = block(x, i, 1, clo, mlo, k, clo, &o->r, err);
     int32_t same = clo > mlo ? clo : mlo;
     if (!s && mb && same <= (chi < mhi ? chi : mhi) && !(s = block(x, i, 1, same, same, k, same, &t, err)))
-        o->r = cp_min(o->r, (costpair){{t.macs, t.params}});
+        cost_min(&o->r, &t);
     if (!s) s = block(x, i, 0, chi, mhi, k, cin_hi, &t, err);
-    o->vf = t.logw + (mb && cin_hi == mhi ? log(cin_hi) : 0); /* the expand conv's width c_in */
+    o->f.logw = t.logw + (mb && cin_hi == mhi ? log(cin_hi) : 0); /* the expand conv's width c_in */
     if (!s) s = block(x, i, 1, chi, mhi, k, chi, &t, err);
-    o->vr = t.logw + (mb && chi == mhi ? log(chi) : 0);
+    o->r.logw = t.logw + (mb && chi == mhi ? log(chi) : 0);
     if (!s && item == x->n && !x->p.head) {
-        costpair cl;
-        s = dmi_classifier_cost(x, clo, cl.c, err);
-        for (int r = 0; r < 2; r++) o->f.c[r] += cl.c[r];
+        int64_t cl[2];
+        s = dmi_classifier_cost(x, clo, cl, err);
+        o->f.macs += cl[0];
+        o->f.params += cl[1];
     }
     return s;
 }
