@@ -93,20 +93,9 @@ int64_t dmi_constraint_count_limit(const dm_problem *p, dm_constraint c) {
     return r && p && r->kind != LIMIT_DOUBLE ? int_limit(p, r) : 0;
 }
 
-const char *dmi_constraint_word(dm_constraint c) {
-    const row *r = row_of(c);
-    return r ? r->word : "unknown";
-}
-
-int dmi_constraint_monotone(dm_constraint c) {
-    const row *r = row_of(c);
-    return r && r->monotone;
-}
-
-int dmi_constraint_priced(dm_constraint c) {
-    const row *r = row_of(c);
-    return r && r->priced;
-}
+const char *dmi_constraint_word(dm_constraint c) { return row_of(c) ? row_of(c)->word : "unknown"; }
+int dmi_constraint_monotone(dm_constraint c) { return row_of(c) && row_of(c)->monotone; }
+int dmi_constraint_priced(dm_constraint c) { return row_of(c) && row_of(c)->priced; }
 
 int dm_constraint_met(const dm_problem *p, const dm_metrics *m, dm_constraint c) {
     const row *r = row_of(c);

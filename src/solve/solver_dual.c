@@ -102,16 +102,6 @@ static void min2(double *to, const dmi_tally *b) {
     if (b->params < to[1]) to[1] = (double)b->params;
 }
 
-/* Classifier costs on c inputs (as nets build it), for the last
-   superblock of a problem without a head. */
-static dm_status classifier(const dmi_ctx *x, int32_t c, double *out, dm_error *err) {
-    int64_t cost[2];
-    dm_status s = dmi_classifier_cost(x, c, cost, err);
-    out[0] = (double)cost[0];
-    out[1] = (double)cost[1];
-    return s;
-}
-
 /* Upper value (expand conv forced present) of a block at the top corner. */
 static dm_status gen_value(const dual *d, int32_t i, int32_t idx, int32_t ct, int32_t mt, int32_t k,
                            double *lw, int32_t *lay, dm_error *err) {
@@ -160,7 +150,7 @@ static dm_status rep_costs(const dual *d, int32_t i, int32_t b, int32_t ml, int3
 static dm_status fill_entry(dual *d, int32_t i, int32_t b, int32_t ml, int32_t mh, int32_t k, dent *e,
                             double *rc, dm_error *err) {
     dmi_tally t;
-    double cl[2] = {0, 0};
+    int64_t cl[2] = {0, 0};   /* the classifier, for the last superblock without a head */
     t = (dmi_tally){0};
     bool last_nohead = i == d->x->n - 1 && !d->x->p.head;
     dm_status s = gen_value(d, i, 0, d->top[b], mh, k, &e->lw0, &e->lay0, err);
@@ -171,11 +161,11 @@ static dm_status fill_entry(dual *d, int32_t i, int32_t b, int32_t ml, int32_t m
     if (!s) set2(e->cs, &t);
     if (!s) s = free_variant(d, i, b, ml, mh, k, e, err);
     if (!s) s = rep_costs(d, i, b, ml, mh, k, rc, err);
-    if (!s && last_nohead) s = classifier(d->x, d->bot[b], cl, err);
+    if (!s && last_nohead) s = dmi_classifier_cost(d->x, d->bot[b], cl, err);
     for (int r = 0; r < 2; r++) {
-        e->cs[r] += cl[r];
-        e->cf0[r] += cl[r];
-        for (int32_t j = 0; j <= d->rep_of[b]; j++) rc[2 * j + r] += cl[r];
+        e->cs[r] += (double)cl[r];
+        e->cf0[r] += (double)cl[r];
+        for (int32_t j = 0; j <= d->rep_of[b]; j++) rc[2 * j + r] += (double)cl[r];
     }
     return s;
 }
@@ -236,11 +226,12 @@ static dm_status end_tables(dual *d, dm_error *err) {
     }
     for (size_t a = 0; a < nc && !s && x->p.head; a++)
         for (size_t f = a; f < nc && !s; f++) {
-            double cl[2] = {0, 0}, *h = d->head_c + 2 * (a * nc + f);
+            int64_t cl[2] = {0, 0};
+            double *h = d->head_c + 2 * (a * nc + f);
             s = dmi_head_layer(x, d->bot[a], d->bot[f], &l, err);
-            if (!s) s = classifier(x, d->bot[f], cl, err);
-            h[0] = (double)l.macs + cl[0];
-            h[1] = (double)l.params + cl[1];
+            if (!s) s = dmi_classifier_cost(x, d->bot[f], cl, err);
+            h[0] = (double)l.macs + (double)cl[0];
+            h[1] = (double)l.params + (double)cl[1];
         }
     return s;
 }
