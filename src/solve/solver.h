@@ -59,10 +59,11 @@ DM_INTERNAL void dmi_cand_arch(const dmi_ctx *x, const dmi_cand *c, dm_arch *out
 /* Score a candidate; excess > 0 when it breaks a constraint.  Errors only
    for overflow. */
 DM_INTERNAL dm_status dmi_cand_eval(dmi_ctx *x, const dmi_cand *c, dmi_eval *e, dm_error *err);
-/* The tally (space.h) of block `index` of superblock sbi with variables
-   v and input channels c_in. */
-DM_INTERNAL dm_status dmi_block_cost(const dmi_ctx *x, int32_t sbi, int32_t index, const dmi_sbvar *v,
-                                     int32_t c_in, dmi_tally *out, dm_error *err);
+/* The tally (space.h) of block `index` of superblock sbi with output
+   channels c, inner width m, kernel k and input channels c_in. */
+DM_INTERNAL dm_status dmi_block_cost(const dmi_ctx *x, int32_t sbi, int32_t index, int32_t c,
+                                     int32_t m, int32_t k, int32_t c_in, dmi_tally *out,
+                                     dm_error *err);
 /* The stem with c channels, the head conv c_in -> c, and the classifier's
    {MACs, params} on c_in inputs ({0, 0} without one), as nets build them. */
 DM_INTERNAL dm_status dmi_stem_layer(const dmi_ctx *x, int32_t c, dm_layer *l, dm_error *err);

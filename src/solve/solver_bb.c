@@ -46,8 +46,9 @@ static dm_status item_cost(bb *t, int32_t it, int64_t *macs, int64_t *params) {
     if (it == x->n + 1) return DM_OK; /* head and classifier: checked at the leaf */
     const dmi_sbvar *v = &c->sb[it - 1];
     dmi_tally f, r = {0}, sum = {0};
-    s = dmi_block_cost(x, it - 1, 0, v, it == 1 ? c->stem : c->sb[it - 2].c, &f, t->err);
-    if (!s && v->d > 1) s = dmi_block_cost(x, it - 1, 1, v, v->c, &r, t->err);
+    int32_t c_in = it == 1 ? c->stem : c->sb[it - 2].c;
+    s = dmi_block_cost(x, it - 1, 0, v->c, v->m, v->k, c_in, &f, t->err);
+    if (!s && v->d > 1) s = dmi_block_cost(x, it - 1, 1, v->c, v->m, v->k, v->c, &r, t->err);
     dmi_space_repeat(&sum, &f, &r, v->d);
     *macs = sum.macs;
     *params = sum.params;

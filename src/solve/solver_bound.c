@@ -64,12 +64,6 @@ static void cost_min(dmi_tally *a, const dmi_tally *b) {
     if (b->params < a->params) a->params = b->params;
 }
 
-static dm_status block(const dmi_ctx *x, int32_t sbi, int32_t index, int32_t c, int32_t m,
-                       int32_t k, int32_t c_in, dmi_tally *o, dm_error *err) {
-    dmi_sbvar v = {.c = c, .m = m, .k = k, .d = 2};
-    return dmi_block_cost(x, sbi, index, &v, c_in, o, err);
-}
-
 /* A superblock cell: block 0 (f) and a repeated block (r), each with its
    lower costs and upper log-width sum (step 2 of the file comment), so
    the repeat rule gives a superblock's at any depth. */
@@ -95,14 +89,15 @@ static dm_status sb_cell(const dmi_bound *b, int32_t item, int32_t clo, int32_t 
     dm_status s = DM_OK;
     o->f = (dmi_tally){.macs = INT64_MAX, .params = INT64_MAX};
     for (int j = 0; j < n_in && !s; j++)
-        if (!(s = block(x, i, 0, clo, mlo, k, ins[j], &t, err))) cost_min(&o->f, &t);
-    if (!s) s = block(x, i, 1, clo, mlo, k, clo, &o->r, err);
+        if (!(s = dmi_block_cost(x, i, 0, clo, mlo, k, ins[j], &t, err))) cost_min(&o->f, &t);
+    if (!s) s = dmi_block_cost(x, i, 1, clo, mlo, k, clo, &o->r, err);
     int32_t same = clo > mlo ? clo : mlo;
-    if (!s && mb && same <= (chi < mhi ? chi : mhi) && !(s = block(x, i, 1, same, same, k, same, &t, err)))
+    if (!s && mb && same <= (chi < mhi ? chi : mhi) &&
+        !(s = dmi_block_cost(x, i, 1, same, same, k, same, &t, err)))
         cost_min(&o->r, &t);
-    if (!s) s = block(x, i, 0, chi, mhi, k, cin_hi, &t, err);
+    if (!s) s = dmi_block_cost(x, i, 0, chi, mhi, k, cin_hi, &t, err);
     o->f.logw = t.logw + (mb && cin_hi == mhi ? log(cin_hi) : 0); /* the expand conv's width c_in */
-    if (!s) s = block(x, i, 1, chi, mhi, k, chi, &t, err);
+    if (!s) s = dmi_block_cost(x, i, 1, chi, mhi, k, chi, &t, err);
     o->r.logw = t.logw + (mb && chi == mhi ? log(chi) : 0);
     if (!s && item == x->n && !x->p.head) {
         int64_t cl[2];
@@ -339,8 +334,8 @@ double dmi_bound_item_value(const dmi_bound *b, const dmi_cand *c, int32_t item)
     const dmi_sbvar *v = &c->sb[item - 1];
     int32_t cin = item == 1 ? c->stem : c->sb[item - 2].c;
     dmi_tally f, r = {0}, t = {0};
-    dmi_block_cost(x, item - 1, 0, v, cin, &f, NULL);
-    if (v->d > 1) dmi_block_cost(x, item - 1, 1, v, v->c, &r, NULL);
+    dmi_block_cost(x, item - 1, 0, v->c, v->m, v->k, cin, &f, NULL);
+    if (v->d > 1) dmi_block_cost(x, item - 1, 1, v->c, v->m, v->k, v->c, &r, NULL);
     dmi_space_repeat(&t, &f, &r, v->d);
     return 0.5 * weight(b, item, v->c) * t.logw;
 }

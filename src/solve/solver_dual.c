@@ -89,12 +89,6 @@ static dm_status make_cells(dual *d, dm_error *err) {
     return DM_OK;
 }
 
-static dm_status bcost(const dual *d, int32_t i, int32_t idx, int32_t c, int32_t m, int32_t k,
-                       int32_t cin, dmi_tally *o, dm_error *err) {
-    dmi_sbvar v = {.c = c, .m = m, .k = k, .d = 2};
-    return dmi_block_cost(d->x, i, idx, &v, cin, o, err);
-}
-
 static void set2(double *to, const dmi_tally *b) { to[0] = (double)b->macs; to[1] = (double)b->params; }
 
 static void min2(double *to, const dmi_tally *b) {
@@ -106,7 +100,7 @@ static void min2(double *to, const dmi_tally *b) {
 static dm_status gen_value(const dual *d, int32_t i, int32_t idx, int32_t ct, int32_t mt, int32_t k,
                            double *lw, int32_t *lay, dm_error *err) {
     dmi_tally t;
-    dm_status s = bcost(d, i, idx, ct, mt, k, ct, &t, err);
+    dm_status s = dmi_block_cost(d->x, i, idx, ct, mt, k, ct, &t, err);
     *lw = t.logw;
     *lay = t.layers;
     if (d->x->p.family == DM_BLOCK_MBCONV && mt == ct) { *lw += log(ct); *lay += 1; }
@@ -122,10 +116,10 @@ static dm_status free_variant(const dual *d, int32_t i, int32_t b, int32_t ml, i
     e->layf0 = e->layfr = -1;
     if (d->x->p.family != DM_BLOCK_MBCONV || vlo > vhi) return DM_OK;
     for (int32_t idx = 0; idx < 2 && !s; idx++) {
-        if ((s = bcost(d, i, idx, vhi, vhi, k, vhi, &t, err))) break;
+        if ((s = dmi_block_cost(d->x, i, idx, vhi, vhi, k, vhi, &t, err))) break;
         *(idx ? &e->lwfr : &e->lwf0) = t.logw;
         *(idx ? &e->layfr : &e->layf0) = t.layers;
-        if ((s = bcost(d, i, idx, vlo, vlo, k, vlo, &t, err))) break;
+        if ((s = dmi_block_cost(d->x, i, idx, vlo, vlo, k, vlo, &t, err))) break;
         set2(idx ? e->cfr : e->cf0, &t);
     }
     return s;
@@ -139,10 +133,11 @@ static dm_status rep_costs(const dual *d, int32_t i, int32_t b, int32_t ml, int3
     dm_status s = DM_OK;
     for (int32_t j = 0; j <= d->rep_of[b] && !s; j++) {
         int32_t r = d->rep_val[j], rnext = j < d->nrep - 1 ? d->rep_val[j + 1] : INT32_MAX;
-        if ((s = bcost(d, i, 0, d->bot[b], ml, k, r, &t, err))) break;
+        if ((s = dmi_block_cost(d->x, i, 0, d->bot[b], ml, k, r, &t, err))) break;
         set2(rc + 2 * j, &t);
         int32_t v = ml > r ? ml : r;  /* an input equal to m drops the expand conv */
-        if (mb && v < rnext && v <= mh && !(s = bcost(d, i, 0, d->bot[b], v, k, v, &t, err))) min2(rc + 2 * j, &t);
+        if (mb && v < rnext && v <= mh && !(s = dmi_block_cost(d->x, i, 0, d->bot[b], v, k, v, &t, err)))
+            min2(rc + 2 * j, &t);
     }
     return s;
 }
@@ -155,9 +150,9 @@ static dm_status fill_entry(dual *d, int32_t i, int32_t b, int32_t ml, int32_t m
     bool last_nohead = i == d->x->n - 1 && !d->x->p.head;
     dm_status s = gen_value(d, i, 0, d->top[b], mh, k, &e->lw0, &e->lay0, err);
     if (!s) s = gen_value(d, i, 1, d->top[b], mh, k, &e->lwr, &e->layr, err);
-    if (!s) s = bcost(d, i, 1, d->bot[b], ml, k, d->bot[b], &t, err);
+    if (!s) s = dmi_block_cost(d->x, i, 1, d->bot[b], ml, k, d->bot[b], &t, err);
     if (!s) set2(e->cr, &t);
-    if (!s) s = bcost(d, i, 0, d->bot[b], ml, k, d->bot[b], &t, err);
+    if (!s) s = dmi_block_cost(d->x, i, 0, d->bot[b], ml, k, d->bot[b], &t, err);
     if (!s) set2(e->cs, &t);
     if (!s) s = free_variant(d, i, b, ml, mh, k, e, err);
     if (!s) s = rep_costs(d, i, b, ml, mh, k, rc, err);

@@ -37,13 +37,12 @@ void dmi_cand_arch(const dmi_ctx *x, const dmi_cand *c, dm_arch *out) {
     out->head = x->p.head ? c->head : 0;
 }
 
-dm_status dmi_block_cost(const dmi_ctx *x, int32_t sbi, int32_t index, const dmi_sbvar *v,
-                         int32_t c_in, dmi_tally *out, dm_error *err) {
+dm_status dmi_block_cost(const dmi_ctx *x, int32_t sbi, int32_t index, int32_t c, int32_t m,
+                         int32_t k, int32_t c_in, dmi_tally *out, dm_error *err) {
     dm_arch a = x->tmpl; /* only sb[sbi] is read for a block */
-    a.sb[sbi].out = v->c;
-    a.sb[sbi].inner = v->m;
-    a.sb[sbi].kernel = v->k;
-    a.sb[sbi].depth = v->d;
+    a.sb[sbi].out = c;
+    a.sb[sbi].inner = m;
+    a.sb[sbi].kernel = k;
     return dmi_space_block_tally(&a, &x->lay, sbi, index, c_in, out, err);
 }
 
