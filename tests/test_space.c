@@ -136,31 +136,28 @@ static void main_path(void) {
 }
 
 /* Every zoo net: the layer-by-layer build and the model's fast tally
-   (block 1 repeated) give the same costs. */
+   (block 1 repeated) give the same costs, stages and peak. */
 static void zoo_fast_tally(void) {
     for (int32_t z = 0; z < dm_zoo_count(); z++) {
         dm_arch a;
         dmi_layout lay;
-        dm_net *net;
+        dm_net *net = NULL;
         dm_metrics m;
-        dm_layer l;
-        dmi_tally tot = {0};
+        dmi_tally ts[DM_MAX_STAGES] = {{0}}, tot;
+        int32_t chan[DM_MAX_STAGES];
+        dmi_stage_sum st[DM_MAX_STAGES];
+        memset(&m, 0, sizeof m);
         CHECK(dm_zoo_arch(dm_zoo_name(z), &a, NULL) == DM_OK);
         CHECK(dm_net_create(&a, &net, NULL) == DM_OK);
         CHECK(dm_net_metrics(net, NULL, &m, NULL) == DM_OK);
         dmi_space_layout(&a, &lay);
-        dmi_space_stem(&a, &l, NULL);
-        dmi_space_tally(&tot, &l, 1);
-        int32_t c = a.stem.out;
-        for (int32_t i = 0; i < a.n_superblocks; i++) {
-            dmi_tally b0, b1 = {0};
-            dmi_space_block_tally(&a, &lay, i, 0, c, &b0, NULL);
-            c = a.sb[i].out;
-            if (a.sb[i].depth > 1) dmi_space_block_tally(&a, &lay, i, 1, c, &b1, NULL);
-            dmi_space_repeat(&tot, &b0, &b1, a.sb[i].depth);
+        CHECK(dmi_space_tally_fast(&a, &lay, ts, chan, NULL) == DM_OK);
+        CHECK(dmi_space_sums(&a, &lay, ts, chan, st, &tot));
+        for (int32_t i = 0; i < lay.n_stages; i++) {
+            CHECK_EQ_I64(st[i].resolution, m.stage[i].resolution);
+            CHECK_EQ_I64(st[i].channels, m.stage[i].channels);
         }
-        if (a.head) { dmi_space_head(&a, &lay, c, &l, NULL); dmi_space_tally(&tot, &l, 1); c = a.head; }
-        if (a.classes) { dmi_space_classifier(&a, &lay, c, &l, NULL); dmi_space_tally(&tot, &l, 1); }
+        CHECK_EQ_I64(tot.peak, m.peak_activation);
         CHECK_EQ_I64(tot.macs, m.macs);
         CHECK_EQ_I64(tot.params, m.params);
         CHECK_EQ_I64(tot.layers, m.layers);

@@ -116,6 +116,35 @@ bool dmi_space_repeat(dmi_tally *t, const dmi_tally *first, const dmi_tally *res
     return ok;
 }
 
+dm_status dmi_space_tally_fast(const dm_arch *a, const dmi_layout *lay, dmi_tally *ts,
+                               int32_t *chan, dm_error *err) {
+    int32_t last = lay->n_stages - 1, c = a->stem.out;
+    dm_layer l;
+    dmi_tally b0, b1 = {0};
+    bool ok = true;
+    dm_status s = dmi_space_stem(a, &l, err);
+    ok &= dmi_space_tally(&ts[0], &l, 1);
+    chan[0] = c;
+    for (int32_t i = 0; i < a->n_superblocks && !s; i++) {
+        s = dmi_space_block_tally(a, lay, i, 0, c, &b0, err);
+        c = a->sb[i].out;
+        if (!s && a->sb[i].depth > 1) s = dmi_space_block_tally(a, lay, i, 1, c, &b1, err);
+        ok &= dmi_space_repeat(&ts[lay->sb_stage[i]], &b0, &b1, a->sb[i].depth);
+        chan[lay->sb_stage[i]] = c;
+    }
+    if (!s && a->head > 0) {
+        s = dmi_space_head(a, lay, c, &l, err);
+        ok &= dmi_space_tally(&ts[last], &l, 1);
+        chan[last] = c = a->head;
+    }
+    if (!s && a->classes > 0) {
+        s = dmi_space_classifier(a, lay, c, &l, err);
+        ok &= dmi_space_tally(&ts[last], &l, 1);
+    }
+    if (!s && !ok) return DM_FAIL(err, DM_ERR_RANGE, "candidate costs overflow 64-bit counters");
+    return s;
+}
+
 bool dmi_space_sums(const dm_arch *a, const dmi_layout *lay, const dmi_tally *ts,
                     const int32_t *chan, dmi_stage_sum *st, dmi_tally *tot) {
     bool ok = true;

@@ -79,6 +79,14 @@ DM_INTERNAL dm_status dmi_space_block_tally(const dm_arch *a, const dmi_layout *
 DM_INTERNAL bool dmi_space_repeat(dmi_tally *t, const dmi_tally *first, const dmi_tally *rest,
                                   int32_t depth);
 
+/* Tally an arch per stage (ts[], zeroed by the caller) the fast way: each
+   superblock's block 0 and block 1 once, then the repeat rule; chan[]
+   gets each stage's end channels.  What the solver scores a candidate
+   with; dm_net_metrics tallies a built net layer by layer instead, which
+   gives the same counts (tests/test_space.c). */
+DM_INTERNAL dm_status dmi_space_tally_fast(const dm_arch *a, const dmi_layout *lay, dmi_tally *ts,
+                                           int32_t *chan, dm_error *err);
+
 /* Per-stage tallies -> what the scores read (st[], with each stage's end
    resolution from the layout and chan[] its end channels; a stage with no
    main-path layer, a max-pool's, keeps the previous stage's channels),

@@ -108,37 +108,6 @@ static void judge(dmi_ctx *x, const dmi_cand *c, const dm_metrics *m, dmi_eval *
             x->least[k] = e->value[k];
 }
 
-/* Tally a candidate per stage, the fast way (block 1 repeated). */
-static dm_status tally(const dmi_ctx *x, const dm_arch *a, dmi_tally *ts, int32_t *chan,
-                       dm_error *err) {
-    const dmi_layout *lay = &x->lay;
-    int32_t last = lay->n_stages - 1, c = a->stem.out;
-    dm_layer l;
-    dmi_tally b0, b1 = {0};
-    bool ok = true;
-    dm_status s = dmi_space_stem(a, &l, err);
-    ok &= dmi_space_tally(&ts[0], &l, 1);
-    chan[0] = c;
-    for (int32_t i = 0; i < a->n_superblocks && !s; i++) {
-        s = dmi_space_block_tally(a, lay, i, 0, c, &b0, err);
-        c = a->sb[i].out;
-        if (!s && a->sb[i].depth > 1) s = dmi_space_block_tally(a, lay, i, 1, c, &b1, err);
-        ok &= dmi_space_repeat(&ts[lay->sb_stage[i]], &b0, &b1, a->sb[i].depth);
-        chan[lay->sb_stage[i]] = c;
-    }
-    if (!s && a->head > 0) {
-        s = dmi_space_head(a, lay, c, &l, err);
-        ok &= dmi_space_tally(&ts[last], &l, 1);
-        chan[last] = c = a->head;
-    }
-    if (!s && a->classes > 0) {
-        s = dmi_space_classifier(a, lay, c, &l, err);
-        ok &= dmi_space_tally(&ts[last], &l, 1);
-    }
-    if (!s && !ok) return DM_FAIL(err, DM_ERR_RANGE, "candidate costs overflow 64-bit counters");
-    return s;
-}
-
 dm_status dmi_cand_eval(dmi_ctx *x, const dmi_cand *c, dmi_eval *e, dm_error *err) {
     dmi_stage_sum st[DM_MAX_STAGES];
     dmi_tally ts[DM_MAX_STAGES], tot;
@@ -149,7 +118,7 @@ dm_status dmi_cand_eval(dmi_ctx *x, const dmi_cand *c, dmi_eval *e, dm_error *er
     x->evals++;
     dmi_cand_arch(x, c, &a);
     for (int32_t i = 0; i < x->n; i++) depths[i] = c->sb[i].d;
-    dm_status s = tally(x, &a, ts, chan, err);
+    dm_status s = dmi_space_tally_fast(&a, &x->lay, ts, chan, err);
     if (!s && !dmi_space_sums(&a, &x->lay, ts, chan, st, &tot))
         s = DM_FAIL(err, DM_ERR_RANGE, "candidate costs overflow 64-bit counters");
     if (!s) s = dmi_score(st, x->lay.n_stages, depths, x->n, &x->sp, &m, err);
