@@ -94,8 +94,8 @@ static void judge(dmi_ctx *x, const dmi_cand *c, const dm_metrics *m, dmi_eval *
     int broken = -1, n_broken = 0;
     e->excess = 0;
     for (int k = 0; k < DM_CONSTRAINT_COUNT; k++) {
-        double ex = dmi_constraint_excess(&x->p, (dm_constraint)k, e->value[k] =
-                                          dm_constraint_value(m, (dm_constraint)k));
+        e->value[k] = dm_constraint_value(m, (dm_constraint)k);
+        double ex = dmi_constraint_excess(&x->p, (dm_constraint)k, e->value[k]);
         e->excess += ex;
         if (ex > 0) broken = k, n_broken++;
     }

@@ -1,6 +1,8 @@
 /*
 ** solver_problem.c -- design problems: defaults per block family, the
-** validity rules, the effective score parameters, and the presets of
+** validity rules, the problem as an arch and its channel grid (the one
+** place the grid's ends and the inner-width range are computed), the
+** effective score parameters, and the presets of
 ** SPEC section 7.  Preset budgets of torchvision nets are computed here
 ** from the zoo at run time, so they are the exact counts of section 6.
 */
