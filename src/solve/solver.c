@@ -43,12 +43,13 @@ static dm_status infeasible(dmi_ctx *x, int complete, dm_solution *out, dm_error
                        (long long)e.value[k]);
     }
     out->binding = DM_CONSTRAINT_RHO;
-    out->least = x->least[DM_CONSTRAINT_RHO] < HUGE_VAL ? x->least[DM_CONSTRAINT_RHO] : e.rho;
+    double rho = e.value[DM_CONSTRAINT_RHO];
+    out->least = x->least[DM_CONSTRAINT_RHO] < HUGE_VAL ? x->least[DM_CONSTRAINT_RHO] : rho;
     out->proven = complete;
     return DM_FAIL(err, DM_ERR_INFEASIBLE,
                    "%s %s network of this layout within the budgets reaches rho <= %g "
                    "(the smallest has rho %.3f); raise rho0, the budgets or the depth range",
-                   complete ? "no" : "the search found no", fam, p->rho0, e.rho);
+                   complete ? "no" : "the search found no", fam, p->rho0, rho);
 }
 
 /* Build the answer as a real network, take its metrics from the core and

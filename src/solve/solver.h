@@ -24,9 +24,7 @@ typedef struct dmi_cand {
 } dmi_cand;
 
 typedef struct dmi_eval {
-    int64_t macs, params, peak;
-    int32_t layers;
-    double rho, objective;
+    double objective;
     double value[DM_CONSTRAINT_COUNT]; /* each constraint's measure (constraint.h) */
     double excess;      /* sum of relative constraint excesses; 0 = feasible */
 } dmi_eval;

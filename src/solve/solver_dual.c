@@ -454,7 +454,7 @@ void dmi_dual_root(const dual *d, dmi_dbox *box) {
 void dmi_dual_start(const dual *d, const dmi_eval *ie, dmi_mult *m) {
     double obj = fmax(ie->objective, 1.0);
     *m = (dmi_mult){{log(obj / fmax(d->budget[0], 1)), log(obj / fmax(d->budget[1], 1)), log(30.0),
-                     log(ie->layers > 0 ? ie->layers : 1)}};
+                     log(fmax(ie->value[DM_CONSTRAINT_LAYERS], 1))}};
 }
 
 dm_status dmi_dual_create(dmi_ctx *x, const dmi_bound *bd, dual **out, dm_error *err) {

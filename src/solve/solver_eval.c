@@ -123,11 +123,9 @@ dm_status dmi_cand_eval(dmi_ctx *x, const dmi_cand *c, dmi_eval *e, dm_error *er
         s = DM_FAIL(err, DM_ERR_RANGE, "candidate costs overflow 64-bit counters");
     if (!s) s = dmi_score(st, x->lay.n_stages, depths, x->n, &x->sp, &m, err);
     if (s) return s;
-    m.macs = e->macs = tot.macs;
-    m.params = e->params = tot.params;
-    m.peak_activation = e->peak = tot.peak;
-    e->layers = m.layers;
-    e->rho = m.rho;
+    m.macs = tot.macs;
+    m.params = tot.params;
+    m.peak_activation = tot.peak;
     e->objective = m.objective;
     judge(x, c, &m, e);
     return DM_OK;
