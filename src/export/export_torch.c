@@ -12,6 +12,7 @@
 */
 #include "buf.h"
 #include "pytext.h"
+#include "space.h"
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -200,7 +201,7 @@ static int32_t pooled_channels(const dm_net *net) {
     int32_t c = 0;
     for (int32_t i = 0; i < dm_net_layer_count(net); i++) {
         const dm_layer *l = dm_net_layer(net, i);
-        if (l->role == DM_ROLE_STEM || l->role == DM_ROLE_MAIN || l->role == DM_ROLE_HEAD)
+        if (dmi_space_main_path(l->role))
             c = l->c_out;
     }
     return c;

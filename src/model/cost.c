@@ -5,7 +5,6 @@
 ** and nothing to MACs; activations, pooling and additions count nothing.
 */
 #include "cost.h"
-#include "net.h"
 
 dm_status dmi_layer_cost(dm_layer *l, dm_error *err) {
     int64_t per_out, w, macs, extra = 0;
@@ -30,27 +29,4 @@ dm_status dmi_layer_cost(dm_layer *l, dm_error *err) {
 
 double dmi_layer_width(const dm_layer *l) {
     return (double)l->c_in * l->kernel * l->kernel / l->groups;
-}
-
-static int64_t elems(int32_t r, int32_t c) { return (int64_t)r * r * c; }
-
-dm_status dmi_net_totals(const dm_net *net, int64_t *params, int64_t *macs, int64_t *peak,
-                         dm_error *err) {
-    int64_t p = 0, m = 0, pk = 0;
-    for (int32_t i = 0; i < net->n_layers; i++) {
-        const dm_layer *l = &net->layers[i];
-        int64_t act = elems(l->r_in, l->c_in) + elems(l->r_out, l->c_out);
-        if (!dmi_add64(p, l->params, &p) || !dmi_add64(m, l->macs, &m))
-            return DM_FAIL(err, DM_ERR_RANGE, "network totals overflow 64-bit counters");
-        if (act > pk) pk = act;
-    }
-    if (net->pool_resolution) { /* the stem max-pool */
-        const dm_layer *stem = &net->layers[0];
-        int64_t act = elems(stem->r_out, stem->c_out) + elems(net->pool_resolution, stem->c_out);
-        if (act > pk) pk = act;
-    }
-    *params = p;
-    *macs = m;
-    *peak = pk;
-    return DM_OK;
 }

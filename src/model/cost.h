@@ -18,9 +18,4 @@ DM_INTERNAL dm_status dmi_layer_cost(dm_layer *l, dm_error *err);
 DM_INTERNAL double dmi_layer_width(const dm_layer *l);
 
 
-/* Totals over a built net: params, MACs, and peak activation (the largest
-   input + output elements of any conv, linear or pooling layer, batch 1). */
-DM_INTERNAL dm_status dmi_net_totals(const dm_net *net, int64_t *params, int64_t *macs,
-                                     int64_t *peak, dm_error *err);
-
 #endif /* DM_COST_H */

@@ -1,12 +1,9 @@
 /*
 ** net.c -- dm_net: a validated dm_arch expanded into blocks and layers,
-** with stages assigned.  A stage boundary falls before every unit after
-** the stem whose stride is > 1 (the stem max-pool, or a strided
-** superblock); the head conv and classifier belong to the last stage.
+** with stages assigned by the design-space model (space.h), whose
+** functions the solver's fast evaluation calls too.
 */
 #include "net.h"
-#include "blocks.h"
-#include "cost.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,57 +29,25 @@ static dm_status alloc_net(const dm_arch *a, dm_net **out, dm_error *err) {
     return DM_OK;
 }
 
-/* Stem conv (and its max-pool, which opens stage 1). */
-static dm_status build_stem(dm_net *net, int32_t *r, int32_t *stage, dm_error *err) {
+/* Every item through the design-space model (space.h), in forward order. */
+static dm_status build(dm_net *net, dm_error *err) {
     const dm_arch *a = &net->arch;
-    dm_layer *l = &net->layers[net->n_layers++];
-    dm_status s = dmi_conv(l, DM_ROLE_STEM, a->in_channels, a->stem.out, a->stem.kernel,
-                           a->stem.stride, 1, a->input_size, err);
-    *r = l->r_out;
-    if (a->stem.maxpool) {
-        net->pool_resolution = *r / 2;
-        *r /= 2;
-        (*stage)++;
-    }
-    return s;
-}
-
-static dm_status build_blocks(dm_net *net, int32_t *c, int32_t *r, int32_t *stage,
-                              dm_error *err) {
-    const dm_arch *a = &net->arch;
-    for (int32_t i = 0; i < a->n_superblocks; i++) {
-        if (a->sb[i].stride > 1) (*stage)++;
-        for (int32_t j = 0; j < a->sb[i].depth; j++) {
+    const dmi_layout *lay = &net->layout;
+    int32_t c = a->stem.out;
+    dm_status s = dmi_space_stem(a, &net->layers[net->n_layers++], err);
+    for (int32_t i = 0; i < a->n_superblocks && !s; i++)
+        for (int32_t j = 0; j < a->sb[i].depth && !s; j++) {
             dm_block_info *b = &net->blocks[net->n_blocks++];
-            int32_t n;
-            dm_status s = dmi_block_resolve(a, i, j, *c, *r, *stage, b, err);
-            if (!s) s = dmi_block_layers(b, &net->layers[net->n_layers], &n, err);
-            if (s) return s;
+            int32_t n = 0;
+            s = dmi_space_block(a, lay, i, j, c, b, &net->layers[net->n_layers], &n, err);
             net->n_layers += n;
-            *c = b->c_out;
-            *r = b->r_out;
+            c = b->c_out;
         }
-    }
-    return DM_OK;
-}
-
-/* Head conv and classifier, both in the last stage. */
-static dm_status build_tail(dm_net *net, int32_t c, int32_t r, int32_t stage, dm_error *err) {
-    const dm_arch *a = &net->arch;
-    dm_status s = DM_OK;
-    if (a->head > 0) {
-        dm_layer *l = &net->layers[net->n_layers++];
-        s = dmi_conv(l, DM_ROLE_HEAD, c, a->head, 1, 1, 1, r, err);
-        l->stage = stage;
+    if (!s && a->head > 0) {
+        s = dmi_space_head(a, lay, c, &net->layers[net->n_layers++], err);
         c = a->head;
     }
-    net->final_channels = c;
-    net->final_resolution = r;
-    if (!s && a->classes > 0) {
-        dm_layer *l = &net->layers[net->n_layers++];
-        s = dmi_classifier(l, c, a->classes, err);
-        l->stage = stage;
-    }
+    if (!s && a->classes > 0) s = dmi_space_classifier(a, lay, c, &net->layers[net->n_layers++], err);
     return s;
 }
 
@@ -93,15 +58,11 @@ dm_status dm_net_create(const dm_arch *arch, dm_net **out, dm_error *err) {
     dm_net *net = NULL;
     if (!s) s = alloc_net(arch, &net, err);
     if (s) return s;
-    int32_t r = 0, stage = 0, c = arch->stem.out;
-    s = build_stem(net, &r, &stage, err);
-    if (!s) s = build_blocks(net, &c, &r, &stage, err);
-    if (!s) s = build_tail(net, c, r, stage, err);
-    if (s) {
+    dmi_space_layout(&net->arch, &net->layout);
+    if ((s = build(net, err))) {
         dm_net_free(net);
         return s;
     }
-    net->n_stages = stage + 1;
     *out = net;
     return DM_OK;
 }

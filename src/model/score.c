@@ -13,7 +13,6 @@
 */
 #include "score.h"
 #include "net.h"
-#include "cost.h"
 #include <math.h>
 #include <string.h>
 
@@ -57,6 +56,13 @@ static double alpha_of(const dm_score_params *sp, int32_t i, int32_t n) {
     return i == n - 1 ? 8.0 : 1.0; /* SPEC: (1,1,1,1,8) for 5 stages */
 }
 
+void dmi_score_alphas(const dm_score_params *sp, int32_t n, double *alpha) {
+    dm_score_params plain = *sp;
+    plain.n_alpha = sp->n_alpha == n ? n : 0;
+    bool ok = n >= 1 && n <= DM_MAX_STAGES && check_params(&plain, n, NULL) == DM_OK;
+    for (int32_t i = 0; i < n; i++) alpha[i] = ok ? alpha_of(&plain, i, n) : 0.0;
+}
+
 dm_status dmi_score(const dmi_stage_sum *st, int32_t n, const int32_t *depths, int32_t n_depths,
                     const dm_score_params *sp, dm_metrics *m, dm_error *err) {
     dm_score_params def;
@@ -94,27 +100,24 @@ dm_status dmi_score(const dmi_stage_sum *st, int32_t n, const int32_t *depths, i
     return DM_OK;
 }
 
-/* Sum the main path of a built net per stage. */
-static void stage_sums(const dm_net *net, dmi_stage_sum *st) {
-    memset(st, 0, sizeof *st * (size_t)net->n_stages);
+/* Tally a built net per stage, layer by layer, into the sums the scores
+   read and the totals. */
+static dm_status tally_net(const dm_net *net, dmi_stage_sum *st, dm_metrics *m, dm_error *err) {
+    dmi_tally ts[DM_MAX_STAGES], tot;
+    int32_t chan[DM_MAX_STAGES] = {0};
+    bool ok = true;
+    memset(ts, 0, sizeof ts);
     for (int32_t i = 0; i < net->n_layers; i++) {
         const dm_layer *l = &net->layers[i];
-        dmi_stage_sum *s = &st[l->stage];
-        if (l->role != DM_ROLE_STEM && l->role != DM_ROLE_MAIN && l->role != DM_ROLE_HEAD)
-            continue;
-        s->layers++;
-        s->log_width += log(dmi_layer_width(l));
-        s->resolution = l->r_out;
-        s->channels = l->c_out;
+        ok &= dmi_space_tally(&ts[l->stage], l, 1);
+        if (dmi_space_main_path(l->role)) chan[l->stage] = l->c_out;
     }
-    /* A stage with no main-path layer (a stem max-pool followed at once by
-       a strided superblock) ends where the pool left the features. */
-    for (int32_t i = 1; i < net->n_stages; i++)
-        if (st[i].layers == 0) {
-            st[i].resolution = i == 1 && net->pool_resolution ? net->pool_resolution
-                                                              : st[i - 1].resolution;
-            st[i].channels = st[i - 1].channels;
-        }
+    if (!(dmi_space_sums(&net->arch, &net->layout, ts, chan, st, &tot) && ok))
+        return DM_FAIL(err, DM_ERR_RANGE, "network totals overflow 64-bit counters");
+    m->params = tot.params;
+    m->macs = tot.macs;
+    m->peak_activation = tot.peak;
+    return DM_OK;
 }
 
 dm_status dm_net_metrics(const dm_net *net, const dm_score_params *sp, dm_metrics *out,
@@ -123,10 +126,9 @@ dm_status dm_net_metrics(const dm_net *net, const dm_score_params *sp, dm_metric
     dmi_stage_sum st[DM_MAX_STAGES];
     int32_t depths[DM_MAX_SUPERBLOCKS];
     memset(out, 0, sizeof *out);
-    stage_sums(net, st);
     for (int32_t i = 0; i < net->arch.n_superblocks; i++) depths[i] = net->arch.sb[i].depth;
-    dm_status s = dmi_net_totals(net, &out->params, &out->macs, &out->peak_activation, err);
-    if (!s) s = dmi_score(st, net->n_stages, depths, net->arch.n_superblocks, sp, out, err);
+    dm_status s = tally_net(net, st, out, err);
+    if (!s) s = dmi_score(st, net->layout.n_stages, depths, net->arch.n_superblocks, sp, out, err);
     return s;
 }
 

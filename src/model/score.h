@@ -22,6 +22,11 @@ DM_INTERNAL dm_status dmi_score(const dmi_stage_sum *st, int32_t n, const int32_
                                 int32_t n_depths, const dm_score_params *sp, dm_metrics *m,
                                 dm_error *err);
 
+/* The stage weights dmi_score gives n stages under sp: sp's own when it
+   has n of them, else the defaults; all 0 when sp is invalid (dmi_score
+   would refuse it).  The solver's bounds and dm_problem_score use them. */
+DM_INTERNAL void dmi_score_alphas(const dm_score_params *sp, int32_t n, double *alpha);
+
 /* Q's exponent for `depths` under `p`: population std or variance. */
 DM_INTERNAL double dmi_depth_spread(const int32_t *depths, int32_t n, dm_penalty p);
 

@@ -10,17 +10,23 @@ typedef enum measure { M_MACS, M_PARAMS, M_RHO, M_LAYERS, M_PEAK } measure;
 
 typedef struct row {
     const char *name;     /* as files and the CLI spell it */
+    const char *word;     /* as the infeasibility message says it */
     size_t limit_at;      /* offset of the limit in dm_problem */
     limit_kind kind;
     measure what;
+    int monotone;         /* never falls when a variable grows (constraint.h) */
+    int priced;           /* the local search weighs steps by their use of it */
 } row;
 
+/* Layers are monotone but not priced: a depth step's objective gain is
+   measured against the cost budgets only (as the search always has). */
 static const row rows[] = {
-    {"macs", offsetof(dm_problem, max_macs), LIMIT_INT64, M_MACS},
-    {"params", offsetof(dm_problem, max_params), LIMIT_INT64, M_PARAMS},
-    {"rho", offsetof(dm_problem, rho0), LIMIT_DOUBLE, M_RHO},
-    {"layers", offsetof(dm_problem, max_layers), LIMIT_INT32, M_LAYERS},
-    {"peak_activation", offsetof(dm_problem, max_peak_activation), LIMIT_INT64, M_PEAK},
+    {"macs", "MACs", offsetof(dm_problem, max_macs), LIMIT_INT64, M_MACS, 1, 1},
+    {"params", "params", offsetof(dm_problem, max_params), LIMIT_INT64, M_PARAMS, 1, 1},
+    {"rho", "rho", offsetof(dm_problem, rho0), LIMIT_DOUBLE, M_RHO, 0, 0},
+    {"layers", "layer", offsetof(dm_problem, max_layers), LIMIT_INT32, M_LAYERS, 1, 0},
+    {"peak_activation", "peak-activation", offsetof(dm_problem, max_peak_activation),
+     LIMIT_INT64, M_PEAK, 1, 1},
 };
 static_assert(DM_COUNTOF(rows) == DM_CONSTRAINT_COUNT, "ORDER DM_CONSTRAINT");
 
@@ -81,6 +87,15 @@ static int64_t int_limit(const dm_problem *p, const row *r) {
     return r->kind == LIMIT_INT64 ? *(const int64_t *)(const void *)at
                                   : *(const int32_t *)(const void *)at;
 }
+
+int64_t dmi_constraint_count_limit(const dm_problem *p, dm_constraint c) {
+    const row *r = row_of(c);
+    return r && p && r->kind != LIMIT_DOUBLE ? int_limit(p, r) : 0;
+}
+
+const char *dmi_constraint_word(dm_constraint c) { return row_of(c) ? row_of(c)->word : "unknown"; }
+int dmi_constraint_monotone(dm_constraint c) { return row_of(c) && row_of(c)->monotone; }
+int dmi_constraint_priced(dm_constraint c) { return row_of(c) && row_of(c)->priced; }
 
 int dm_constraint_met(const dm_problem *p, const dm_metrics *m, dm_constraint c) {
     const row *r = row_of(c);

@@ -13,4 +13,15 @@
    or unlimited, else (value - limit) / limit. */
 DM_INTERNAL double dmi_constraint_excess(const dm_problem *p, dm_constraint c, double value);
 
+/* The exact limit of a count constraint (0 = none; 0 for rho). */
+DM_INTERNAL int64_t dmi_constraint_count_limit(const dm_problem *p, dm_constraint c);
+/* The word the infeasibility message uses ("MACs", "layer", ...). */
+DM_INTERNAL const char *dmi_constraint_word(dm_constraint c);
+/* 1 when the measure never falls as any design variable grows (costs,
+   layers; not rho): then the smallest design has the least value of all,
+   which proves infeasibility when even that breaks the limit. */
+DM_INTERNAL int dmi_constraint_monotone(dm_constraint c);
+/* 1 when the local search prices a step by its share of this budget. */
+DM_INTERNAL int dmi_constraint_priced(dm_constraint c);
+
 #endif

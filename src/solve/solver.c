@@ -17,48 +17,43 @@ const char *dm_stop_str(dm_stop s) {
     return (int)s >= 0 && s < DM_STOP_COUNT ? stop_names[s] : "unknown";
 }
 
-/* The smallest design: every variable at its lower end. */
-static void smallest(const dmi_ctx *x, dmi_cand *c) {
-    int32_t g = x->p.granularity, lo, hi;
-    memset(c, 0, sizeof *c);
-    c->stem = (x->p.min_channels + g - 1) / g * g;
-    c->head = x->p.head ? c->stem : 0;
-    for (int32_t i = 0; i < x->n; i++) {
-        dmi_inner_range(&x->p, c->stem, &lo, &hi);
-        c->sb[i] = (dmi_sbvar){.c = c->stem, .m = lo, .k = x->p.kernels[0], .d = x->p.depth_min[i]};
-    }
-}
-
-/* Name the binding constraint of an infeasible problem.  Costs and
-   layers are monotone in every variable except rho, so the smallest
-   design has the least MACs, params, layers and peak any design has. */
-static dm_status infeasible(dmi_ctx *x, int proven, dm_error *err) {
+/* The infeasibility answer.  A monotone constraint (constraint.h) that
+   even the smallest design breaks binds, provably, at the smallest
+   design's value; otherwise rho binds at the least rho the search saw on
+   a design within the other limits. */
+static dm_status infeasible(dmi_ctx *x, int complete, dm_solution *out, dm_error *err) {
     dmi_cand c;
     dmi_eval e;
     const dm_problem *p = &x->p;
     const char *fam = dm_block_kind_name(p->family);
-    smallest(x, &c);
+    dmi_cand_smallest(x, &c, 0);
     dm_status s = dmi_cand_eval(x, &c, &e, err);
     if (s) return s;
-#define LEAST(cond, what, limit, least)                                                     \
-    if (cond)                                                                                \
-        return DM_FAIL(err, DM_ERR_INFEASIBLE,                                               \
-                       "%s budget %lld is below the least any %s network of this layout "    \
-                       "can have at %d px: %lld",                                            \
-                       what, (long long)(limit), fam, p->input_size, (long long)(least))
-    LEAST(p->max_macs && e.macs > p->max_macs, "MACs", p->max_macs, e.macs);
-    LEAST(p->max_params && e.params > p->max_params, "params", p->max_params, e.params);
-    LEAST(p->max_layers && e.layers > p->max_layers, "layer", p->max_layers, e.layers);
-    LEAST(p->max_peak_activation && e.peak > p->max_peak_activation, "peak-activation",
-          p->max_peak_activation, e.peak);
-#undef LEAST
+    out->stop = DM_STOP_INFEASIBLE;
+    for (int k = 0; k < DM_CONSTRAINT_COUNT; k++) {
+        dm_constraint ck = (dm_constraint)k;
+        if (!dmi_constraint_monotone(ck) || dmi_constraint_excess(p, ck, e.value[k]) == 0) continue;
+        out->binding = ck;
+        out->least = e.value[k];
+        out->proven = 1;
+        return DM_FAIL(err, DM_ERR_INFEASIBLE,
+                       "%s budget %lld is below the least any %s network of this layout "
+                       "can have at %d px: %lld", dmi_constraint_word(ck),
+                       (long long)dmi_constraint_count_limit(p, ck), fam, p->input_size,
+                       (long long)e.value[k]);
+    }
+    out->binding = DM_CONSTRAINT_RHO;
+    double rho = e.value[DM_CONSTRAINT_RHO];
+    out->least = x->least[DM_CONSTRAINT_RHO] < HUGE_VAL ? x->least[DM_CONSTRAINT_RHO] : rho;
+    out->proven = complete;
     return DM_FAIL(err, DM_ERR_INFEASIBLE,
                    "%s %s network of this layout within the budgets reaches rho <= %g "
                    "(the smallest has rho %.3f); raise rho0, the budgets or the depth range",
-                   proven ? "no" : "the search found no", fam, p->rho0, e.rho);
+                   complete ? "no" : "the search found no", fam, p->rho0, rho);
 }
 
-/* Build the answer as a real network and take its metrics from the core. */
+/* Build the answer as a real network, take its metrics from the core and
+   check them against every row of the constraint table. */
 static dm_status finish(dmi_ctx *x, const dmi_cand *c, dm_solution *out, dm_error *err) {
     dm_net *net = NULL;
     dmi_cand_arch(x, c, &out->arch);
@@ -67,12 +62,11 @@ static dm_status finish(dmi_ctx *x, const dmi_cand *c, dm_solution *out, dm_erro
     dm_net_free(net);
     if (s) return s;
     out->objective = out->metrics.objective;
-    const dm_problem *p = &x->p;
-    const dm_metrics *m = &out->metrics;
-    if ((p->max_macs && m->macs > p->max_macs) || (p->max_params && m->params > p->max_params) ||
-        m->rho > p->rho0 || (p->max_layers && m->layers > p->max_layers) ||
-        (p->max_peak_activation && m->peak_activation > p->max_peak_activation))
-        return DM_FAIL(err, DM_ERR_INTERNAL, "the solver's answer breaks a constraint on re-check");
+    for (int k = 0; k < DM_CONSTRAINT_COUNT; k++)
+        if (!dm_constraint_met(&x->p, &out->metrics, (dm_constraint)k))
+            return DM_FAIL(err, DM_ERR_INTERNAL,
+                           "the solver's answer breaks the %s constraint on re-check",
+                           dm_constraint_name((dm_constraint)k));
     return DM_OK;
 }
 
@@ -92,7 +86,7 @@ dm_status dm_solve(const dm_problem *p, dm_solution *out, dm_error *err) {
     if (!s) s = dmi_search_local(x, &best, &be, &found, err);
     if (!s) s = dmi_bound_build(x, &b, err);
     if (!s) s = dmi_search_bb(x, b, NULL, x->p.node_limit, &best, &be, &found, &out->nodes, &complete, err);
-    if (!s && !found) s = infeasible(x, complete, err);
+    if (!s && !found) s = infeasible(x, complete, out, err);
     double dual = HUGE_VAL;
     int64_t work = DUAL_WORK * (x->p.effort > 1 ? x->p.effort : 1);
     if (!s && found && !complete)

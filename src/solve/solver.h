@@ -3,15 +3,18 @@
 ** the integer search space), its fast evaluation through the core
 ** (blocks.h, cost.h, score.h), the relaxation bound and the searches.
 **
-** A candidate is evaluated without building a dm_net: a superblock's
-** repeated blocks all have the same shape, so one block's layers are
-** resolved and multiplied by depth-1.  dm_solve re-checks the final
-** answer with dm_net_create + dm_net_metrics.
+** A candidate is evaluated without building a dm_net, through the same
+** design-space model (space.h) dm_net_create uses: a superblock's
+** repeated blocks all have the same shape, so block 1 is tallied once and
+** repeated.  dm_solve re-checks the final answer with dm_net_create +
+** dm_net_metrics against the constraint table.
 */
 #ifndef DM_SOLVER_H
 #define DM_SOLVER_H
 #include "internal.h"
 #include "score.h"
+#include "space.h"
+#include "constraint.h"
 
 typedef struct dmi_sbvar { int32_t c, m, k, d; } dmi_sbvar;
 
@@ -21,9 +24,8 @@ typedef struct dmi_cand {
 } dmi_cand;
 
 typedef struct dmi_eval {
-    int64_t macs, params, peak;
-    int32_t layers;
-    double rho, objective;
+    double objective;
+    double value[DM_CONSTRAINT_COUNT]; /* each constraint's measure (constraint.h) */
     double excess;      /* sum of relative constraint excesses; 0 = feasible */
 } dmi_eval;
 
@@ -32,33 +34,51 @@ typedef struct dmi_ctx {
     dm_problem p;
     dm_score_params sp;   /* effective scoring (dropped guidelines applied) */
     dm_arch tmpl;         /* the arch with every non-variable field set */
+    dmi_layout lay;       /* its stages and resolutions (space.h) */
     int32_t n;            /* superblocks */
-    int32_t n_stages;
-    int32_t sb_stage[DM_MAX_SUPERBLOCKS];
-    int32_t sb_rin[DM_MAX_SUPERBLOCKS];   /* input resolution of superblock i */
-    int32_t stem_r;       /* resolution after the stem */
     double alpha[DM_MAX_STAGES];          /* stage weights as dmi_score applies them */
+    /* Per constraint, the least value seen on a design that met every
+       other constraint (HUGE_VAL: none yet): the infeasibility answer. */
+    double least[DM_CONSTRAINT_COUNT];
     int64_t evals;
 } dmi_ctx;
 
-/* The weights dmi_score gives n stages under sp (read back from the core). */
-DM_INTERNAL void dmi_stage_alphas(const dm_score_params *sp, int32_t n, double *alpha);
-DM_INTERNAL dm_status dmi_ctx_init(dmi_ctx *x, const dm_problem *p, dm_error *err);
-/* Inner-width range of a superblock with output channels c (docs in deepmad.h). */
+/* The problem as an arch: every field the variables do not set (solver_problem.c). */
+DM_INTERNAL void dmi_problem_arch(const dm_problem *p, dm_arch *a);
+/* The channel grid: the lowest and highest multiple of granularity in
+   min_channels..max_channels, and the inner-width range of a superblock
+   with output channels c (docs in deepmad.h). */
+DM_INTERNAL int32_t dmi_grid_lo(const dm_problem *p);
+DM_INTERNAL int32_t dmi_grid_hi(const dm_problem *p);
 DM_INTERNAL void dmi_inner_range(const dm_problem *p, int32_t c, int32_t *lo, int32_t *hi);
+
+DM_INTERNAL dm_status dmi_ctx_init(dmi_ctx *x, const dm_problem *p, dm_error *err);
 DM_INTERNAL void dmi_cand_arch(const dmi_ctx *x, const dmi_cand *c, dm_arch *out);
 /* Score a candidate; excess > 0 when it breaks a constraint.  Errors only
    for overflow. */
 DM_INTERNAL dm_status dmi_cand_eval(dmi_ctx *x, const dmi_cand *c, dmi_eval *e, dm_error *err);
-/* Costs of one block resolved at (c_in, r_in): params, MACs, main-path
-   layers and their sum of log widths, and peak activation. */
-typedef struct dmi_blockcost {
-    int64_t params, macs, peak;
-    int32_t layers;
-    double logw;
-} dmi_blockcost;
-DM_INTERNAL dm_status dmi_block_cost(const dmi_ctx *x, int32_t sbi, int32_t index, const dmi_sbvar *v,
-                                     int32_t c_in, dmi_blockcost *out, dm_error *err);
+/* The tally (space.h) of block `index` of superblock sbi with output
+   channels c, inner width m, kernel k and input channels c_in. */
+DM_INTERNAL dm_status dmi_block_cost(const dmi_ctx *x, int32_t sbi, int32_t index, int32_t c,
+                                     int32_t m, int32_t k, int32_t c_in, dmi_tally *out,
+                                     dm_error *err);
+/* The stem with c channels, the head conv c_in -> c, and the classifier's
+   {MACs, params} on c_in inputs ({0, 0} without one), as nets build them. */
+DM_INTERNAL dm_status dmi_stem_layer(const dmi_ctx *x, int32_t c, dm_layer *l, dm_error *err);
+DM_INTERNAL dm_status dmi_head_layer(const dmi_ctx *x, int32_t c_in, int32_t c, dm_layer *l,
+                                     dm_error *err);
+DM_INTERNAL dm_status dmi_classifier_cost(const dmi_ctx *x, int32_t c_in, int64_t cost[2],
+                                          dm_error *err);
+/* The stage of item `item` (0 stem, 1..n superblocks, n+1 head), and per
+   stage the item whose output ends it. */
+DM_INTERNAL int32_t dmi_item_stage(const dmi_ctx *x, int32_t item);
+DM_INTERNAL void dmi_closers(const dmi_ctx *x, int32_t closer[DM_MAX_STAGES]);
+/* The budgets the relaxations knapsack over, as constraints: MACs, params. */
+#define DMI_RESOURCES {DM_CONSTRAINT_MACS, DM_CONSTRAINT_PARAMS}
+/* The smallest design: every variable at its lower end (the kernel at its
+   upper end when kernel_top).  Costs and layers grow with every variable,
+   so it has the least of each that any design has (solver_search.c). */
+DM_INTERNAL void dmi_cand_smallest(const dmi_ctx *x, dmi_cand *c, int kernel_top);
 /* True when the candidate's widths are non-decreasing (or guideline 3 is off). */
 DM_INTERNAL bool dmi_cand_monotone(const dmi_ctx *x, const dmi_cand *c);
 
@@ -66,6 +86,11 @@ DM_INTERNAL bool dmi_cand_monotone(const dmi_ctx *x, const dmi_cand *c);
 typedef struct dmi_bound dmi_bound;
 DM_INTERNAL dm_status dmi_bound_build(dmi_ctx *x, dmi_bound **out, dm_error *err);
 DM_INTERNAL void dmi_bound_free(dmi_bound *b);
+/* Geometric cells of the channel grid that both relaxations use: the
+   next cell from lo ends at the largest grid value <= lo * DMI_CELL_RATIO
+   (at least lo, at most top). */
+#define DMI_CELL_RATIO 1.05
+DM_INTERNAL int32_t dmi_cell_end(int32_t lo, int32_t g, int32_t top);
 /* Upper bound on the objective of every feasible design. */
 DM_INTERNAL double dmi_bound_root(const dmi_bound *b);
 /* Upper bound over the completions of a candidate whose items before

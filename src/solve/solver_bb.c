@@ -9,8 +9,6 @@
 ** same search closes one box of the certificate's branch and bound.
 */
 #include "solver.h"
-#include "blocks.h"
-#include "cost.h"
 #include <math.h>
 #include <string.h>
 
@@ -30,13 +28,9 @@ static int64_t add_sat(int64_t a, int64_t b) {
     int64_t r;
     return dmi_add64(a, b, &r) ? r : INT64_MAX;
 }
-/* Costs are >= 0, so an overflowing product saturates upwards too. */
-static int64_t mul_sat(int64_t a, int64_t b) {
-    int64_t r;
-    return dmi_mul64(a, b, &r) ? r : INT64_MAX;
-}
 
-/* Exact costs of item `it` of the current candidate. */
+/* Exact costs of item `it` of the current candidate (saturated: costs
+   are >= 0, so an overflowing sum is past every budget). */
 static dm_status item_cost(bb *t, int32_t it, int64_t *macs, int64_t *params) {
     dmi_ctx *x = t->x;
     const dmi_cand *c = &t->cur;
@@ -44,19 +38,20 @@ static dm_status item_cost(bb *t, int32_t it, int64_t *macs, int64_t *params) {
     dm_status s = DM_OK;
     *macs = *params = 0;
     if (it == 0) {
-        s = dmi_conv(&l, DM_ROLE_STEM, x->p.in_channels, c->stem, x->p.stem_kernel,
-                     x->p.stem_stride, 1, x->p.input_size, t->err);
+        s = dmi_stem_layer(x, c->stem, &l, t->err);
         *macs = l.macs;
         *params = l.params;
         return s;
     }
     if (it == x->n + 1) return DM_OK; /* head and classifier: checked at the leaf */
     const dmi_sbvar *v = &c->sb[it - 1];
-    dmi_blockcost f, r = {0};
-    s = dmi_block_cost(x, it - 1, 0, v, it == 1 ? c->stem : c->sb[it - 2].c, &f, t->err);
-    if (!s && v->d > 1) s = dmi_block_cost(x, it - 1, 1, v, v->c, &r, t->err);
-    *macs = add_sat(f.macs, mul_sat(r.macs, v->d - 1));
-    *params = add_sat(f.params, mul_sat(r.params, v->d - 1));
+    dmi_tally f, r = {0}, sum = {0};
+    int32_t c_in = it == 1 ? c->stem : c->sb[it - 2].c;
+    s = dmi_block_cost(x, it - 1, 0, v->c, v->m, v->k, c_in, &f, t->err);
+    if (!s && v->d > 1) s = dmi_block_cost(x, it - 1, 1, v->c, v->m, v->k, v->c, &r, t->err);
+    dmi_space_repeat(&sum, &f, &r, v->d);
+    *macs = sum.macs;
+    *params = sum.params;
     return s;
 }
 
@@ -98,7 +93,7 @@ static dm_status dive_sb(bb *t, int32_t it, int64_t macs, int64_t params, double
     dmi_ctx *x = t->x;
     const dm_problem *p = &x->p;
     int32_t i = it - 1, g = p->granularity, prev = it == 1 ? t->cur.stem : t->cur.sb[i - 1].c;
-    int32_t lo = (p->min_channels + g - 1) / g * g, top = dmi_bound_cmax(t->b, it);
+    int32_t lo = dmi_grid_lo(p), top = dmi_bound_cmax(t->b, it);
     if (!p->drop_monotone && prev > lo) lo = prev;
     box_range(t, it, &lo, &top);
     int32_t dlo = t->box ? t->box->dlo[i] : p->depth_min[i], dhi = t->box ? t->box->dhi[i] : p->depth_max[i];
@@ -120,7 +115,7 @@ static dm_status dive_sb(bb *t, int32_t it, int64_t macs, int64_t params, double
 static dm_status dive(bb *t, int32_t it, int64_t macs, int64_t params, double value) {
     dmi_ctx *x = t->x;
     if (it >= 1 && it <= x->n) return dive_sb(t, it, macs, params, value);
-    int32_t g = x->p.granularity, lo = (x->p.min_channels + g - 1) / g * g;
+    int32_t g = x->p.granularity, lo = dmi_grid_lo(&x->p);
     if (it == x->n + 1 && !x->p.head) { t->cur.head = 0; return node(t, it, macs, params, value); }
     int32_t top = dmi_bound_cmax(t->b, it);
     if (it == x->n + 1 && !x->p.drop_monotone && t->cur.sb[x->n - 1].c > lo) lo = t->cur.sb[x->n - 1].c;

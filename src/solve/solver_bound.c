@@ -23,14 +23,12 @@
 **     between items are dropped (relaxing only loosens).
 */
 #include "solver.h"
-#include "blocks.h"
 #include "cost.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define K_UNITS 1024        /* budget resolution of the knapsack */
-#define CELL_RATIO 1.05     /* geometric cell width for c and m */
 #define NEG (-HUGE_VAL)
 
 struct dmi_bound {
@@ -46,25 +44,14 @@ struct dmi_bound {
 
 #define AT(b, r, arr, i, u) ((b)->arr[r][(size_t)(i) * (K_UNITS + 1) + (u)])
 
-static int32_t item_stage(const dmi_ctx *x, int32_t item) {
-    return item == 0 ? 0 : item <= x->n ? x->sb_stage[item - 1] : x->n_stages - 1;
-}
-
-static int32_t stage_res(const dmi_ctx *x, int32_t s) {
-    int32_t r = x->stem_r;
-    for (int32_t i = 0; i < x->n; i++)
-        if (x->sb_stage[i] <= s) r = x->sb_rin[i] / x->p.stride[i];
-    return r;
-}
-
 /* A_s for a layer of `item` in stage s, the item's own output being c. */
 static double weight(const dmi_bound *b, int32_t item, int32_t c) {
     const dmi_ctx *x = b->x;
     double a = 0;
-    for (int32_t t = item_stage(x, item); t < x->n_stages; t++) {
+    for (int32_t t = dmi_item_stage(x, item); t < x->lay.n_stages; t++) {
         double alpha = x->alpha[t];
         int32_t ct = b->closer[t] == item ? c : b->cmax[b->closer[t]];
-        double r = stage_res(x, t);
+        double r = x->lay.stage_r[t];
         a += alpha * log(r * r * ct);
     }
     return a;
@@ -72,66 +59,51 @@ static double weight(const dmi_bound *b, int32_t item, int32_t c) {
 
 typedef struct costpair { int64_t c[2]; } costpair;   /* MACs, params */
 
-static costpair cp_min(costpair a, costpair b) {
-    for (int r = 0; r < 2; r++) if (b.c[r] < a.c[r]) a.c[r] = b.c[r];
-    return a;
+static void cost_min(dmi_tally *a, const dmi_tally *b) {
+    if (b->macs < a->macs) a->macs = b->macs;
+    if (b->params < a->params) a->params = b->params;
 }
 
-static int32_t grid_lo(const dmi_ctx *x) {
-    int32_t g = x->p.granularity;
-    return (x->p.min_channels + g - 1) / g * g;
-}
+/* A superblock cell: block 0 (f) and a repeated block (r), each with its
+   lower costs and upper log-width sum (step 2 of the file comment), so
+   the repeat rule gives a superblock's at any depth. */
+typedef struct cell { dmi_tally f, r; } cell;
 
-/* Classifier cost on `c` input channels, built as net.c builds it. */
-static dm_status classifier(const dmi_ctx *x, int32_t c, costpair *out, dm_error *err) {
-    dm_layer l;
-    memset(out, 0, sizeof *out);
-    if (x->p.classes <= 0) return DM_OK;
-    dm_status s = dmi_classifier(&l, c, x->p.classes, err);
-    out->c[0] = l.macs;
-    out->c[1] = l.params;
-    return s;
+static dmi_tally cell_depth(const cell *e, int32_t d) {
+    dmi_tally t = {0};
+    dmi_space_repeat(&t, &e->f, &e->r, d);
+    return t;
 }
-
-static dm_status block(const dmi_ctx *x, int32_t sbi, int32_t index, int32_t c, int32_t m,
-                       int32_t k, int32_t c_in, dmi_blockcost *o, dm_error *err) {
-    dmi_sbvar v = {.c = c, .m = m, .k = k, .d = 2};
-    return dmi_block_cost(x, sbi, index, &v, c_in, o, err);
-}
-
-/* A superblock cell: lower costs of block 0 and of a repeated block,
-   upper log-width sums of both (step 2 of the file comment). */
-typedef struct cell { costpair f, r; double vf, vr; } cell;
 
 static dm_status sb_cell(const dmi_bound *b, int32_t item, int32_t clo, int32_t chi, int32_t mlo,
                          int32_t mhi, int32_t k, cell *o, dm_error *err) {
     const dmi_ctx *x = b->x;
-    int32_t i = item - 1, cin_lo = grid_lo(x), cin_hi = b->cmax[item - 1];
+    int32_t i = item - 1, cin_lo = dmi_grid_lo(&x->p), cin_hi = b->cmax[item - 1];
     bool mb = x->p.family == DM_BLOCK_MBCONV;
     if (!x->p.drop_monotone && chi < cin_hi) cin_hi = chi;
     if (cin_hi < cin_lo) cin_hi = cin_lo;
     int32_t ins[3] = {cin_lo}, n_in = 1;
     if (clo <= cin_hi) ins[n_in++] = clo;                      /* identity shortcut */
     if (mb && mlo <= cin_hi && mlo >= cin_lo) ins[n_in++] = mlo; /* no expand conv */
-    dmi_blockcost t;
+    dmi_tally t;
     dm_status s = DM_OK;
-    o->f.c[0] = o->f.c[1] = INT64_MAX;
+    o->f = (dmi_tally){.macs = INT64_MAX, .params = INT64_MAX};
     for (int j = 0; j < n_in && !s; j++)
-        if (!(s = block(x, i, 0, clo, mlo, k, ins[j], &t, err)))
-            o->f = cp_min(o->f, (costpair){{t.macs, t.params}});
-    if (!s) s = block(x, i, 1, clo, mlo, k, clo, &t, err);
-    o->r = (costpair){{t.macs, t.params}};
+        if (!(s = dmi_block_cost(x, i, 0, clo, mlo, k, ins[j], &t, err))) cost_min(&o->f, &t);
+    if (!s) s = dmi_block_cost(x, i, 1, clo, mlo, k, clo, &o->r, err);
     int32_t same = clo > mlo ? clo : mlo;
-    if (!s && mb && same <= (chi < mhi ? chi : mhi) && !(s = block(x, i, 1, same, same, k, same, &t, err)))
-        o->r = cp_min(o->r, (costpair){{t.macs, t.params}});
-    if (!s) s = block(x, i, 0, chi, mhi, k, cin_hi, &t, err);
-    o->vf = t.logw + (mb && cin_hi == mhi ? log(cin_hi) : 0); /* the expand conv's width c_in */
-    if (!s) s = block(x, i, 1, chi, mhi, k, chi, &t, err);
-    o->vr = t.logw + (mb && chi == mhi ? log(chi) : 0);
+    if (!s && mb && same <= (chi < mhi ? chi : mhi) &&
+        !(s = dmi_block_cost(x, i, 1, same, same, k, same, &t, err)))
+        cost_min(&o->r, &t);
+    if (!s) s = dmi_block_cost(x, i, 0, chi, mhi, k, cin_hi, &t, err);
+    o->f.logw = t.logw + (mb && cin_hi == mhi ? log(cin_hi) : 0); /* the expand conv's width c_in */
+    if (!s) s = dmi_block_cost(x, i, 1, chi, mhi, k, chi, &t, err);
+    o->r.logw = t.logw + (mb && chi == mhi ? log(chi) : 0);
     if (!s && item == x->n && !x->p.head) {
-        costpair cl;
-        s = classifier(x, clo, &cl, err);
-        for (int r = 0; r < 2; r++) o->f.c[r] += cl.c[r];
+        int64_t cl[2];
+        s = dmi_classifier_cost(x, clo, cl, err);
+        o->f.macs += cl[0];
+        o->f.params += cl[1];
     }
     return s;
 }
@@ -144,19 +116,18 @@ static dm_status end_item(const dmi_bound *b, int32_t item, int32_t c, costpair 
     dm_layer l;
     dm_status s;
     if (item == 0) {
-        s = dmi_conv(&l, DM_ROLE_STEM, x->p.in_channels, c, x->p.stem_kernel, x->p.stem_stride, 1,
-                     x->p.input_size, err);
+        s = dmi_stem_layer(x, c, &l, err);
         *cost = (costpair){{l.macs, l.params}};
         *logw = log(dmi_layer_width(&l));
         return s;
     }
-    int32_t r = stage_res(x, x->n_stages - 1), cin_hi = b->cmax[x->n];
+    int32_t cin_hi = b->cmax[x->n];
     if (!x->p.drop_monotone && c < cin_hi) cin_hi = c;
     costpair cl = {{0, 0}};
-    s = dmi_conv(&l, DM_ROLE_HEAD, grid_lo(x), c, 1, 1, 1, r, err);
-    if (!s) s = classifier(x, c, &cl, err);
+    s = dmi_head_layer(x, dmi_grid_lo(&x->p), c, &l, err);
+    if (!s) s = dmi_classifier_cost(x, c, cl.c, err);
     *cost = (costpair){{l.macs + cl.c[0], l.params + cl.c[1]}};
-    if (!s) s = dmi_conv(&l, DM_ROLE_HEAD, cin_hi, c, 1, 1, 1, r, err);
+    if (!s) s = dmi_head_layer(x, cin_hi, c, &l, err);
     *logw = log(dmi_layer_width(&l));
     return s;
 }
@@ -173,7 +144,8 @@ static dm_status least(const dmi_bound *b, int32_t item, int32_t c, costpair *o,
     dmi_inner_range(&x->p, c, &lo, &hi);
     cell e;
     dm_status s = sb_cell(b, item, c, c, lo, lo, x->p.kernels[0], &e, err);
-    for (int r = 0; r < 2; r++) o->c[r] = e.f.c[r] + (d - 1) * e.r.c[r];
+    dmi_tally t = cell_depth(&e, d);
+    *o = (costpair){{t.macs, t.params}};
     return s;
 }
 
@@ -181,7 +153,7 @@ static dm_status least(const dmi_bound *b, int32_t item, int32_t c, costpair *o,
    costs its least (with guideline 3, later items at least c wide). */
 static dm_status channel_limits(dmi_bound *b, dm_error *err) {
     const dmi_ctx *x = b->x;
-    int32_t g = x->p.granularity, lo = grid_lo(x), ng = (x->p.max_channels / g * g - lo) / g + 1;
+    int32_t g = x->p.granularity, lo = dmi_grid_lo(&x->p), ng = (dmi_grid_hi(&x->p) - lo) / g + 1;
     int32_t ni = b->n_items;
     costpair *mc = dmi_calloc((size_t)ni * (size_t)ng, sizeof *mc);
     if (!mc) return DM_FAIL(err, DM_ERR_NOMEM, "out of memory bounding the problem");
@@ -209,13 +181,6 @@ static dm_status channel_limits(dmi_bound *b, dm_error *err) {
     return s;
 }
 
-static void closers(dmi_bound *b) {
-    const dmi_ctx *x = b->x;
-    for (int32_t t = 0; t < x->n_stages; t++) b->closer[t] = 0;
-    for (int32_t i = 0; i < x->n; i++) b->closer[x->sb_stage[i]] = i + 1;
-    if (x->p.head) b->closer[x->n_stages - 1] = x->n + 1;
-}
-
 static int32_t unit_of(const dmi_bound *b, int r, int64_t cost) {
     if (!b->budget[r]) return 0;
     int64_t u = cost / b->delta[r];
@@ -236,7 +201,7 @@ static dm_status fill_end(dmi_bound *b, int32_t item, dm_error *err) {
     const dmi_ctx *x = b->x;
     int32_t g = x->p.granularity;
     if (item == x->n + 1 && !x->p.head) { put(b, item, (costpair){{0, 0}}, 0.0); return DM_OK; }
-    for (int32_t c = grid_lo(x); c <= b->cmax[item]; c += g) {
+    for (int32_t c = dmi_grid_lo(&x->p); c <= b->cmax[item]; c += g) {
         costpair cost;
         double lw;
         dm_status s = end_item(b, item, c, &cost, &lw, err);
@@ -246,9 +211,8 @@ static dm_status fill_end(dmi_bound *b, int32_t item, dm_error *err) {
     return DM_OK;
 }
 
-/* Next cell end: the largest grid value <= lo * CELL_RATIO (at least lo). */
-static int32_t cell_end(int32_t lo, int32_t g, int32_t top) {
-    int32_t hi = (int32_t)(lo * CELL_RATIO) / g * g;
+int32_t dmi_cell_end(int32_t lo, int32_t g, int32_t top) {
+    int32_t hi = (int32_t)(lo * DMI_CELL_RATIO) / g * g;
     if (hi < lo) hi = lo;
     return hi > top ? top : hi;
 }
@@ -257,22 +221,21 @@ static dm_status fill_sb(dmi_bound *b, int32_t item, dm_error *err) {
     const dmi_ctx *x = b->x;
     const dm_problem *p = &x->p;
     int32_t g = p->granularity, i = item - 1;
-    for (int32_t clo = grid_lo(x), chi; clo <= b->cmax[item]; clo = chi + g) {
-        chi = cell_end(clo, g, b->cmax[item]);
+    for (int32_t clo = dmi_grid_lo(&x->p), chi; clo <= b->cmax[item]; clo = chi + g) {
+        chi = dmi_cell_end(clo, g, b->cmax[item]);
         int32_t ml, mh, t;
         dmi_inner_range(p, clo, &ml, &t);
         dmi_inner_range(p, chi, &t, &mh);
         for (int32_t mlo = ml, mhi; mlo <= mh; mlo = mhi + g) {
-            mhi = cell_end(mlo, g, mh);
+            mhi = dmi_cell_end(mlo, g, mh);
             for (int32_t ki = 0; ki < p->n_kernels; ki++) {
                 cell e;
                 dm_status s = sb_cell(b, item, clo, chi, mlo, mhi, p->kernels[ki], &e, err);
                 if (s) return s;
                 double w = 0.5 * weight(b, item, chi);
                 for (int32_t d = p->depth_min[i]; d <= p->depth_max[i]; d++) {
-                    costpair c;
-                    for (int r = 0; r < 2; r++) c.c[r] = e.f.c[r] + (d - 1) * e.r.c[r];
-                    put(b, item, c, w * (e.vf + (d - 1) * e.vr));
+                    dmi_tally sum = cell_depth(&e, d);
+                    put(b, item, (costpair){{sum.macs, sum.params}}, w * sum.logw);
                 }
             }
         }
@@ -308,8 +271,8 @@ dm_status dmi_bound_build(dmi_ctx *x, dmi_bound **out, dm_error *err) {
     if (!b) return DM_FAIL(err, DM_ERR_NOMEM, "out of memory bounding the problem");
     b->x = x;
     b->n_items = x->n + 2;
-    b->budget[0] = x->p.max_macs;
-    b->budget[1] = x->p.max_params;
+    static const dm_constraint res[2] = DMI_RESOURCES;
+    for (int r = 0; r < 2; r++) b->budget[r] = dmi_constraint_count_limit(&x->p, res[r]);
     size_t cells = (size_t)(b->n_items + 1) * (K_UNITS + 1);
     for (int r = 0; r < 2; r++) {
         /* ceil(budget / K_UNITS), written so a budget near INT64_MAX cannot overflow */
@@ -321,7 +284,7 @@ dm_status dmi_bound_build(dmi_ctx *x, dmi_bound **out, dm_error *err) {
             return DM_FAIL(err, DM_ERR_NOMEM, "out of memory bounding the problem");
         for (size_t j = 0; j < cells; j++) b->table[r][j] = NEG;
     }
-    closers(b);
+    dmi_closers(x, b->closer);
     dm_status s = channel_limits(b, err);
     for (int32_t it = 0; it < b->n_items && !s; it++)
         s = (it == 0 || it == x->n + 1) ? fill_end(b, it, err) : fill_sb(b, it, err);
@@ -360,16 +323,19 @@ double dmi_bound_item_value(const dmi_bound *b, const dmi_cand *c, int32_t item)
     const dmi_ctx *x = b->x;
     dm_layer l;
     if (item == 0) {
-        dmi_conv(&l, DM_ROLE_STEM, x->p.in_channels, c->stem, x->p.stem_kernel, x->p.stem_stride, 1,
-                 x->p.input_size, NULL);
+        dmi_stem_layer(x, c->stem, &l, NULL);
         return 0.5 * weight(b, 0, c->stem) * log(dmi_layer_width(&l));
     }
-    if (item == x->n + 1)
-        return x->p.head ? 0.5 * weight(b, item, c->head) * log((double)c->sb[x->n - 1].c) : 0.0;
+    if (item == x->n + 1) {
+        if (!x->p.head) return 0.0;
+        dmi_head_layer(x, c->sb[x->n - 1].c, c->head, &l, NULL);
+        return 0.5 * weight(b, item, c->head) * log(dmi_layer_width(&l));
+    }
     const dmi_sbvar *v = &c->sb[item - 1];
     int32_t cin = item == 1 ? c->stem : c->sb[item - 2].c;
-    dmi_blockcost f, r = {0};
-    dmi_block_cost(x, item - 1, 0, v, cin, &f, NULL);
-    if (v->d > 1) dmi_block_cost(x, item - 1, 1, v, v->c, &r, NULL);
-    return 0.5 * weight(b, item, v->c) * (f.logw + (v->d - 1) * r.logw);
+    dmi_tally f, r = {0}, t = {0};
+    dmi_block_cost(x, item - 1, 0, v->c, v->m, v->k, cin, &f, NULL);
+    if (v->d > 1) dmi_block_cost(x, item - 1, 1, v->c, v->m, v->k, v->c, &r, NULL);
+    dmi_space_repeat(&t, &f, &r, v->d);
+    return 0.5 * weight(b, item, v->c) * t.logw;
 }

@@ -123,7 +123,7 @@ static int32_t widest(const dmi_ctx *x, const dmi_dbox *b) {
     double ww = 0;
     for (int32_t i = 0; i < x->n; i++)
         if (b->dhi[i] - b->dlo[i] > ww) ww = b->dhi[i] - b->dlo[i], w = i;
-    for (int32_t t = 0; t < x->n_stages; t++)
+    for (int32_t t = 0; t < x->lay.n_stages; t++)
         if (0.03 * (b->chi[t] - b->clo[t]) > ww) ww = 0.03 * (b->chi[t] - b->clo[t]), w = x->n + t;
     return w;
 }
@@ -233,7 +233,7 @@ static void first(dbb *t, const dnode *r, dnode *u) {
 static dm_status roots(dbb *t) {
     dmi_dbox all;
     dmi_dual_root(t->d, &all);
-    int32_t last = t->x->n_stages - 1, f0 = dmi_dual_cell(t->d, t->best->head ? t->best->head : t->best->sb[t->x->n - 1].c);
+    int32_t last = t->x->lay.n_stages - 1, f0 = dmi_dual_cell(t->d, t->best->head ? t->best->head : t->best->sb[t->x->n - 1].c);
     dnode r = {.st = {ROOT_STEP, ROOT_STEP, ROOT_STEP, ROOT_STEP}};
     dmi_dual_start(t->d, t->be, &r.m);
     dm_status s = DM_OK;

@@ -26,13 +26,11 @@
 ** dropped.  Only used with guideline 3 on (otherwise C_t <= F fails).
 */
 #include "solver.h"
-#include "blocks.h"
 #include "cost.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define CELL_RATIO 1.05   /* width cells, as in solver_bound.c */
 #define REP_RATIO 1.3     /* block 0 input representatives */
 #define NEG (-HUGE_VAL)
 
@@ -66,12 +64,6 @@ struct dmi_dual {
     double *logtop;            /* log of each cell's top */
 };
 
-static int32_t cell_end(int32_t lo, int32_t g, int32_t top) {
-    int32_t hi = (int32_t)(lo * CELL_RATIO) / g * g;
-    if (hi < lo) hi = lo;
-    return hi > top ? top : hi;
-}
-
 static dm_status nomem(dm_error *err) {
     return DM_FAIL(err, DM_ERR_NOMEM, "out of memory bounding the problem");
 }
@@ -79,7 +71,7 @@ static dm_status nomem(dm_error *err) {
 /* Width cells over the channel grid, and block 0 input representatives. */
 static dm_status make_cells(dual *d, dm_error *err) {
     const dm_problem *p = &d->x->p;
-    int32_t g = p->granularity, lo = (p->min_channels + g - 1) / g * g, hi = p->max_channels / g * g;
+    int32_t g = p->granularity, lo = dmi_grid_lo(p), hi = dmi_grid_hi(p);
     int32_t n = (hi - lo) / g + 1;
     d->bot = dmi_calloc((size_t)n, sizeof(int32_t));
     d->top = dmi_calloc((size_t)n, sizeof(int32_t));
@@ -88,7 +80,7 @@ static dm_status make_cells(dual *d, dm_error *err) {
     if (!d->bot || !d->top || !d->rep_of || !d->rep_val) return nomem(err);
     for (int32_t c = lo; c <= hi; c = d->top[d->nc++] + g) {
         d->bot[d->nc] = c;
-        d->top[d->nc] = cell_end(c, g, hi);
+        d->top[d->nc] = dmi_cell_end(c, g, hi);
     }
     for (int32_t a = 0; a < d->nc; a++) {
         if (a == 0 || d->bot[a] >= d->rep_val[d->nrep - 1] * REP_RATIO) d->rep_val[d->nrep++] = d->bot[a];
@@ -97,36 +89,18 @@ static dm_status make_cells(dual *d, dm_error *err) {
     return DM_OK;
 }
 
-static dm_status bcost(const dual *d, int32_t i, int32_t idx, int32_t c, int32_t m, int32_t k,
-                       int32_t cin, dmi_blockcost *o, dm_error *err) {
-    dmi_sbvar v = {.c = c, .m = m, .k = k, .d = 2};
-    return dmi_block_cost(d->x, i, idx, &v, cin, o, err);
-}
+static void set2(double *to, const dmi_tally *b) { to[0] = (double)b->macs; to[1] = (double)b->params; }
 
-static void set2(double *to, const dmi_blockcost *b) { to[0] = (double)b->macs; to[1] = (double)b->params; }
-
-static void min2(double *to, const dmi_blockcost *b) {
+static void min2(double *to, const dmi_tally *b) {
     if (b->macs < to[0]) to[0] = (double)b->macs;
     if (b->params < to[1]) to[1] = (double)b->params;
-}
-
-/* Classifier costs on c inputs (net.c's shape), for the last superblock
-   of a problem without a head. */
-static dm_status classifier(const dmi_ctx *x, int32_t c, double *out, dm_error *err) {
-    dm_layer l;
-    out[0] = out[1] = 0;
-    if (x->p.classes <= 0) return DM_OK;
-    dm_status s = dmi_classifier(&l, c, x->p.classes, err);
-    out[0] = (double)l.macs;
-    out[1] = (double)l.params;
-    return s;
 }
 
 /* Upper value (expand conv forced present) of a block at the top corner. */
 static dm_status gen_value(const dual *d, int32_t i, int32_t idx, int32_t ct, int32_t mt, int32_t k,
                            double *lw, int32_t *lay, dm_error *err) {
-    dmi_blockcost t;
-    dm_status s = bcost(d, i, idx, ct, mt, k, ct, &t, err);
+    dmi_tally t;
+    dm_status s = dmi_block_cost(d->x, i, idx, ct, mt, k, ct, &t, err);
     *lw = t.logw;
     *lay = t.layers;
     if (d->x->p.family == DM_BLOCK_MBCONV && mt == ct) { *lw += log(ct); *lay += 1; }
@@ -137,15 +111,15 @@ static dm_status gen_value(const dual *d, int32_t i, int32_t idx, int32_t ct, in
 static dm_status free_variant(const dual *d, int32_t i, int32_t b, int32_t ml, int32_t mh, int32_t k,
                               dent *e, dm_error *err) {
     int32_t vlo = ml > d->bot[b] ? ml : d->bot[b], vhi = mh < d->top[b] ? mh : d->top[b];
-    dmi_blockcost t;
+    dmi_tally t;
     dm_status s = DM_OK;
     e->layf0 = e->layfr = -1;
     if (d->x->p.family != DM_BLOCK_MBCONV || vlo > vhi) return DM_OK;
     for (int32_t idx = 0; idx < 2 && !s; idx++) {
-        if ((s = bcost(d, i, idx, vhi, vhi, k, vhi, &t, err))) break;
+        if ((s = dmi_block_cost(d->x, i, idx, vhi, vhi, k, vhi, &t, err))) break;
         *(idx ? &e->lwfr : &e->lwf0) = t.logw;
         *(idx ? &e->layfr : &e->layf0) = t.layers;
-        if ((s = bcost(d, i, idx, vlo, vlo, k, vlo, &t, err))) break;
+        if ((s = dmi_block_cost(d->x, i, idx, vlo, vlo, k, vlo, &t, err))) break;
         set2(idx ? e->cfr : e->cf0, &t);
     }
     return s;
@@ -155,37 +129,38 @@ static dm_status free_variant(const dual *d, int32_t i, int32_t b, int32_t ml, i
 static dm_status rep_costs(const dual *d, int32_t i, int32_t b, int32_t ml, int32_t mh, int32_t k,
                            double *rc, dm_error *err) {
     bool mb = d->x->p.family == DM_BLOCK_MBCONV;
-    dmi_blockcost t;
+    dmi_tally t;
     dm_status s = DM_OK;
     for (int32_t j = 0; j <= d->rep_of[b] && !s; j++) {
         int32_t r = d->rep_val[j], rnext = j < d->nrep - 1 ? d->rep_val[j + 1] : INT32_MAX;
-        if ((s = bcost(d, i, 0, d->bot[b], ml, k, r, &t, err))) break;
+        if ((s = dmi_block_cost(d->x, i, 0, d->bot[b], ml, k, r, &t, err))) break;
         set2(rc + 2 * j, &t);
         int32_t v = ml > r ? ml : r;  /* an input equal to m drops the expand conv */
-        if (mb && v < rnext && v <= mh && !(s = bcost(d, i, 0, d->bot[b], v, k, v, &t, err))) min2(rc + 2 * j, &t);
+        if (mb && v < rnext && v <= mh && !(s = dmi_block_cost(d->x, i, 0, d->bot[b], v, k, v, &t, err)))
+            min2(rc + 2 * j, &t);
     }
     return s;
 }
 
 static dm_status fill_entry(dual *d, int32_t i, int32_t b, int32_t ml, int32_t mh, int32_t k, dent *e,
                             double *rc, dm_error *err) {
-    dmi_blockcost t;
-    double cl[2] = {0, 0};
-    t = (dmi_blockcost){0};
+    dmi_tally t;
+    int64_t cl[2] = {0, 0};   /* the classifier, for the last superblock without a head */
+    t = (dmi_tally){0};
     bool last_nohead = i == d->x->n - 1 && !d->x->p.head;
     dm_status s = gen_value(d, i, 0, d->top[b], mh, k, &e->lw0, &e->lay0, err);
     if (!s) s = gen_value(d, i, 1, d->top[b], mh, k, &e->lwr, &e->layr, err);
-    if (!s) s = bcost(d, i, 1, d->bot[b], ml, k, d->bot[b], &t, err);
+    if (!s) s = dmi_block_cost(d->x, i, 1, d->bot[b], ml, k, d->bot[b], &t, err);
     if (!s) set2(e->cr, &t);
-    if (!s) s = bcost(d, i, 0, d->bot[b], ml, k, d->bot[b], &t, err);
+    if (!s) s = dmi_block_cost(d->x, i, 0, d->bot[b], ml, k, d->bot[b], &t, err);
     if (!s) set2(e->cs, &t);
     if (!s) s = free_variant(d, i, b, ml, mh, k, e, err);
     if (!s) s = rep_costs(d, i, b, ml, mh, k, rc, err);
-    if (!s && last_nohead) s = classifier(d->x, d->bot[b], cl, err);
+    if (!s && last_nohead) s = dmi_classifier_cost(d->x, d->bot[b], cl, err);
     for (int r = 0; r < 2; r++) {
-        e->cs[r] += cl[r];
-        e->cf0[r] += cl[r];
-        for (int32_t j = 0; j <= d->rep_of[b]; j++) rc[2 * j + r] += cl[r];
+        e->cs[r] += (double)cl[r];
+        e->cf0[r] += (double)cl[r];
+        for (int32_t j = 0; j <= d->rep_of[b]; j++) rc[2 * j + r] += (double)cl[r];
     }
     return s;
 }
@@ -201,7 +176,7 @@ static dm_status sb_pass(dual *d, int32_t i, int pass, size_t *ne, size_t *nr, d
         dmi_inner_range(p, d->bot[b], &ml, &tmp);
         dmi_inner_range(p, d->top[b], &tmp, &mh);
         for (int32_t mlo = ml, mhi; mlo <= mh; mlo = mhi + g) {
-            mhi = cell_end(mlo, g, mh);
+            mhi = dmi_cell_end(mlo, g, mh);
             for (int32_t k = 0; k < p->n_kernels; k++) {
                 if (pass) {
                     dent *e = &t->e[*ne];
@@ -239,20 +214,19 @@ static dm_status end_tables(dual *d, dm_error *err) {
     d->head_c = x->p.head ? dmi_calloc(2 * nc * nc, sizeof(double)) : NULL;
     if (!d->stem_c || (x->p.head && !d->head_c)) return nomem(err);
     for (size_t a = 0; a < nc && !s; a++) {
-        s = dmi_conv(&l, DM_ROLE_STEM, x->p.in_channels, d->bot[a], x->p.stem_kernel, x->p.stem_stride, 1,
-                     x->p.input_size, err);
+        s = dmi_stem_layer(x, d->bot[a], &l, err);
         d->stem_c[2 * a] = (double)l.macs;
         d->stem_c[2 * a + 1] = (double)l.params;
         d->stem_lw = log(dmi_layer_width(&l));
     }
-    int32_t r = x->sb_rin[x->n - 1] / x->p.stride[x->n - 1];
     for (size_t a = 0; a < nc && !s && x->p.head; a++)
         for (size_t f = a; f < nc && !s; f++) {
-            double cl[2] = {0, 0}, *h = d->head_c + 2 * (a * nc + f);
-            s = dmi_conv(&l, DM_ROLE_HEAD, d->bot[a], d->bot[f], 1, 1, 1, r, err);
-            if (!s) s = classifier(x, d->bot[f], cl, err);
-            h[0] = (double)l.macs + cl[0];
-            h[1] = (double)l.params + cl[1];
+            int64_t cl[2] = {0, 0};
+            double *h = d->head_c + 2 * (a * nc + f);
+            s = dmi_head_layer(x, d->bot[a], d->bot[f], &l, err);
+            if (!s) s = dmi_classifier_cost(x, d->bot[f], cl, err);
+            h[0] = (double)l.macs + (double)cl[0];
+            h[1] = (double)l.params + (double)cl[1];
         }
     return s;
 }
@@ -260,18 +234,11 @@ static dm_status end_tables(dual *d, dm_error *err) {
 static void layout(dual *d) {
     const dmi_ctx *x = d->x;
     d->n_items = x->n + 2;
-    d->last = x->n_stages - 1;
-    for (int32_t t = 0; t < x->n_stages; t++) d->closer[t] = 0;
-    for (int32_t i = 0; i < x->n; i++) d->closer[x->sb_stage[i]] = i + 1;
-    if (x->p.head) d->closer[d->last] = x->n + 1;
-    for (int32_t t = 0; t < x->n_stages; t++) {
-        int32_t r = x->stem_r;
-        for (int32_t i = 0; i < x->n; i++)
-            if (x->sb_stage[i] <= t) r = x->sb_rin[i] / x->p.stride[i];
-        d->logr2[t] = 2 * log(r);
-    }
-    d->budget[0] = (double)x->p.max_macs;
-    d->budget[1] = (double)x->p.max_params;
+    static const dm_constraint res[2] = DMI_RESOURCES;
+    d->last = x->lay.n_stages - 1;
+    dmi_closers(x, d->closer);
+    for (int32_t t = 0; t <= d->last; t++) d->logr2[t] = 2 * log(x->lay.stage_r[t]);
+    for (int r = 0; r < 2; r++) d->budget[r] = (double)dmi_constraint_count_limit(&x->p, res[r]);
 }
 
 static void dual_free(dual *d) {
@@ -308,7 +275,7 @@ typedef struct lag {   /* the multipliers of one evaluation, decoded, and the bo
 /* 1/2 A_s for a layer of `item` whose own output tops at ctop. */
 static double weight(const dual *d, int32_t item, int32_t ctop, const lag *g) {
     const dmi_ctx *x = d->x;
-    int32_t s = item == 0 ? 0 : item <= x->n ? x->sb_stage[item - 1] : d->last;
+    int32_t s = dmi_item_stage(x, item);
     double a = 0;
     for (int32_t t = s; t <= d->last; t++)
         a += x->alpha[t] * (d->logr2[t] + (d->closer[t] == item ? log(ctop) : g->lc[t]));
@@ -487,7 +454,7 @@ void dmi_dual_root(const dual *d, dmi_dbox *box) {
 void dmi_dual_start(const dual *d, const dmi_eval *ie, dmi_mult *m) {
     double obj = fmax(ie->objective, 1.0);
     *m = (dmi_mult){{log(obj / fmax(d->budget[0], 1)), log(obj / fmax(d->budget[1], 1)), log(30.0),
-                     log(ie->layers > 0 ? ie->layers : 1)}};
+                     log(fmax(ie->value[DM_CONSTRAINT_LAYERS], 1))}};
 }
 
 dm_status dmi_dual_create(dmi_ctx *x, const dmi_bound *bd, dual **out, dm_error *err) {

@@ -1,6 +1,8 @@
 /*
 ** solver_problem.c -- design problems: defaults per block family, the
-** validity rules, the effective score parameters, and the presets of
+** validity rules, the problem as an arch and its channel grid (the one
+** place the grid's ends and the inner-width range are computed), the
+** effective score parameters, and the presets of
 ** SPEC section 7.  Preset budgets of torchvision nets are computed here
 ** from the zoo at run time, so they are the exact counts of section 6.
 */
@@ -39,15 +41,51 @@ void dm_problem_default(dm_problem *p, dm_block_kind family) {
     p->node_limit = 200000;
 }
 
+void dmi_problem_arch(const dm_problem *p, dm_arch *a) {
+    int32_t n = p->n_superblocks < 0 ? 0 : p->n_superblocks > DM_MAX_SUPERBLOCKS
+                                               ? DM_MAX_SUPERBLOCKS : p->n_superblocks;
+    dm_arch_init(a);
+    a->in_channels = p->in_channels;
+    a->input_size = p->input_size;
+    a->classes = p->classes;
+    a->stem = (dm_stem){.out = p->min_channels, .kernel = p->stem_kernel,
+                        .stride = p->stem_stride, .act = p->act};
+    a->n_superblocks = n;
+    a->head_act = p->act;
+    for (int32_t i = 0; i < n; i++)
+        a->sb[i] = (dm_superblock){.kind = p->family, .out = 8, .depth = 1, .kernel = p->kernels[0],
+                                   .stride = p->stride[i], .inner = 8, .se = p->se, .act = p->act,
+                                   .shortcut = DM_SHORTCUT_CONV};
+}
+
+int32_t dmi_grid_lo(const dm_problem *p) {
+    int32_t g = p->granularity;
+    return (p->min_channels + g - 1) / g * g;
+}
+
+int32_t dmi_grid_hi(const dm_problem *p) { return p->max_channels / p->granularity * p->granularity; }
+
+void dmi_inner_range(const dm_problem *p, int32_t c, int32_t *lo, int32_t *hi) {
+    int32_t g = p->granularity;
+    double a = ceil(p->inner_min * c / g - 1e-9), b = floor(p->inner_max * c / g + 1e-9);
+    int32_t l = (int32_t)(a < 1 ? 1 : a) * g;
+    int32_t h = (int32_t)b * g;
+    if (l > DM_MAX_CHANNELS) l = DM_MAX_CHANNELS / g * g;
+    if (h > DM_MAX_CHANNELS) h = DM_MAX_CHANNELS / g * g;
+    *lo = l;
+    *hi = h < l ? l : h;
+}
+
 void dm_problem_score(const dm_problem *p, dm_score_params *out) {
     *out = p->score;
     if (p->drop_depth_penalty) out->beta = 0;
     if (p->drop_multiscale) { /* keep the last stage's weight, zero the rest */
-        int32_t n = 1;
-        for (int32_t i = 0; i < p->n_superblocks && i < DM_MAX_SUPERBLOCKS; i++)
-            if (p->stride[i] > 1) n++;
-        if (n > DM_MAX_STAGES) return;
-        dmi_stage_alphas(&p->score, n, out->alpha);
+        dm_arch a;
+        dmi_layout lay;
+        dmi_problem_arch(p, &a);
+        dmi_space_layout(&a, &lay);
+        int32_t n = lay.n_stages;
+        dmi_score_alphas(&p->score, n, out->alpha);
         out->n_alpha = n;
         for (int32_t i = 0; i < n - 1; i++) out->alpha[i] = 0.0;
     }
@@ -92,9 +130,8 @@ static dm_status validate_domains(const dm_problem *p, dm_error *err) {
     if (p->min_channels < 1 || p->max_channels > DM_MAX_CHANNELS || p->min_channels > p->max_channels)
         return DM_FAIL(err, DM_ERR_INVALID, "problem: channel range %d..%d must lie in 1..%d",
                        p->min_channels, p->max_channels, DM_MAX_CHANNELS);
-    int32_t g = p->granularity;
-    if ((p->min_channels + g - 1) / g * g > p->max_channels)
-        return DM_FAIL(err, DM_ERR_INVALID, "problem: no multiple of %d lies in %d..%d", g,
+    if (dmi_grid_lo(p) > p->max_channels)
+        return DM_FAIL(err, DM_ERR_INVALID, "problem: no multiple of %d lies in %d..%d", p->granularity,
                        p->min_channels, p->max_channels);
     if (!(p->inner_min >= 0 && p->inner_max >= p->inner_min && p->inner_max <= DM_MAX_EXPAND))
         return DM_FAIL(err, DM_ERR_INVALID, "problem: inner ratio range %g..%g must lie in 0..%g",
@@ -116,8 +153,9 @@ static dm_status validate_rest(const dm_problem *p, dm_error *err) {
         return bad(err, "input size", p->input_size, "it must be 1..4096");
     if (p->classes < 0 || p->classes > DM_MAX_CLASSES)
         return bad(err, "classes", p->classes, "it must be 0..1000000");
-    if (p->max_macs < 0 || p->max_params < 0 || p->max_layers < 0 || p->max_peak_activation < 0)
-        return DM_FAIL(err, DM_ERR_INVALID, "problem: budgets must be >= 0 (0 = no limit)");
+    for (int c = 0; c < DM_CONSTRAINT_COUNT; c++)
+        if (dmi_constraint_count_limit(p, (dm_constraint)c) < 0)
+            return DM_FAIL(err, DM_ERR_INVALID, "problem: budgets must be >= 0 (0 = no limit)");
     if (!(p->rho0 > 0 && p->rho0 < 1e6)) return bad(err, "rho0", p->rho0, "it must be > 0");
     if (p->head != 0 && p->head != 1) return bad(err, "head flag", p->head, "it must be 0 or 1");
     if (p->node_limit < 0) return bad(err, "node limit", (double)p->node_limit, "it must be >= 0");

@@ -30,8 +30,7 @@ static int32_t gstep(int32_t g, int32_t v, int big) {
 }
 
 static int32_t clamp_ch(const dmi_ctx *x, int32_t v) {
-    int32_t g = x->p.granularity;
-    int32_t lo = (x->p.min_channels + g - 1) / g * g, hi = x->p.max_channels / g * g;
+    int32_t lo = dmi_grid_lo(&x->p), hi = dmi_grid_hi(&x->p);
     return v < lo ? lo : v > hi ? hi : v;
 }
 
@@ -108,12 +107,14 @@ static int move(const dmi_ctx *x, dmi_cand *c, int var, int dir, int big) {
     return 1;
 }
 
+/* The largest share of a priced budget (constraint table) the step uses. */
 static double budget_use(const dm_problem *p, const dmi_eval *a, const dmi_eval *b) {
     double u = 0;
-    if (p->max_macs) u = fmax(u, (double)(b->macs - a->macs) / (double)p->max_macs);
-    if (p->max_params) u = fmax(u, (double)(b->params - a->params) / (double)p->max_params);
-    if (p->max_peak_activation)
-        u = fmax(u, (double)(b->peak - a->peak) / (double)p->max_peak_activation);
+    for (int c = 0; c < DM_CONSTRAINT_COUNT; c++) {
+        double limit = dm_constraint_limit(p, (dm_constraint)c);
+        if (dmi_constraint_priced((dm_constraint)c) && limit > 0)
+            u = fmax(u, (b->value[c] - a->value[c]) / limit);
+    }
     return fmax(u, 1e-12);
 }
 
@@ -151,7 +152,7 @@ static dm_status grow(dmi_ctx *x, dmi_cand *c, dmi_eval *ce, int frozen, int64_t
     }
 }
 
-static void smallest(const dmi_ctx *x, dmi_cand *c, int kernel_top) {
+void dmi_cand_smallest(const dmi_ctx *x, dmi_cand *c, int kernel_top) {
     memset(c, 0, sizeof *c);
     c->stem = clamp_ch(x, 0);
     c->head = x->p.head ? c->stem : 0;
@@ -242,7 +243,7 @@ dm_status dmi_search_local(dmi_ctx *x, dmi_cand *best, dmi_eval *be, int *found,
     for (int start = 0; start < 2; start++) {
         dmi_cand c;
         dmi_eval e;
-        smallest(x, &c, start);
+        dmi_cand_smallest(x, &c, start);
         dm_status s = dmi_cand_eval(x, &c, &e, err);
         if (!s) s = grow(x, &c, &e, -1, MAX_EVALS_LOCAL, err);
         for (int improved = 1; !s && improved && e.excess == 0 && x->evals < MAX_EVALS_LOCAL;)
