@@ -48,8 +48,8 @@ static dm_status infeasible(dmi_ctx *x, int complete, dm_solution *out, dm_error
     out->proven = complete;
     return DM_FAIL(err, DM_ERR_INFEASIBLE,
                    "%s %s network of this layout within the budgets reaches rho <= %g "
-                   "(the smallest has rho %.3f); raise rho0, the budgets or the depth range",
-                   complete ? "no" : "the search found no", fam, p->rho0, rho);
+                   "(the least seen is %.3f); raise rho0, the budgets or the depth range",
+                   complete ? "no" : "the search found no", fam, p->rho0, out->least);
 }
 
 /* Build the answer as a real network, take its metrics from the core and
