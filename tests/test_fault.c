@@ -73,6 +73,7 @@ static struct fixture {
     dm_mlp mlp;
     dm_mlp_metrics mlp_metrics;
     dm_problem problem;         /* a tiny design problem */
+    dm_problem certify;         /* the same with node_limit 1: the bound's own search runs */
     dm_solution solution;
     dm_mlp_problem mlp_problem;
     dm_mlp_solution mlp_solution;
@@ -98,6 +99,8 @@ static int fixture_init(void) {
     fx.problem.max_channels = 24, fx.problem.rho0 = 1.0;
     fx.problem.depth_max[0] = fx.problem.depth_max[1] = 2;
     fx.problem.max_macs = 400000;
+    fx.certify = fx.problem;
+    fx.certify.node_limit = 1, fx.certify.max_params = 30000, fx.certify.rho0 = 0.5;
     dm_mlp_problem_init(&fx.mlp_problem);
     fx.mlp_problem.in_features = 64, fx.mlp_problem.out_min = fx.mlp_problem.out_max = 10;
     fx.mlp_problem.max_params = 20000, fx.mlp_problem.max_layers = 6;
@@ -210,6 +213,10 @@ static dm_status c_solve(dm_error *err) {
     dm_solution s;
     return dm_solve(&fx.problem, &s, err);
 }
+static dm_status c_solve_certificate(dm_error *err) {
+    dm_solution s;
+    return dm_solve(&fx.certify, &s, err);
+}
 static dm_status c_parse_count(dm_error *err) {
     int64_t v;
     return dm_parse_count("11.7M", &v, err);
@@ -293,7 +300,7 @@ static const fault_case cases[] = {
     CASE(arch_from_tinynas), CASE(arch_to_tinynas), CASE(arch_load_json), CASE(arch_load_tinynas),
     CASE(zoo_torchvision), CASE(zoo_published),
     CASE(export_torch), CASE(export_onnx), CASE(export_onnx_no_weights), CASE(write_file_atomic),
-    CASE(problem_preset), CASE(problem_validate), CASE(solve), CASE(parse_count),
+    CASE(problem_preset), CASE(problem_validate), CASE(solve), CASE(solve_certificate), CASE(parse_count),
     CASE(mlp_validate), CASE(mlp_metrics_of), CASE(mlp_from_json), CASE(mlp_to_json), CASE(mlp_load),
     CASE(mlp_problem_validate), CASE(mlp_solve), CASE(export_mlp_torch), CASE(export_mlp_onnx),
     CASE(model_from_text), CASE(model_load), CASE(solution_to_json),
