@@ -437,15 +437,22 @@ static void test_parse_count(void) {
     CHECK(dm_parse_count("1.8GG", &v, NULL) == DM_ERR_INVALID);
 }
 
-int main(void) {
-    test_parse_count();
-    test_brute_force();
-    test_bound_vs_sampling();
-    test_relaxed_bound_vs_brute_force();
-    test_bound_intermediate_rho();
-    test_certificate_closes();
-    test_infeasible();
-    test_presets();
-    test_determinism();
+/* `test_solver` runs the quick checks (ctest label fast: the exact optimum
+   on tiny problems, the relaxed bounds, infeasibility); `test_solver
+   --slow` the sweeps (label slow: sampling under the bound, the
+   certificate, every preset, determinism).  Both run in the full suite. */
+int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "--slow") == 0) {
+        test_bound_vs_sampling();
+        test_certificate_closes();
+        test_presets();
+        test_determinism();
+    } else {
+        test_parse_count();
+        test_brute_force();
+        test_relaxed_bound_vs_brute_force();
+        test_bound_intermediate_rho();
+        test_infeasible();
+    }
     return TEST_REPORT();
 }

@@ -36,7 +36,14 @@ static inline bool dmi_mul64(int64_t a, int64_t b, int64_t *r) {
     return !__builtin_mul_overflow(a, b, r);
 }
 
-/* Allocation goes through these, so tests can inject failures. */
+/* Every allocation in the library goes through these (alloc.c); memory is
+   released with dm_free, which is free().  The normal library is plain
+   malloc underneath.  The test variant built for tests/test_fault.c
+   compiles alloc.c with DM_FAULT_INJECTION: a countdown (fault.h) fails
+   the N-th call, and that test drives it over every public entry point,
+   with cJSON's parser routed here through cJSON_InitHooks by the test
+   (the library never installs global hooks).  protobuf-c needs no
+   routing: packing into our own buffer does not allocate. */
 DM_INTERNAL void *dmi_malloc(size_t n);
 DM_INTERNAL void *dmi_calloc(size_t n, size_t size);
 DM_INTERNAL void *dmi_realloc(void *p, size_t n);

@@ -1,10 +1,10 @@
 /*
-** status.c -- status names, the error-filling site, and the allocator.
+** status.c -- status names and the error-filling site (the allocator is
+** alloc.c).
 */
 #include "internal.h"
 #include <assert.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* ORDER DM_STATUS */
@@ -31,18 +31,6 @@ dm_status dmi_fail(dm_error *err, dm_status code, const char *fmt, ...) {
             if (*p == '\n' || *p == '\r') *p = ' ';
     }
     return code;
-}
-
-void *dmi_malloc(size_t n) { return malloc(n ? n : 1); }
-void *dmi_calloc(size_t n, size_t size) { return calloc(n ? n : 1, size ? size : 1); }
-void *dmi_realloc(void *p, size_t n) { return realloc(p, n ? n : 1); }
-void dm_free(void *p) { free(p); }
-
-char *dmi_strdup(const char *s) {
-    size_t n = strlen(s) + 1;
-    char *d = dmi_malloc(n);
-    if (d) memcpy(d, s, n);
-    return d;
 }
 
 int dmi_name_index(const char *const *names, int n, const char *name) {

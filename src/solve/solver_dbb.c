@@ -47,7 +47,7 @@ typedef struct heap { dnode *a; size_t n, cap; } heap;
 static int heap_push(heap *h, const dnode *v) {
     if (h->n == h->cap) {
         size_t cap = h->cap ? 2 * h->cap : 64;
-        dnode *a = realloc(h->a, cap * sizeof *a);
+        dnode *a = dmi_realloc(h->a, cap * sizeof *a);
         if (!a) return 0;
         h->a = a, h->cap = cap;
     }

@@ -5,7 +5,7 @@
 # the pipeline runs end to end and that what it writes is sane, against truths
 # outside the pipeline: the dataset's own reader (mnist_reader.py shipped by
 # Debian's dataset-fashion-mnist) for the IDX loader, and PyTorch's parameter
-# count for the exported nets.  Installs nothing: skips, passing, with a message
+# count for the exported nets.  Installs nothing: skips (exit 77) with a message
 # when the data, torch or matplotlib is missing.
 #   bash test_experiment_smoke.sh <deepmad-binary> <source-dir>
 set -u
@@ -16,10 +16,10 @@ export PYTHONDONTWRITEBYTECODE=1   # importing train.py must not litter the sour
 DATA=/usr/share/datasets/fashion-mnist
 EXP="$SRC/experiments/fashion-mnist"
 if [ ! -f "$DATA/train-images-idx3-ubyte.gz" ]; then
-  echo "SKIP: $DATA not found (Debian: apt-get install dataset-fashion-mnist)"; exit 0
+  echo "SKIP: $DATA not found (Debian: apt-get install dataset-fashion-mnist)"; exit 77
 fi
 if ! $PY -c 'import torch, matplotlib' 2>/dev/null; then
-  echo "SKIP: $PY cannot import torch and matplotlib (python3-torch, python3-matplotlib)"; exit 0
+  echo "SKIP: $PY cannot import torch and matplotlib (python3-torch, python3-matplotlib)"; exit 77
 fi
 pass=0; fail=0
 check() { if eval "$2"; then pass=$((pass+1)); else echo "FAIL: $1"; fail=$((fail+1)); fi; }

@@ -4,6 +4,7 @@ importing an exported PyTorch file, and counting params and MACs in PyTorch.
 
 Not a test itself (CTest runs tests/py/test_*.py only).
 """
+import importlib
 import importlib.util
 import json
 import os
@@ -11,8 +12,26 @@ import re
 import subprocess
 import sys
 
-import numpy as np
-import torch
+# CTest's SKIP_RETURN_CODE: a check whose prerequisite is missing exits with
+# it and is reported as skipped, never as passed.
+SKIP = 77
+
+
+def need(*modules):
+    """Import each module or exit SKIP, saying which one is missing."""
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except ImportError as e:
+            print("SKIP: %s cannot import %s (%s); Debian: scripts/install-deps.sh"
+                  % (sys.executable, name, e))
+            sys.stdout.flush()
+            sys.exit(SKIP)
+
+
+need("numpy", "torch")
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
 
 # Resolution for the all-nets sweep: small enough for 2 cores, large enough
 # that every zoo net's total stride (32) divides it.
@@ -95,11 +114,9 @@ def analyze(binary, model, size=None):
 
 def design_files(binary, tmp):
     """[(name, path)] of every `deepmad design` preset (names from its
-    --help), or [] (printed) when the command does not exist yet."""
-    p = run(binary, "design", "--help", ok=False)
-    if p.returncode != 0:
-        print("SKIP preset designs: `deepmad design` is not a command yet")
-        return []
+    --help); raises when the help or the preset list cannot be read, so a
+    broken `design` fails the check instead of dropping the designs."""
+    p = run(binary, "design", "--help")
     m = re.search(r"--preset NAME\s+([-\w ]+)\(", p.stdout)
     names = m.group(1).split() if m else []
     if not names:

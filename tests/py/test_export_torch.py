@@ -18,11 +18,12 @@ import os
 import sys
 import tempfile
 
-import torch
-import torchvision
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import export_common as ec  # noqa: E402
+ec.need("torchvision")  # exits 77 (skipped) when missing
+
+import torch  # noqa: E402
+import torchvision  # noqa: E402
 
 TORCHVISION = ["resnet18", "resnet50", "mobilenet_v2", "efficientnet_b0"]
 

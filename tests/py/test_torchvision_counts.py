@@ -12,11 +12,12 @@ import os
 import subprocess
 import sys
 
-import torch
-import torchvision
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import export_common as ec  # noqa: E402
+ec.need("torchvision")  # exits 77 (skipped) when missing
+
+import torch  # noqa: E402
+import torchvision  # noqa: E402
 
 NETS = ["resnet18", "resnet34", "resnet50", "resnet101", "resnet152",
         "mobilenet_v2", "efficientnet_b0"]
