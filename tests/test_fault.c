@@ -21,8 +21,6 @@
 ** Adding an entry point: write a case function below that makes exactly
 ** one call of it (inputs come from the fixture, made before any fault is
 ** armed), frees what it returns on success, and add it to `cases`.
-** Functions that other branches are still adding are declared weak and
-** skipped, with a note, while they do not link.
 */
 #define _POSIX_C_SOURCE 200809L
 #include "deepmad.h"
@@ -34,14 +32,6 @@
 #ifndef DM_FAULT_INJECTION
 #error "test_fault.c needs the library variant built with DM_FAULT_INJECTION"
 #endif
-
-/* Entry points that may not exist yet in every branch: linked when present
-   (the test links every object of the library), NULL otherwise. */
-#pragma weak dm_model_from_text
-#pragma weak dm_model_load
-#pragma weak dm_solution_to_json
-#pragma weak dm_mlp_solution_to_json
-#pragma weak dm_mlp_metrics_to_json
 
 /* cJSON's allocations, counted and failed like the library's own. */
 static void *cjson_malloc(size_t n) { return dmi_malloc(n); }
@@ -254,11 +244,8 @@ static dm_status c_export_mlp_onnx(dm_error *err) {
     size_t len = 0;
     RETURN_OWNED(dm_export_mlp_onnx(&fx.mlp, NULL, &out, &len, err), out);
 }
-/* Weak: see the top of the file.  NOT_LINKED when absent. */
-#define NOT_LINKED DM_STATUS_COUNT
 static dm_status c_model_from_text(dm_error *err) {
     dm_model m;
-    if (!dm_model_from_text) return NOT_LINKED;
     dm_status s = dm_model_from_text(tiny_json, sizeof tiny_json - 1, &m, err);
     if (!s) s = dm_model_from_text(mlp_json, sizeof mlp_json - 1, &m, err);
     if (!s) s = dm_model_from_text(fx.r18_text, strlen(fx.r18_text), &m, err);
@@ -266,24 +253,20 @@ static dm_status c_model_from_text(dm_error *err) {
 }
 static dm_status c_model_load(dm_error *err) {
     dm_model m;
-    if (!dm_model_load) return NOT_LINKED;
     dm_status s = dm_model_load(fx.arch_path, &m, err);
     if (!s) s = dm_model_load(fx.mlp_path, &m, err);
     return s;
 }
 static dm_status c_solution_to_json(dm_error *err) {
     char *out = NULL;
-    if (!dm_solution_to_json) return NOT_LINKED;
     RETURN_OWNED(dm_solution_to_json(&fx.problem, &fx.solution, 0.25, NULL, &out, err), out);
 }
 static dm_status c_mlp_solution_to_json(dm_error *err) {
     char *out = NULL;
-    if (!dm_mlp_solution_to_json) return NOT_LINKED;
     RETURN_OWNED(dm_mlp_solution_to_json(&fx.mlp_problem, &fx.mlp_solution, 0.25, NULL, &out, err), out);
 }
 static dm_status c_mlp_metrics_to_json(dm_error *err) {
     char *out = NULL;
-    if (!dm_mlp_metrics_to_json) return NOT_LINKED;
     RETURN_OWNED(dm_mlp_metrics_to_json(&fx.mlp_metrics, &out, err), out);
 }
 
@@ -324,7 +307,6 @@ static void drive(const fault_case *c) {
     dm_error err;
     long total, count, failed;
     dm_status s = run_armed(c, 0, 0, &err, &total, &failed);
-    if (s == NOT_LINKED) { printf("note: dm_%s is not in this build; not covered\n", c->name); return; }
     CHECK(s == DM_OK);
     if (s) { printf("  %s without faults: %s\n", c->name, err.msg); return; }
     long nomem = 0, other = 0;
