@@ -18,7 +18,7 @@
 **
 **     dm_error err;
 **     dm_arch a;
-**     dm_zoo_arch("resnet50", &a, &err);          // or dm_arch_from_json()
+**     dm_zoo_arch("resnet50", &a, &err);          // or dm_model_load("net.json", ...)
 **     a.input_size = 160;                           // any field may change
 **     dm_net *net;
 **     if (dm_net_create(&a, &net, &err) != DM_OK) { puts(err.msg); ... }
@@ -34,8 +34,14 @@
 **     dm_problem_preset("r18", &p, &err);         // or dm_problem_default()
 **     p.rho0 = 0.5;                                // any field may change
 **     dm_solution sol;
-**     if (dm_solve(&p, &sol, &err) == DM_ERR_INFEASIBLE) puts(err.msg);
-**     printf("objective %.1f, bound %.1f\n", sol.objective, sol.bound);
+**     dm_solve(&p, &sol, &err);
+**     switch (sol.stop) {                          // the outcome is an answer
+**     case DM_STOP_INFEASIBLE:                     // which budget, and what works
+**         printf("%s: at least %g\n", dm_constraint_name(sol.binding), sol.least);
+**         break;
+**     default:                                     // optimal, or within sol.gap
+**         printf("objective %.1f, bound %.1f\n", sol.objective, sol.bound);
+**     }
 **
 **     // Export: build the design and write it as ONNX.
 **     dm_net_create(&sol.arch, &net, &err);
