@@ -20,7 +20,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=${1:?usage: fuzz/run.sh BUILD_DIR [SECONDS_EACH [TARGET...]]}
 secs=${2:-600}
 [ $# -ge 2 ] && shift 2 || shift $#
-targets=${*:-json tinynas units analyze design}
+targets=${*:-json tinynas units analyze design design_small}
 status=0
 for t in $targets; do
     bin=$build/fuzz/fuzz_$t

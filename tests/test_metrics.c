@@ -70,6 +70,38 @@ static void depth_penalty(void) {
     CHECK_NEAR(m.depth_penalty, 10 * exp(sqrt(4.6875)), 1e-9);
 }
 
+/* beta 0 is no penalty (issue #12, item 9): depths 1 and 256 have mean
+   128.5 and population variance 127.5^2 = 16256.25, whose exp overflows
+   a double; 0 x inf must not turn the objective into NaN.  The penalty is
+   0 exactly and the objective is the entropy.  With beta > 0 the same net
+   is still refused (the penalty really is infinite). */
+static void beta_zero_no_penalty(void) {
+    dm_arch a;
+    dm_arch_init(&a);
+    a.in_channels = 3;
+    a.input_size = 8;
+    a.stem = (dm_stem){.out = 8, .kernel = 3, .stride = 1};
+    a.n_superblocks = 2;
+    a.sb[0] = (dm_superblock){.kind = DM_BLOCK_BASIC, .out = 8, .depth = 1, .kernel = 3,
+                              .stride = 1, .inner = 8};
+    a.sb[1] = (dm_superblock){.kind = DM_BLOCK_BASIC, .out = 8, .depth = 256, .kernel = 3,
+                              .stride = 1, .inner = 8};
+    a.classes = 10;
+    dm_score_params sp;
+    dm_score_params_default(&sp);
+    sp.beta = 0;
+    sp.penalty = DM_PENALTY_VAR;
+    dm_metrics m = metrics_of(&a, &sp);
+    CHECK(m.depth_penalty == 0.0);
+    CHECK(isfinite(m.objective) && m.objective == m.entropy && m.entropy > 0);
+    sp.beta = 1;
+    dm_net *net = NULL;
+    dm_error err = {0};
+    CHECK(dm_net_create(&a, &net, &err) == DM_OK);
+    CHECK(dm_net_metrics(net, &sp, &m, &err) == DM_ERR_RANGE && strstr(err.msg, "not finite"));
+    dm_net_free(net);
+}
+
 /* Effectiveness of a prefix from a hand-written list of widths. */
 static double rho_of(const double *w, int n) {
     double s = 0;
@@ -229,6 +261,7 @@ static void bad_descriptions(void) {
 int main(void) {
     tiny_basic();
     depth_penalty();
+    beta_zero_no_penalty();
     resnet18_by_hand();
     mobilenet_v2_by_hand();
     paper_rho();
