@@ -465,7 +465,7 @@ static inline void fz_small_caps(dm_problem *p) {
         p->n_superblocks = FZ_SMALL_SB;
     for (int32_t i = 0; i < DM_MAX_SUPERBLOCKS; i++)
         if (p->depth_min[i] >= 1 && p->depth_max[i] <= DM_MAX_DEPTH &&
-            p->depth_max[i] - p->depth_min[i] > FZ_SMALL_DEPTH)
+            (int64_t)p->depth_max[i] - p->depth_min[i] > FZ_SMALL_DEPTH)
             p->depth_max[i] = p->depth_min[i] + FZ_SMALL_DEPTH;
     int64_t g = p->granularity, lo = p->min_channels, hi = p->max_channels;
     if (g >= 1 && lo >= 1 && hi >= lo && hi <= DM_MAX_CHANNELS && (hi - lo) / g > FZ_SMALL_GRID)
