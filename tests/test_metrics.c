@@ -102,6 +102,42 @@ static void beta_zero_no_penalty(void) {
     dm_net_free(net);
 }
 
+/* docs/limits.md, "the per-field maxima do not all fit at once" (issue
+   #12, item 10).  Every field at its maximum: a 15x15 stem 65536->65536
+   at 4096 px has 225 * 2^56 MACs > 2^63 - 1.  With stride-2 stem and
+   superblock it fits: stem 225 * 2^32 * 2048^2 = 900 * 2^52, the basic
+   block's two 15x15 convs at 1024 px 225 * 2^52 each, its 1x1 projection
+   2^52, the classifier 65536 * 10^6.  Two 11x11 layers at 4096 px fit one
+   by one (121 * 2^56 each) but not together. */
+static void limits_rule(void) {
+    dm_arch a;
+    dm_arch_init(&a);
+    a.in_channels = DM_MAX_CHANNELS;
+    a.input_size = DM_MAX_INPUT_SIZE;
+    a.stem = (dm_stem){.out = DM_MAX_CHANNELS, .kernel = DM_MAX_KERNEL, .stride = 1};
+    a.n_superblocks = 1;
+    a.sb[0] = (dm_superblock){.kind = DM_BLOCK_BASIC, .out = DM_MAX_CHANNELS, .depth = 1,
+                              .kernel = DM_MAX_KERNEL, .stride = 1, .inner = DM_MAX_CHANNELS};
+    a.classes = DM_MAX_CLASSES;
+    dm_net *net = NULL;
+    dm_error err = {0};
+    CHECK(dm_arch_validate(&a, &err) == DM_OK); /* each field is within its limit */
+    CHECK(dm_net_create(&a, &net, &err) == DM_ERR_RANGE && !net);
+    CHECK(strcmp(err.msg, "a 15x15 layer 65536->65536 at 4096px overflows 64-bit counters") == 0);
+    a.stem.stride = 2;
+    a.sb[0].stride = 2;
+    dm_metrics m = metrics_of(&a, NULL);
+    CHECK_EQ_I64(m.macs, ((int64_t)(900 + 2 * 225 + 1) << 52) + (int64_t)65536 * 1000000);
+    a.stem = (dm_stem){.out = DM_MAX_CHANNELS, .kernel = 11, .stride = 1};
+    a.sb[0].kernel = 11;
+    a.sb[0].stride = 1;
+    err.msg[0] = '\0';
+    CHECK(dm_net_create(&a, &net, &err) == DM_OK); /* every layer fits */
+    CHECK(net && dm_net_metrics(net, NULL, &m, &err) == DM_ERR_RANGE);
+    CHECK(strcmp(err.msg, "network totals overflow 64-bit counters") == 0);
+    dm_net_free(net);
+}
+
 /* Effectiveness of a prefix from a hand-written list of widths. */
 static double rho_of(const double *w, int n) {
     double s = 0;
@@ -262,6 +298,7 @@ int main(void) {
     tiny_basic();
     depth_penalty();
     beta_zero_no_penalty();
+    limits_rule();
     resnet18_by_hand();
     mobilenet_v2_by_hand();
     paper_rho();
