@@ -10,7 +10,8 @@
 # never written).  A crash, leak, sanitizer report, broken invariant or
 # input slower than 10 s leaves its file in BUILD_DIR/fuzz-work/<target>-
 # findings/ (design's limit is 300 s: under ASan, UBSan and coverage a solve
-# runs 20-150x slower than natively, where bench/bench_stress holds it to 5 s);
+# runs 20-150x slower than natively, where bench/bench_stress holds it to 5 s;
+# design_small, the same on small problems at low work limits, keeps 10 s);
 # copy it to fuzz/regressions/<target>/ once fixed, and CTest
 # replays it (tests/test_regressions.c).  Logs: BUILD_DIR/fuzz-work/
 # <target>.log, whose last line gives the executions and the time.
