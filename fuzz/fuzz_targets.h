@@ -9,7 +9,8 @@
 ** description of the broken invariant.  Crashes, leaks, overflows and
 ** undefined behaviour are the sanitizers' to catch.  The invariants:
 **   - a failure is a status in 1..DM_STATUS_COUNT-1 other than
-**     DM_ERR_INTERNAL, with err.code equal to it and a one-line message;
+**     DM_ERR_INTERNAL and DM_ERR_NOMEM, with err.code equal to it and a
+**     one-line message;
 **   - an accepted description validates, builds (or is DM_ERR_RANGE for a
 **     network too big to count), reads back unchanged from the JSON (and
 **     reference-format) writers, and every number it yields is finite,
@@ -41,7 +42,12 @@ static char fz_why[512];
 /* Shared checks                                                          */
 /* ---------------------------------------------------------------------- */
 
+/* A fuzzed input never exhausts memory (small inputs, a 2 GB RSS cap that
+   ends the run first), so DM_ERR_NOMEM means a reader said "no memory"
+   for something else: for JSON, text the syntax check (src/io/
+   json_scan.h) accepted and cJSON refused. */
 static inline const char *fz_error(dm_status s, const dm_error *err) {
+    if (s == DM_ERR_NOMEM) return FZ_BAD("out of memory reported: %.200s", err->msg);
     return dc_check_error(s, err, fz_why, sizeof fz_why);
 }
 
