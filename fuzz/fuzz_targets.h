@@ -1,5 +1,5 @@
 /*
-** fuzz_targets.h -- the five fuzz targets of issue #5, written once and
+** fuzz_targets.h -- the fuzz targets of issues #5 and #12, written once and
 ** shared by the libFuzzer harnesses (fuzz/fuzz_<target>.c) and by the
 ** regression replay (tests/test_regressions.c), so a saved input is
 ** replayed through exactly the code that found it.
@@ -9,7 +9,8 @@
 ** description of the broken invariant.  Crashes, leaks, overflows and
 ** undefined behaviour are the sanitizers' to catch.  The invariants:
 **   - a failure is a status in 1..DM_STATUS_COUNT-1 other than
-**     DM_ERR_INTERNAL, with err.code equal to it and a one-line message;
+**     DM_ERR_INTERNAL and DM_ERR_NOMEM, with err.code equal to it and a
+**     one-line message;
 **   - an accepted description validates, builds (or is DM_ERR_RANGE for a
 **     network too big to count), reads back unchanged from the JSON (and
 **     reference-format) writers, and every number it yields is finite,
@@ -41,7 +42,12 @@ static char fz_why[512];
 /* Shared checks                                                          */
 /* ---------------------------------------------------------------------- */
 
+/* A fuzzed input never exhausts memory (small inputs, a 2 GB RSS cap that
+   ends the run first), so DM_ERR_NOMEM means a reader said "no memory"
+   for something else: for JSON, text the syntax check (src/io/
+   json_scan.h) accepted and cJSON refused. */
 static inline const char *fz_error(dm_status s, const dm_error *err) {
+    if (s == DM_ERR_NOMEM) return FZ_BAD("out of memory reported: %.200s", err->msg);
     return dc_check_error(s, err, fz_why, sizeof fz_why);
 }
 
@@ -428,6 +434,103 @@ static inline const char *fz_design(const uint8_t *d, size_t n) {
     dm_problem p;
     dm_error err = {0};
     fz_decode_problem(&in, &p);
+    dm_solution *sol = malloc(sizeof *sol);
+    if (!sol) return NULL;
+    dm_status s = dm_solve(&p, sol, &err);
+    const char *r = s ? fz_error(s, &err) : dc_check_solution(&p, sol, fz_why, sizeof fz_why);
+    free(sol);
+    return r;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Target 6: design on small problems (issue #12, item 12)                */
+/* ---------------------------------------------------------------------- */
+
+/* Target 5 decodes problems of the size people solve: under ASan, UBSan
+   and coverage one input takes seconds to minutes, so libFuzzer replays
+   its seeds and hardly mutates.  Profiled (perf, fuzz build), the time is
+   the certificate (dmi_dual_bb -> eval_mult, about 55%) and the local
+   search (dmi_search_local -> dmi_cand_eval, about 42%), both over the
+   grid of channel values, the inner widths, kernels and depths of every
+   superblock.  This target draws the same fields from small ranges (1-3
+   superblocks, widths to 128, depths to 4, 1-2 kernels, inputs to 64 px,
+   at most FZ_SMALL_NODES nodes) and still hits every edge value fz_int
+   and fz_double make, so the validation, overflow and degenerate paths
+   stay in reach.  fz_small_caps bounds what an edge would make large. */
+#define FZ_SMALL_NODES 200
+#define FZ_SMALL_GRID 32 /* channel values per variable */
+#define FZ_SMALL_SB 4
+#define FZ_SMALL_DEPTH 16
+
+/* Bound the work of a problem that validates: a valid field past the
+   small ranges is brought back to them (invalid ones stay invalid, to be
+   refused).  A depth range keeps its low end and at most FZ_SMALL_DEPTH
+   more values, so depths 1 and 256 still meet in one problem. */
+static inline void fz_small_caps(dm_problem *p) {
+    if (p->n_superblocks > FZ_SMALL_SB && p->n_superblocks <= DM_MAX_SUPERBLOCKS)
+        p->n_superblocks = FZ_SMALL_SB;
+    for (int32_t i = 0; i < DM_MAX_SUPERBLOCKS; i++)
+        if (p->depth_min[i] >= 1 && p->depth_max[i] <= DM_MAX_DEPTH &&
+            (int64_t)p->depth_max[i] - p->depth_min[i] > FZ_SMALL_DEPTH)
+            p->depth_max[i] = p->depth_min[i] + FZ_SMALL_DEPTH;
+    int64_t g = p->granularity, lo = p->min_channels, hi = p->max_channels;
+    if (g >= 1 && lo >= 1 && hi >= lo && hi <= DM_MAX_CHANNELS && (hi - lo) / g > FZ_SMALL_GRID)
+        p->max_channels = (int32_t)(lo + FZ_SMALL_GRID * g);
+    if (p->inner_max > 4 && p->inner_max <= 1e6) p->inner_max = 4;
+    if (p->effort > 1 && p->effort <= 100000) p->effort = 1;
+}
+
+static inline void fz_decode_small_layout(fz_in *in, dm_problem *p) {
+    p->input_size = fz_int(in, 1, 64, DM_MAX_INPUT_SIZE);
+    p->stem_stride = fz_int(in, 1, 2, DM_MAX_STRIDE);
+    p->stem_kernel = fz_kernel(in, 1, 3);
+    p->n_superblocks = fz_int(in, 1, 3, DM_MAX_SUPERBLOCKS);
+    for (int32_t i = 0; i < DM_MAX_SUPERBLOCKS; i++) {
+        p->stride[i] = fz_int(in, 1, 2, DM_MAX_STRIDE);
+        p->depth_min[i] = fz_int(in, 1, 2, DM_MAX_DEPTH);
+        p->depth_max[i] = fz_int(in, 1, 4, DM_MAX_DEPTH);
+        if (i >= 3 && !(fz_u8(in) & 7)) break;
+    }
+    p->n_kernels = fz_int(in, 1, 2, DM_PROBLEM_MAX_KERNELS);
+    for (int32_t j = 0; j < DM_PROBLEM_MAX_KERNELS; j++)
+        p->kernels[j] = fz_kernel(in, 1 + 2 * j, 2);
+}
+
+static inline void fz_decode_small(fz_in *in, dm_problem *p) {
+    dm_problem_default(p, (dm_block_kind)(fz_u8(in) % DM_BLOCK_COUNT));
+    fz_decode_small_layout(in, p);
+    p->se = fz_int(in, 0, p->family == DM_BLOCK_MBCONV, 2);
+    p->act = (dm_act)fz_int(in, 0, DM_ACT_COUNT - 1, DM_ACT_COUNT);
+    p->in_channels = fz_int(in, 1, 4, DM_MAX_CHANNELS);
+    p->classes = fz_int(in, 0, 100, DM_MAX_CLASSES);
+    p->inner_min = fz_double(in, 0, 2);
+    p->inner_max = fz_double(in, 0.5, 4);
+    p->granularity = fz_int(in, 1, 16, 1024);
+    p->min_channels = fz_int(in, 1, 32, DM_MAX_CHANNELS);
+    p->max_channels = fz_int(in, 8, 128, DM_MAX_CHANNELS);
+    p->head = fz_int(in, 0, 1, 2);
+    p->max_macs = fz_budget(in);
+    p->max_params = fz_budget(in);
+    p->rho0 = fz_double(in, 0.02, 3.0);
+    if (fz_u8(in) & 1) p->max_layers = fz_int(in, 0, 30, 1000000);
+    if (fz_u8(in) & 1) p->max_peak_activation = fz_budget(in);
+    if (fz_u8(in) & 1) fz_decode_score(in, &p->score);
+    if (p->score.n_alpha > DM_MAX_STAGES) p->score.n_alpha = DM_MAX_STAGES;
+    uint32_t drops = fz_u8(in);
+    p->drop_multiscale = drops & 1;
+    p->drop_depth_penalty = drops >> 1 & 1;
+    p->drop_monotone = drops >> 2 & 1;
+    p->node_limit = fz_int(in, 0, FZ_SMALL_NODES, FZ_SMALL_NODES);
+    if (p->node_limit > FZ_SMALL_NODES) p->node_limit = FZ_SMALL_NODES;
+    p->effort = fz_int(in, 0, 1, 100000);
+    fz_small_caps(p);
+}
+
+static inline const char *fz_design_small(const uint8_t *d, size_t n) {
+    fz_in in = {d, n, 0};
+    dm_problem p;
+    dm_error err = {0};
+    fz_decode_small(&in, &p);
     dm_solution *sol = malloc(sizeof *sol);
     if (!sol) return NULL;
     dm_status s = dm_solve(&p, sol, &err);

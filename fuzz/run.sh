@@ -10,7 +10,8 @@
 # never written).  A crash, leak, sanitizer report, broken invariant or
 # input slower than 10 s leaves its file in BUILD_DIR/fuzz-work/<target>-
 # findings/ (design's limit is 300 s: under ASan, UBSan and coverage a solve
-# runs 20-150x slower than natively, where bench/bench_stress holds it to 5 s);
+# runs 20-150x slower than natively, where bench/bench_stress holds it to 5 s;
+# design_small, the same on small problems at low work limits, keeps 10 s);
 # copy it to fuzz/regressions/<target>/ once fixed, and CTest
 # replays it (tests/test_regressions.c).  Logs: BUILD_DIR/fuzz-work/
 # <target>.log, whose last line gives the executions and the time.
@@ -20,7 +21,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=${1:?usage: fuzz/run.sh BUILD_DIR [SECONDS_EACH [TARGET...]]}
 secs=${2:-600}
 [ $# -ge 2 ] && shift 2 || shift $#
-targets=${*:-json tinynas units analyze design}
+targets=${*:-json tinynas units analyze design design_small}
 status=0
 for t in $targets; do
     bin=$build/fuzz/fuzz_$t

@@ -70,6 +70,98 @@ static void depth_penalty(void) {
     CHECK_NEAR(m.depth_penalty, 10 * exp(sqrt(4.6875)), 1e-9);
 }
 
+/* beta 0 is no penalty (issue #12, item 9): depths 1 and 256 have mean
+   128.5 and population variance 127.5^2 = 16256.25, whose exp overflows
+   a double; 0 x inf must not turn the objective into NaN.  The penalty is
+   0 exactly and the objective is the entropy.  With beta > 0 the same net
+   is still refused (the penalty really is infinite). */
+static void beta_zero_no_penalty(void) {
+    dm_arch a;
+    dm_arch_init(&a);
+    a.in_channels = 3;
+    a.input_size = 8;
+    a.stem = (dm_stem){.out = 8, .kernel = 3, .stride = 1};
+    a.n_superblocks = 2;
+    a.sb[0] = (dm_superblock){.kind = DM_BLOCK_BASIC, .out = 8, .depth = 1, .kernel = 3,
+                              .stride = 1, .inner = 8};
+    a.sb[1] = (dm_superblock){.kind = DM_BLOCK_BASIC, .out = 8, .depth = 256, .kernel = 3,
+                              .stride = 1, .inner = 8};
+    a.classes = 10;
+    dm_score_params sp;
+    dm_score_params_default(&sp);
+    sp.beta = 0;
+    sp.penalty = DM_PENALTY_VAR;
+    dm_metrics m = metrics_of(&a, &sp);
+    CHECK(m.depth_penalty == 0.0);
+    CHECK(isfinite(m.objective) && m.objective == m.entropy && m.entropy > 0);
+    sp.beta = 1;
+    dm_net *net = NULL;
+    dm_error err = {0};
+    CHECK(dm_net_create(&a, &net, &err) == DM_OK);
+    CHECK(dm_net_metrics(net, &sp, &m, &err) == DM_ERR_RANGE && strstr(err.msg, "not finite"));
+    dm_net_free(net);
+}
+
+/* docs/limits.md (under DM_SOURCE_DIR) holds every quote and not `claim`. */
+static void limits_doc_says(const char *const *quotes, int n, const char *claim) {
+    const char *src = getenv("DM_SOURCE_DIR");
+    char path[1024];
+    static char doc[65536];
+    snprintf(path, sizeof path, "%s/docs/limits.md", src ? src : ".");
+    FILE *f = fopen(path, "rb");
+    size_t len = f ? fread(doc, 1, sizeof doc - 1, f) : 0;
+    if (f) fclose(f);
+    doc[len] = '\0';
+    CHECK(len > 0);
+    for (int i = 0; i < n; i++) {
+        CHECK(strstr(doc, quotes[i]) != NULL);
+        if (!strstr(doc, quotes[i])) printf("  docs/limits.md lacks: %s\n", quotes[i]);
+    }
+    CHECK(strstr(doc, claim) == NULL);
+}
+
+/* docs/limits.md, "the per-field maxima do not all fit at once" (issue
+   #12, item 10).  Every field at its maximum: a 15x15 stem 65536->65536
+   at 4096 px has 225 * 2^56 MACs > 2^63 - 1.  With stride-2 stem and
+   superblock it fits: stem 225 * 2^32 * 2048^2 = 900 * 2^52, the basic
+   block's two 15x15 convs at 1024 px 225 * 2^52 each, its 1x1 projection
+   2^52, the classifier 65536 * 10^6.  Two 11x11 layers at 4096 px fit one
+   by one (121 * 2^56 each) but not together. */
+static void limits_rule(void) {
+    dm_arch a;
+    dm_arch_init(&a);
+    a.in_channels = DM_MAX_CHANNELS;
+    a.input_size = DM_MAX_INPUT_SIZE;
+    a.stem = (dm_stem){.out = DM_MAX_CHANNELS, .kernel = DM_MAX_KERNEL, .stride = 1};
+    a.n_superblocks = 1;
+    a.sb[0] = (dm_superblock){.kind = DM_BLOCK_BASIC, .out = DM_MAX_CHANNELS, .depth = 1,
+                              .kernel = DM_MAX_KERNEL, .stride = 1, .inner = DM_MAX_CHANNELS};
+    a.classes = DM_MAX_CLASSES;
+    dm_net *net = NULL;
+    dm_error err = {0};
+    CHECK(dm_arch_validate(&a, &err) == DM_OK); /* each field is within its limit */
+    CHECK(dm_net_create(&a, &net, &err) == DM_ERR_RANGE && !net);
+    CHECK(strcmp(err.msg, "a 15x15 layer 65536->65536 at 4096px overflows 64-bit counters") == 0);
+    a.stem.stride = 2;
+    a.sb[0].stride = 2;
+    dm_metrics m = metrics_of(&a, NULL);
+    CHECK_EQ_I64(m.macs, ((int64_t)(900 + 2 * 225 + 1) << 52) + (int64_t)65536 * 1000000);
+    a.stem = (dm_stem){.out = DM_MAX_CHANNELS, .kernel = 11, .stride = 1};
+    a.sb[0].kernel = 11;
+    a.sb[0].stride = 1;
+    err.msg[0] = '\0';
+    CHECK(dm_net_create(&a, &net, &err) == DM_OK); /* every layer fits */
+    CHECK(net && dm_net_metrics(net, NULL, &m, &err) == DM_ERR_RANGE);
+    CHECK(strcmp(err.msg, "network totals overflow 64-bit counters") == 0);
+    dm_net_free(net);
+    /* The document quotes the code's messages and the fitting example,
+       and no longer claims the opposite. */
+    static const char *const quotes[] = {
+        "`a 15x15 layer 65536->65536\n  at 4096px overflows 64-bit counters`",
+        "`network totals overflow 64-bit counters`", "1351 x 2^52 + 65,536,000,000"};
+    limits_doc_says(quotes, COUNTOF(quotes), "All the per-field maxima can hold at once");
+}
+
 /* Effectiveness of a prefix from a hand-written list of widths. */
 static double rho_of(const double *w, int n) {
     double s = 0;
@@ -229,6 +321,8 @@ static void bad_descriptions(void) {
 int main(void) {
     tiny_basic();
     depth_penalty();
+    beta_zero_no_penalty();
+    limits_rule();
     resnet18_by_hand();
     mobilenet_v2_by_hand();
     paper_rho();

@@ -20,7 +20,7 @@
 
 static const fz_target targets[] = {
     {"json", fz_json},       {"tinynas", fz_tinynas}, {"units", fz_units},
-    {"analyze", fz_analyze}, {"design", fz_design},
+    {"analyze", fz_analyze}, {"design", fz_design},  {"design_small", fz_design_small},
 };
 
 /* The whole file in a buffer of exactly its size, so ASan sees any read
@@ -74,7 +74,7 @@ int main(void) {
         snprintf(dir, sizeof dir, "%s/fuzz/regressions/%s", src ? src : ".", targets[i].name);
         int regs = replay_dir(dir, &targets[i]);
         total_regressions += regs;
-        printf("%-8s %3d seeds, %3d regressions replayed\n", targets[i].name, seeds, regs);
+        printf("%-12s %3d seeds, %3d regressions replayed\n", targets[i].name, seeds, regs);
     }
     CHECK(total_regressions > 0);
     return TEST_REPORT();

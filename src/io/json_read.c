@@ -1,13 +1,16 @@
 /*
-** json_read.c -- the strict JSON reader core (json_read.h): cJSON does
-** the parsing; this file adds what a description reader needs on top of
-** it -- limits, positions in messages, the NUL rule -- and typed getters
-** that name the JSON path.
+** json_read.c -- the strict JSON reader core (json_read.h): the syntax
+** check (json_scan.c) judges the text and gives positions, cJSON builds
+** the tree; this file adds what a description reader needs on top --
+** limits, positions in messages, the NUL rule -- and typed getters that
+** name the JSON path.
 **
 ** cJSON's own error pointer is global (not ours, not thread-safe), so it
-** is never read: the return_parse_end out-parameter gives the position.
+** is never read; and cJSON's NULL means a syntax error or no memory alike,
+** which is why the scanner runs first.
 */
 #include "io.h"
+#include "json_scan.h"
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -25,8 +28,6 @@ static void locate(const char *text, size_t pos, int *line, int *col) {
         else ++*col;
     }
 }
-
-static int is_json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 /* Refuse what would reach the caller as a shortened C string: a NUL byte
    anywhere (outside a string it is a syntax error anyway) or \u0000 in a
@@ -53,21 +54,19 @@ static dm_status check_nul(const char *text, size_t len, dm_error *err) {
     return DM_OK;
 }
 
-/* `root` parsed up to `end`: only white space may follow. */
-static dm_status check_trailing(const char *text, size_t len, const char *end, dm_error *err) {
-    size_t pos = (size_t)(end - text);
-    while (pos < len && is_json_space(text[pos])) pos++;
-    if (pos == len) return DM_OK;
+/* The scanner's verdict `r` at byte `pos` as one message. */
+static dm_status syntax_error(const char *text, size_t len, dmi_jscan_result r, size_t pos,
+                              dm_error *err) {
     int line, col;
     locate(text, pos, &line, &col);
-    return DM_FAIL(err, DM_ERR_PARSE, "unexpected text after the JSON value at line %d, column %d",
-                   line, col);
-}
-
-/* cJSON stops at the last byte when the text is cut short; a closing
-   bracket there is a real error at that place, not a short text. */
-static int ends_early(const char *text, size_t len, size_t pos) {
-    return pos >= len || (pos + 1 == len && text[pos] != '}' && text[pos] != ']');
+    if (r == DMI_JSCAN_TRAILING)
+        return DM_FAIL(err, DM_ERR_PARSE,
+                       "unexpected text after the JSON value at line %d, column %d", line, col);
+    if (r == DMI_JSCAN_DEEP)
+        return DM_FAIL(err, DM_ERR_PARSE, "JSON nested deeper than %d levels at line %d, column %d",
+                       CJSON_NESTING_LIMIT, line, col);
+    return DM_FAIL(err, DM_ERR_PARSE, "JSON syntax error at line %d, column %d%s", line, col,
+                   pos >= len ? " (text ends early?)" : "");
 }
 
 dm_status dmi_json_parse(const char *text, size_t len, cJSON **root, dm_error *err) {
@@ -75,28 +74,19 @@ dm_status dmi_json_parse(const char *text, size_t len, cJSON **root, dm_error *e
     if (len > DM_MAX_FILE_BYTES)
         return DM_FAIL(err, DM_ERR_RANGE, "JSON text of %zu bytes; at most %d are read", len,
                        DM_MAX_FILE_BYTES);
-    size_t bom = dmi_skip_bom(text, len);
+    size_t bom = dmi_skip_bom(text, len), pos;
     text += bom;
     len -= bom;
     if (dmi_skip_bom(text, len))   /* cJSON would skip this one too: one rule, one BOM */
         return DM_FAIL(err, DM_ERR_PARSE, "JSON syntax error at line 1, column 1 (a second byte order mark)");
     dm_status s = check_nul(text, len, err);
     if (s) return s;
-    const char *end = NULL;
-    cJSON *tree = len ? cJSON_ParseWithLengthOpts(text, len, &end, 0) : NULL;
-    if (!tree) {
-        int line, col;
-        size_t pos = (end && end >= text && end <= text + len) ? (size_t)(end - text) : len;
-        locate(text, pos, &line, &col);
-        return DM_FAIL(err, DM_ERR_PARSE, "JSON syntax error at line %d, column %d%s", line, col,
-                       ends_early(text, len, pos) ? " (text ends early?)" : "");
-    }
-    if ((s = check_trailing(text, len, end, err))) {
-        cJSON_Delete(tree);
-        return s;
-    }
-    *root = tree;
-    return DM_OK;
+    dmi_jscan_result r = dmi_jscan_check(text, len, &pos);
+    if (r) return syntax_error(text, len, r, pos, err);
+    /* The text is valid JSON that cJSON parses (json_scan.h), so NULL here
+       can only be an allocation that failed. */
+    *root = cJSON_ParseWithLengthOpts(text, len, NULL, 0);
+    return *root ? DM_OK : DM_FAIL(err, DM_ERR_NOMEM, "out of memory parsing JSON");
 }
 
 /* ====================================================================== */

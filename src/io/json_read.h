@@ -11,8 +11,12 @@
 **   - a NUL byte, or the escape \u0000 inside a string, is refused: a C
 **     string would silently end there ("format\u0000junk" read as
 **     "format");
-**   - a syntax error, or any text but white space after the one value, is
-**     DM_ERR_PARSE giving the line and column (1-based, column in bytes).
+**   - a syntax error (RFC 8259, as json_scan.h checks it), nesting past
+**     1000 levels, or any text but white space after the one value, is
+**     DM_ERR_PARSE giving the line and column (1-based, column in bytes)
+**     of the first byte that cannot continue a valid text;
+**   - an allocation that fails while cJSON builds the tree is
+**     DM_ERR_NOMEM (never a syntax error: the text was checked first).
 **
 ** The getters read one member or value and name its JSON path in every
 ** message ("superblocks[2].depth"; a path "" is the root).  Their codes

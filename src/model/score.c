@@ -93,7 +93,10 @@ dm_status dmi_score(const dmi_stage_sum *st, int32_t n, const int32_t *depths, i
     }
     m->layers = layers;
     int32_t skip = sp->penalty_skip < n_depths ? sp->penalty_skip : n_depths;
-    m->depth_penalty = sp->beta * exp(dmi_depth_spread(depths + skip, n_depths - skip, sp->penalty));
+    /* beta 0 is no penalty at all: exp of a wide depth spread can overflow,
+       and 0 x inf would make the objective NaN (issue #12, item 9). */
+    m->depth_penalty = sp->beta == 0 ? 0.0
+                       : sp->beta * exp(dmi_depth_spread(depths + skip, n_depths - skip, sp->penalty));
     m->objective = m->entropy - m->depth_penalty;
     if (!isfinite(m->objective) || !isfinite(m->rho))
         return DM_FAIL(err, DM_ERR_RANGE, "the objective is not finite (depth penalty overflow?)");
