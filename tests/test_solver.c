@@ -177,6 +177,17 @@ static void test_brute_force(void) {
             if (variant == 4) { p.drop_depth_penalty = 1; p.drop_multiscale = 1; p.max_layers = 9; }
             check_exact(&p, dm_block_kind_name(kinds[k]));
         }
+    /* Guideline 2 off with depths so uneven that exp(variance) is
+       infinite: beta 0 means no penalty, never 0 x inf (issue #12 item 9,
+       in the certificate's boxes too). */
+    for (int k = 0; k < 3; k++) {
+        tiny(&p, kinds[k]);
+        p.drop_depth_penalty = 1;
+        p.score.penalty = DM_PENALTY_VAR;
+        p.depth_min[1] = p.depth_max[1] = 60;
+        p.rho0 = 10;
+        check_exact(&p, "beta 0, exp(variance) infinite");
+    }
 }
 
 /* Small problems where rho and both budgets bind, so the relaxed bound

@@ -94,6 +94,9 @@ dm_status dm_solve(const dm_problem *p, dm_solution *out, dm_error *err) {
     if (!s) s = finish(x, &best, out, err);
     if (!s) {
         double root = fmin(dmi_bound_root(b), dual);   /* both are valid bounds */
+        /* A bound no higher than the design proves it optimal, whatever
+           stopped the trees. */
+        if (root <= out->objective) complete = 1;
         out->stop = complete ? DM_STOP_OPTIMAL : DM_STOP_NODE_LIMIT;
         out->bound = complete ? out->objective : fmax(root, out->objective);
         out->gap = out->bound - out->objective;

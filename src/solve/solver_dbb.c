@@ -113,7 +113,9 @@ static void set_pen(const dmi_ctx *x, dmi_dbox *box) {
     int32_t skip = x->sp.penalty_skip < x->n ? x->sp.penalty_skip : x->n;
     double v = least_var(box->dlo + skip, box->dhi + skip, x->n - skip);
     double e = x->sp.penalty == DM_PENALTY_VAR ? v : sqrt(v);
-    box->pen = x->sp.beta * exp(e) * (1 - 1e-12);
+    /* beta 0 (guideline 2 off) means no penalty, even where exp(e) is
+       infinite: 0 x inf would be NaN and poison every comparison. */
+    box->pen = x->sp.beta > 0 ? x->sp.beta * exp(e) * (1 - 1e-12) : 0.0;
 }
 
 /* Which interval to split: 0..n-1 a depth, n + t stage t's end width,
