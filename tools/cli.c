@@ -38,22 +38,49 @@ int cli_wants_help(int argc, char **argv) {
 /* ---------------------------------------------------------------------- */
 /* Value parsers */
 
+/* The one integer reader: decimal digits only (no space, no sign: the
+   callers handle '-' where negatives are allowed), at most `max`. */
+static int read_digits(const char *val, uint64_t max, uint64_t *out) {
+    uint64_t v = 0;
+    if (!*val) return -1;
+    for (const char *c = val; *c; c++) {
+        if (*c < '0' || *c > '9') return -1;
+        unsigned d = (unsigned)(*c - '0');
+        if (v > (max - d) / 10) return -1;
+        v = 10 * v + d;
+    }
+    *out = v;
+    return 0;
+}
+
 int cli_int(const char *opt, const char *val, long lo, long hi, int32_t *out) {
-    char *end;
-    errno = 0;
-    long v = val ? strtol(val, &end, 10) : 0;
-    if (!val || end == val || *end || errno || v < lo || v > hi)
+    int neg = val && lo < 0 && val[0] == '-';
+    uint64_t u = 0, max = neg ? (uint64_t)-(int64_t)lo : (uint64_t)(hi < 0 ? 0 : hi);
+    if (!val || read_digits(val + neg, max, &u) || (neg ? -(int64_t)u : (int64_t)u) < lo)
         return cli_error(CLI_USAGE, "%s needs an integer between %ld and %ld, got '%s'", opt, lo,
                          hi, val ? val : "");
-    *out = (int32_t)v;
+    *out = (int32_t)(neg ? -(int64_t)u : (int64_t)u);
     return CLI_OK;
 }
 
+int cli_u64(const char *opt, const char *val, uint64_t *out) {
+    if (read_digits(val, UINT64_MAX, out))
+        return cli_error(CLI_USAGE, "%s needs an integer between 0 and 2^64-1, got '%s'", opt, val);
+    return CLI_OK;
+}
+
+/* Plain decimal only: strtod would also take leading space, hex and
+   "inf"/"nan". */
+static int decimal_text(const char *val) {
+    return *val && strspn(val, "0123456789.eE+-") == strlen(val);
+}
+
 int cli_double(const char *opt, const char *val, double lo, double hi, double *out) {
-    char *end;
+    char *end = NULL;
+    double v = 0;
     errno = 0;
-    double v = val ? strtod(val, &end) : 0;
-    if (!val || end == val || *end || errno || !isfinite(v) || v < lo || v > hi)
+    if (val && decimal_text(val)) v = strtod(val, &end);
+    if (!end || *end || errno || !isfinite(v) || v < lo || v > hi)
         return cli_error(CLI_USAGE, "%s needs a number between %g and %g, got '%s'", opt, lo, hi,
                          val ? val : "");
     *out = v;
@@ -62,6 +89,8 @@ int cli_double(const char *opt, const char *val, double lo, double hi, double *o
 
 int cli_count(const char *opt, const char *val, int64_t *out) {
     dm_error err = {0};
+    if (strpbrk(val, " \t\n\v\f\r")) /* dm_parse_count allows spaces around a count */
+        return cli_error(CLI_USAGE, "%s: '%s' is not a count (e.g. 1.8G, 11.7M, 1e9)", opt, val);
     if (dm_parse_count(val, out, &err)) return cli_error(CLI_USAGE, "%s: %s", opt, err.msg);
     return CLI_OK;
 }

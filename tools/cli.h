@@ -111,11 +111,14 @@ const char *cli_foreign(const cli_spec *s, unsigned family, int argc, char **arg
 /* The value given to option `name` in argv (the last one), or NULL. */
 const char *cli_value_of(int argc, char **argv, const char *name);
 
-/* The shared value parsers: an int32 in [lo, hi]; a finite double in
-   [lo, hi]; a count (dm_parse_count); a comma list of at most `max` int32
+/* The shared value parsers: an int32 in [lo, hi]; a uint64 (0..2^64-1);
+   a finite double in [lo, hi]; a count (dm_parse_count); a comma list of at most `max` int32
    (ints) or doubles (dbls) in [lo, hi], *n of them.  CLI_USAGE with a
-   message naming `opt` on failure. */
+   message naming `opt` on failure.  Integers are plain decimal digits,
+   with a '-' only where lo < 0; no value may hold white space (strtol and
+   strtoull would skip a leading space and wrap ' -5' to 2^64-5). */
 int cli_int(const char *opt, const char *val, long lo, long hi, int32_t *out);
+int cli_u64(const char *opt, const char *val, uint64_t *out);
 int cli_double(const char *opt, const char *val, double lo, double hi, double *out);
 int cli_count(const char *opt, const char *val, int64_t *out);
 int cli_list(const char *opt, const char *val, double lo, double hi, int max, int32_t *ints,

@@ -31,14 +31,7 @@ static int set_format(const cli_option *o, const char *v, void *opts) {
 }
 
 static int set_seed(const cli_option *o, const char *v, void *opts) {
-    char *end;
-    errno = 0;
-    unsigned long long s = strtoull(v, &end, 10);
-    if (!*v || *v == '-' || *end || errno)
-        return cli_error(CLI_USAGE, "%s needs an integer between 0 and 2^64-1, got '%s'", o->name,
-                         v);
-    ((export_opts *)opts)->onnx.seed = (uint64_t)s;
-    return CLI_OK;
+    return cli_u64(o->name, v, &((export_opts *)opts)->onnx.seed);
 }
 
 #define AT(field) .at = offsetof(export_opts, field)

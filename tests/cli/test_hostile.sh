@@ -1,0 +1,63 @@
+#!/bin/bash
+# test_hostile.sh -- the CLI under hostile use (issue #12): models read
+# from pipes and FIFOs, standard output that cannot be written, outputs
+# that cannot be written, values with spaces, signs and control
+# characters, and the smaller message and exit-code defects.
+# usage: bash test_hostile.sh <deepmad-binary> <source-dir>
+bin=$(realpath "$1")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# expect CODE PATTERN CMD...: exit status CODE, stderr matching PATTERN
+# and stderr exactly one line when the status is not 0.
+expect() {
+    local code="$1" pattern="$2"
+    shift 2
+    "$@" >"$tmp/out" 2>"$tmp/err"
+    local rc=$?
+    if [ "$rc" -ne "$code" ]; then
+        bad "'$*' exited $rc, want $code ($(cat "$tmp/err"))"
+    elif [ -n "$pattern" ] && ! grep -q -- "$pattern" "$tmp/err"; then
+        bad "'$*' said '$(cat "$tmp/err")', want /$pattern/"
+    elif [ "$code" -ne 0 ] && [ "$(wc -l <"$tmp/err")" -ne 1 ]; then
+        bad "'$*' wrote $(wc -l <"$tmp/err") lines to stderr, want 1: $(cat "$tmp/err")"
+    else
+        ok
+    fi
+}
+
+mkdir "$tmp/w"
+cd "$tmp/w" || exit 1
+
+# --- item 8: integers are digits only; no space, no sign where >= 0 ---------
+for v in ' -5' ' 5' '5 ' '+5' '-5' $'5\t' '0x5' '18446744073709551616' ''; do
+    expect 2 "^deepmad: --seed needs an integer" \
+        "$bin" export resnet18 --format onnx --no-weights --seed "$v" -o x.onnx
+done
+expect 0 "" "$bin" export resnet18 --format onnx --no-weights --seed 18446744073709551615 -o x.onnx
+for v in ' 3' '+3' '3 ' '-3' ' -3' '3,,5' '3, 5'; do
+    expect 2 "^deepmad: --kernels needs an integer" "$bin" design --preset r18 --kernels "$v"
+done
+for o in --input-size --classes --penalty-skip; do
+    expect 2 "^deepmad: $o needs an integer" "$bin" analyze resnet18 "$o" ' 1'
+    expect 2 "^deepmad: $o needs an integer" "$bin" analyze resnet18 "$o" '+1'
+done
+expect 2 "^deepmad: --opset needs an integer" "$bin" export resnet18 --opset ' 13' -o x.onnx
+expect 2 "^deepmad: --effort needs an integer" "$bin" design --preset r18 --effort ' -1'
+expect 2 "^deepmad: --depth needs an integer" "$bin" design --preset r18 --depth ' 1,4'
+expect 2 "^deepmad: --layers needs an integer" \
+    "$bin" design --family mlp --in-features 8 --out-features 2 --params 1K --layers ' 2'
+for v in ' 1M' '1M ' ' -1M'; do
+    expect 2 "^deepmad: --macs: .* is not a count" "$bin" design --preset r18 --macs "$v"
+done
+for v in ' 0.3' '0x1p-2' 'inf' 'nan' '0.3 '; do
+    expect 2 "^deepmad: --rho needs a number" "$bin" design --preset r18 --rho "$v"
+done
+
+echo "test_hostile: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
