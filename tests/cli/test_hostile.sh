@@ -59,5 +59,38 @@ for v in ' 0.3' '0x1p-2' 'inf' 'nan' '0.3 '; do
     expect 2 "^deepmad: --rho needs a number" "$bin" design --preset r18 --rho "$v"
 done
 
+# --- item 3: a failed write to standard output is exit 1 and one line -------
+mlp=(--family mlp --in-features 784 --out-features 10 --params 1M)
+cnn=(--family basic --macs 500M --params 4M --nodes 2000)
+if [ -w /dev/full ]; then
+    for args in "analyze resnet18" "analyze resnet18 --json" "zoo" "--help" "--version" \
+        "analyze --help" "design --help" "export --help" "zoo --help" \
+        "export resnet18 --format json -o -"; do
+        # shellcheck disable=SC2086 # word splitting wanted
+        "$bin" $args >/dev/full 2>"$tmp/err"
+        rc=$?
+        [ "$rc" -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+            grep -q "^deepmad: cannot write to standard output" "$tmp/err" && ok ||
+            bad "'deepmad $args >/dev/full' exited $rc: $(cat "$tmp/err")"
+    done
+    for args in "" "--json"; do
+        # shellcheck disable=SC2086
+        "$bin" design "${mlp[@]}" $args >/dev/full 2>"$tmp/err"
+        rc=$?
+        [ "$rc" -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && ok ||
+            bad "'design --family mlp $args >/dev/full' exited $rc: $(cat "$tmp/err")"
+        # shellcheck disable=SC2086
+        "$bin" design "${cnn[@]}" $args >/dev/full 2>"$tmp/err"
+        rc=$?
+        [ "$rc" -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && ok ||
+            bad "'design ${cnn[*]} $args >/dev/full' exited $rc: $(cat "$tmp/err")"
+    done
+else
+    echo "note: no writable /dev/full, the standard-output checks are skipped"
+fi
+"$bin" zoo >&- 2>"$tmp/err"
+[ $? -eq 1 ] && grep -q "^deepmad: cannot write to standard output" "$tmp/err" && ok ||
+    bad "'deepmad zoo >&-' did not fail: $(cat "$tmp/err")"
+
 echo "test_hostile: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
