@@ -59,6 +59,37 @@ for v in ' 0.3' '0x1p-2' 'inf' 'nan' '0.3 '; do
     expect 2 "^deepmad: --rho needs a number" "$bin" design --preset r18 --rho "$v"
 done
 
+# --- item 2: a model is read once: pipes, FIFOs and '-' work ----------------
+"$bin" export resnet18 --format json -o cnn.json &&
+    "$bin" export deepmad-r18 --format tinynas -o ref.txt &&
+    "$bin" design --family mlp --in-features 64 --out-features 4 --params 20K -o mlp.json \
+        >/dev/null || bad "could not make the model files"
+# same CMD... : CMD's standard output equals $tmp/want (timeout: a FIFO read
+# twice would hang).
+same() {
+    timeout 20 "$@" >"$tmp/got" 2>"$tmp/err" && cmp -s "$tmp/got" "$tmp/want" && ok ||
+        bad "'$*' differs from reading the file: $(head -c 300 "$tmp/err")"
+}
+mkfifo fifo
+for f in cnn.json ref.txt mlp.json; do
+    for cmd in "analyze --json" "export --format json -o -"; do
+        # shellcheck disable=SC2086 # word splitting wanted
+        set -- $cmd
+        verb=$1
+        shift
+        "$bin" "$verb" "$f" "$@" >"$tmp/want" || bad "$verb $f failed"
+        same bash -c 'cat "$1" | "$2" "$3" /dev/stdin "${@:4}"' sh "$f" "$bin" "$verb" "$@"
+        same bash -c '"$2" "$3" <(cat "$1") "${@:4}"' sh "$f" "$bin" "$verb" "$@"
+        same bash -c 'cat "$1" | "$2" "$3" - "${@:4}"' sh "$f" "$bin" "$verb" "$@"
+        same bash -c '"$2" "$3" - "${@:4}" <"$1"' sh "$f" "$bin" "$verb" "$@"
+        timeout 20 sh -c 'cat "$1" >fifo' sh "$f" </dev/null >/dev/null 2>&1 &
+        same "$bin" "$verb" fifo "$@"
+    done
+done
+# The table names the model as given.
+cat cnn.json | "$bin" analyze - >"$tmp/out" 2>&1
+head -1 "$tmp/out" | grep -q '^-: 3 x 224 x 224 input' && ok || bad "analyze - said $(head -1 "$tmp/out")"
+
 # --- item 3: a failed write to standard output is exit 1 and one line -------
 mlp=(--family mlp --in-features 784 --out-features 10 --params 1M)
 cnn=(--family basic --macs 500M --params 4M --nodes 2000)
