@@ -177,6 +177,9 @@ static int store(const cli_option *o, const char *val, void *opts) {
             return cli_error(CLI_USAGE, "%s needs a file: the summary goes to standard output",
                              o->name);
         /* fall through */
+    case CLI_OUTPUT:
+        if (!*val) return cli_error(CLI_USAGE, "%s needs a file name, got ''", o->name);
+        /* fall through */
     case CLI_TEXT: *FIELD(opts, o->at, const char *) = val; return CLI_OK;
     case CLI_CALL: return o->set(o, val, opts);
     }

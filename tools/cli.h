@@ -58,8 +58,9 @@ typedef enum cli_kind {
     CLI_DOUBLE_RANGE, /* MIN,MAX: doubles in [lo, hi] at `at` and `at2` */
     CLI_ON_OFF,       /* on | off: int32 1 | 0 at `at` */
     CLI_TEXT,         /* any string: const char * at `at` ('-' included) */
-    CLI_FILE,         /* a file to write: const char * at `at`; '-' is refused (standard
-                         output carries the command's report) */
+    CLI_FILE,         /* a file to write: const char * at `at`; '' is refused, and '-'
+                         (standard output carries the command's report) */
+    CLI_OUTPUT,       /* a file to write or '-' for standard output; '' is refused */
     CLI_CALL          /* set() parses and stores the value */
 } cli_kind;
 

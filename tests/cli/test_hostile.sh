@@ -33,6 +33,8 @@ expect() {
 
 mkdir "$tmp/w"
 cd "$tmp/w" || exit 1
+mlp=(--family mlp --in-features 784 --out-features 10 --params 1M)
+cnn=(--family basic --macs 500M --params 4M --nodes 2000)
 
 # --- item 8: integers are digits only; no space, no sign where >= 0 ---------
 for v in ' -5' ' 5' '5 ' '+5' '-5' $'5\t' '0x5' '18446744073709551616' ''; do
@@ -91,8 +93,6 @@ cat cnn.json | "$bin" analyze - >"$tmp/out" 2>&1
 head -1 "$tmp/out" | grep -q '^-: 3 x 224 x 224 input' && ok || bad "analyze - said $(head -1 "$tmp/out")"
 
 # --- item 3: a failed write to standard output is exit 1 and one line -------
-mlp=(--family mlp --in-features 784 --out-features 10 --params 1M)
-cnn=(--family basic --macs 500M --params 4M --nodes 2000)
 if [ -w /dev/full ]; then
     for args in "analyze resnet18" "analyze resnet18 --json" "zoo" "--help" "--version" \
         "analyze --help" "design --help" "export --help" "zoo --help" \
@@ -122,6 +122,46 @@ fi
 "$bin" zoo >&- 2>"$tmp/err"
 [ $? -eq 1 ] && grep -q "^deepmad: cannot write to standard output" "$tmp/err" && ok ||
     bad "'deepmad zoo >&-' did not fail: $(cat "$tmp/err")"
+
+# --- item 5: design's outputs: all or none, unwritable paths before solving --
+# An infeasible problem tells which came first: the path check answers
+# "cannot write", a solve would answer "found no ... network".
+infeasible=(--family bottleneck --macs 10G --params 100M --rho 0.01)
+mkdir folder
+echo old >keep.json
+for out in "missing/a.json" "folder" "keep.json/x" "$(printf 'n%.0s' {1..300})"; do
+    expect 1 "^deepmad: cannot write" "$bin" design "${infeasible[@]}" -o "$out"
+    expect 1 "^deepmad: cannot write" "$bin" design "${infeasible[@]}" -o keep.json --torch "$out"
+    expect 1 "^deepmad: cannot write" \
+        "$bin" design --family mlp --in-features 8 --out-features 2 --params 10 -o "$out"
+    expect 1 "^deepmad: cannot write" "$bin" export resnet18 --format json -o "$out"
+done
+expect 2 "name the same file" "$bin" design "${infeasible[@]}" -o keep.json --torch keep.json
+# A folder this user may not write to (as root, run as nobody to see it).
+mkdir ro && chmod 555 ro && chmod 755 "$tmp" "$tmp/w"
+as_user=()
+[ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null &&
+    as_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+if [ "$(id -u)" -ne 0 ] || [ ${#as_user[@]} -gt 0 ]; then
+    expect 1 "^deepmad: cannot write ro/a.json: folder ro: Permission denied" \
+        "${as_user[@]}" "$bin" design "${infeasible[@]}" -o ro/a.json
+    expect 1 "^deepmad: cannot write ro/a.py: folder ro: Permission denied" \
+        "${as_user[@]}" "$bin" export resnet18 -o ro/a.py
+else
+    echo "note: root without setpriv, the read-only folder check is skipped"
+fi
+# The write itself fails after solving (/dev/full takes no bytes): the
+# other file is not replaced either.
+if [ -w /dev/full ]; then
+    expect 1 "^deepmad: cannot write /dev/full" "$bin" design "${cnn[@]}" -o keep.json --torch /dev/full
+    [ "$(cat keep.json)" = old ] && ok || bad "-o keep.json was replaced though --torch failed"
+    expect 1 "^deepmad: cannot write /dev/full" "$bin" design "${cnn[@]}" -o /dev/full --torch keep.py
+    [ ! -e keep.py ] && ok || bad "--torch keep.py was written though -o failed"
+fi
+expect 0 "" "$bin" design "${cnn[@]}" -o keep.json --torch keep.py
+grep -q '"format": "deepmad-arch"' keep.json && grep -q "^class DeepMADNet" keep.py && ok ||
+    bad "design -o keep.json --torch keep.py did not write both"
+ls -A | grep -q tmp && bad "temp files left: $(ls -A)" || ok
 
 echo "test_hostile: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
