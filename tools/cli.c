@@ -2,26 +2,48 @@
 ** cli.c -- helpers every subcommand uses: errors, the option-table parser
 ** and --help printer, the value parsers, model loading, the clock.
 */
+#define _POSIX_C_SOURCE 200809L /* stat */
 #include "cli.h"
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
+/* Every message goes out here, as one line: control characters (a
+   newline in an echoed value, an escape sequence in a file name) are
+   written as \n, \t, \r or \xNN. */
+static void put_message(const char *msg) {
+    fputs("deepmad: ", stderr);
+    for (const unsigned char *c = (const unsigned char *)msg; *c; c++) {
+        if (*c == '\n') fputs("\\n", stderr);
+        else if (*c == '\t') fputs("\\t", stderr);
+        else if (*c == '\r') fputs("\\r", stderr);
+        else if (*c < 0x20 || *c == 0x7f) fprintf(stderr, "\\x%02x", *c);
+        else fputc(*c, stderr);
+    }
+    fputc('\n', stderr);
+}
+
 int cli_fail(const dm_error *err) {
-    fprintf(stderr, "deepmad: %s\n", err->msg[0] ? err->msg : dm_status_str(err->code));
+    put_message(err->msg[0] ? err->msg : dm_status_str(err->code));
     return CLI_FAIL;
 }
 
 int cli_error(int code, const char *fmt, ...) {
-    va_list ap;
+    char small[512], *msg = small;
+    va_list ap, again;
     va_start(ap, fmt);
-    fputs("deepmad: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    va_copy(again, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    if (n >= (int)sizeof small && (msg = malloc((size_t)n + 1)) != NULL)
+        vsnprintf(msg, (size_t)n + 1, fmt, again);
+    va_end(again);
     va_end(ap);
+    put_message(msg ? msg : small);
+    if (msg != small) free(msg);
     return code;
 }
 
@@ -332,13 +354,25 @@ void cli_help(const cli_spec *s, unsigned family, FILE *f) {
 
 int cli_load_model(const char *model, dm_model *out) {
     dm_error err = {0};
+    struct stat st;
     for (int32_t i = 0; i < dm_zoo_count(); i++)
         if (strcmp(dm_zoo_name(i), model) == 0) {
+            if (stat(model, &st) == 0)
+                cli_error(CLI_OK, "note: '%s' is the zoo network; for the file of that name "
+                                  "write ./%s", model, model);
             memset(out, 0, sizeof *out);
             out->kind = DM_MODEL_CNN;
             return dm_zoo_arch(model, &out->arch, &err) ? cli_fail(&err) : CLI_OK;
         }
     return dm_model_load(model, out, &err) ? cli_fail(&err) : CLI_OK;
+}
+
+const char *cli_real(char *buf, size_t n, double v, int decimals) {
+    double tiny = 0.5, a = fabs(v);
+    for (int i = 0; i < decimals; i++) tiny /= 10;
+    if (v != 0 && (a < tiny || a >= 1e15)) snprintf(buf, n, "%.4g", v);
+    else snprintf(buf, n, "%.*f", decimals, v);
+    return buf;
 }
 
 void cli_print_mlp_widths(const dm_mlp *m) {

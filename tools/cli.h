@@ -134,8 +134,16 @@ int cli_set_penalty(const cli_option *o, const char *val, void *opts);
 double cli_now(void);
 
 /* Load MODEL once: a zoo name, or a path to a file of any format (CNN
-   JSON, the reference format, MLP JSON). */
+   JSON, the reference format, MLP JSON; '-' is standard input).  A zoo
+   name wins over a file of that name, with a note on stderr naming
+   ./NAME, the way to read the file. */
 int cli_load_model(const char *model, dm_model *out);
+
+/* `v` with `decimals` decimals, as %.*f prints it, unless that would
+   print 0 for a value that is not 0 (a gap of 2e-6) or run past 15 digits
+   (a depth penalty of 1e87): those in %.4g.  Returns buf. */
+const char *cli_real(char *buf, size_t n, double v, int decimals);
+#define CLI_REAL_CAP 48
 
 /* "  widths   784 24 ... -> 10": an MLP's widths, as analyze and design
    print them. */

@@ -76,7 +76,7 @@ static const cli_option options[] = {
     {"--rho", .kind = CLI_DOUBLE, MLP, .value = "R", AT(mp.rho0), .lo = 1e-9, .hi = 1e9,
      .help = "effectiveness limit rho0", .def = "0.5"},
     {"--layers", .kind = CLI_INT_RANGE, MLP, .value = "MIN,MAX", AT(mp.min_layers),
-     .at2 = offsetof(design_opts, mp.max_layers), .lo = 1, .hi = DM_MLP_MAX_WIDTH, .max = 1,
+     .at2 = offsetof(design_opts, mp.max_layers), .lo = 1, .hi = DM_MLP_MAX_LAYERS, .max = 1,
      .help = "number of Linear layers L", .def = "1,256"},
     {"--granularity", .kind = CLI_INT, MLP, .value = "G", AT(mp.granularity), .lo = 1,
      .hi = DM_MLP_MAX_WIDTH, .help = "hidden widths are multiples of G", .def = "8"},
@@ -270,6 +270,10 @@ static void budget_line(const char *what, double used, double limit, const char 
     }
 }
 
+static double gap_percent(double gap, double bound) {
+    return bound != 0 ? 100.0 * gap / bound : 0.0;
+}
+
 static void summary(const dm_problem *p, const dm_solution *s, double secs) {
     const dm_arch *a = &s->arch;
     const dm_metrics *m = &s->metrics;
@@ -285,11 +289,13 @@ static void summary(const dm_problem *p, const dm_solution *s, double secs) {
     for (int c = 0; c < DM_CONSTRAINT_COUNT; c++)
         budget_line(budget_labels[c].summary, dm_constraint_value(m, (dm_constraint)c),
                     dm_constraint_limit(p, (dm_constraint)c), budget_labels[c].fmt);
-    printf("\nobjective  %.4f  (entropy %.4f - depth penalty %.4f)\n", m->objective, m->entropy,
-           m->depth_penalty);
-    printf("bound      %.4f\n", s->bound);
-    printf("gap        %.4f (%.2f%% of the bound)\n", s->gap,
-           s->bound != 0 ? 100.0 * s->gap / s->bound : 0.0);
+    char b[4][CLI_REAL_CAP];
+    printf("\nobjective  %s  (entropy %s - depth penalty %s)\n",
+           cli_real(b[0], sizeof b[0], m->objective, 4), cli_real(b[1], sizeof b[1], m->entropy, 4),
+           cli_real(b[2], sizeof b[2], m->depth_penalty, 4));
+    printf("bound      %s\n", cli_real(b[0], sizeof b[0], s->bound, 4));
+    printf("gap        %s (%s%% of the bound)\n", cli_real(b[1], sizeof b[1], s->gap, 4),
+           cli_real(b[2], sizeof b[2], gap_percent(s->gap, s->bound), 2));
     if (s->stop == DM_STOP_OPTIMAL)
         printf("status     optimal: the search tree was exhausted\n");
     else
@@ -350,8 +356,10 @@ static void design_note(const dm_problem *p, const dm_solution *s, char *buf, si
         if (budget_labels[c].note && limit > 0)
             append(buf, n, &k, ", %s <= %.0f", budget_labels[c].note, limit);
     }
-    append(buf, n, &k, ": objective %.4f, bound %.4f (gap %.2f%% of the bound, %s).",
-           s->objective, s->bound, s->bound != 0 ? 100.0 * s->gap / s->bound : 0.0,
+    char b[3][CLI_REAL_CAP];
+    append(buf, n, &k, ": objective %s, bound %s (gap %s%% of the bound, %s).",
+           cli_real(b[0], sizeof b[0], s->objective, 4), cli_real(b[1], sizeof b[1], s->bound, 4),
+           cli_real(b[2], sizeof b[2], gap_percent(s->gap, s->bound), 2),
            s->stop == DM_STOP_OPTIMAL ? "proven optimal" : "not proven optimal");
 }
 
@@ -439,8 +447,11 @@ static void mlp_summary(const dm_mlp_problem *p, const dm_mlp_solution *s, doubl
     mlp_budget("MACs", m->macs, p->max_macs);
     printf("  rho      %14.4f  (limit %g)\n", m->rho, p->rho0);
     printf("  mean width %12.2f  (geometric, w_1..w_L)\n", m->mean_width);
-    printf("\nentropy    %.4f\nbound      %.4f\ngap        %.4f (%.4f%% of the bound)\n",
-           m->entropy, s->bound, s->gap, s->bound ? 100.0 * s->gap / s->bound : 0.0);
+    char b[4][CLI_REAL_CAP];
+    printf("\nentropy    %s\nbound      %s\ngap        %s (%s%% of the bound)\n",
+           cli_real(b[0], sizeof b[0], m->entropy, 4), cli_real(b[1], sizeof b[1], s->bound, 4),
+           cli_real(b[2], sizeof b[2], s->gap, 4),
+           cli_real(b[3], sizeof b[3], gap_percent(s->gap, s->bound), 4));
     printf("status     %s\n", s->stop == DM_STOP_OPTIMAL
                                   ? "optimal: the search tree was exhausted"
                                   : "node limit reached: best found, no design can beat the bound");

@@ -77,7 +77,9 @@ static const cli_spec spec = {
         "An MLP file (docs/mlp.md) exports as torch, onnx (Gemm + activation, output\n"
         "\"output\") or json, and takes neither --input-size, --classes nor --note.\n"
         "Without --format the format follows FILE's extension (.py .onnx .json .txt).\n"
-        "FILE '-' writes to standard output.  See docs/export.md.\n"
+        "FILE '-' writes to standard output, MODEL '-' reads standard input.  A zoo\n"
+        "name wins over a file of that name (a note says so): write ./resnet18 for\n"
+        "the file.  See docs/export.md.\n"
         "\n",
     .outro =
         "\n"

@@ -163,5 +163,63 @@ grep -q '"format": "deepmad-arch"' keep.json && grep -q "^class DeepMADNet" keep
     bad "design -o keep.json --torch keep.py did not write both"
 ls -A | grep -q tmp && bad "temp files left: $(ls -A)" || ok
 
+# --- item 11: the smaller ones ----------------------------------------------
+# --help wins wherever it stands, after an option with a value too.
+for args in "design --preset r18 --help" "design --family mlp --help" \
+    "analyze resnet18 --input-size 160 --help" "export resnet18 -o x.py --help"; do
+    # shellcheck disable=SC2086
+    "$bin" $args >"$tmp/out" 2>"$tmp/err"
+    [ $? -eq 0 ] && grep -q "^usage: deepmad" "$tmp/out" && ok ||
+        bad "'deepmad $args' did not print help: $(cat "$tmp/err")"
+done
+# Usage errors are exit 2.
+expect 2 "^deepmad: --output needs a file name" "$bin" export resnet18 -o ''
+expect 2 "^deepmad: -o needs a file name" "$bin" design "${infeasible[@]}" -o ''
+expect 2 "^deepmad: --torch needs a file name" "$bin" design "${infeasible[@]}" --torch ''
+expect 2 "not a free Python identifier" "$bin" export resnet18 --class-name 'a b' -o x.py
+expect 2 "not a free Python identifier" "$bin" export resnet18 --class-name ConvBNAct -o x.py
+expect 2 "not a free Python identifier" "$bin" export mlp.json --class-name 9lives -o x.py
+expect 0 "" "$bin" export mlp.json --class-name ConvBNAct -o x.py
+expect 2 "^deepmad: problem: 2 stage weights given but the layout has 5 stages" \
+    "$bin" design --preset r18 --alpha 1,2
+expect 2 "stage weights" "$bin" design --family basic --strides 2,2 --alpha 1,1,1,1,8
+# A value with control characters is echoed on one line, escaped.
+expect 2 "got 'a\\\\nb'" "$bin" design --se $'a\nb'
+expect 2 "unknown format 'x\\\\ty\\\\x1b'" "$bin" export resnet18 --format $'x\ty\e' -o x.py
+expect 2 "unknown option '--x\\\\ny'" "$bin" analyze resnet18 $'--x\ny'
+expect 2 "" "$bin" design --kernels $'3\n5'
+expect 1 "" "$bin" analyze $'no\nsuch\rfile'
+# The order of --kernels is what is wrong, not a size.
+expect 2 "^deepmad: problem: kernel sizes must be ascending and distinct, got 3 after 5" \
+    "$bin" design --kernels 5,3
+expect 2 "got 3 after 3" "$bin" design --kernels 3,3
+# The MLP --layers maximum is 256.
+expect 2 "^deepmad: --layers needs an integer between 1 and 256, got '257'" \
+    "$bin" design --family mlp --in-features 8 --out-features 2 --params 1K --layers 1,257
+# A file named like a zoo net: the zoo net, and a note naming ./NAME.
+"$bin" export resnet50 --format json -o resnet18
+"$bin" analyze resnet18 --json >"$tmp/out" 2>"$tmp/err"
+"$bin" analyze ./resnet18 --json >"$tmp/file"
+"$bin" analyze resnet50 --json >"$tmp/r50"
+grep -q "^deepmad: note: 'resnet18' is the zoo network; .*\./resnet18" "$tmp/err" &&
+    [ "$(wc -l <"$tmp/err")" -eq 1 ] && ok || bad "no note on the file resnet18: $(cat "$tmp/err")"
+! cmp -s "$tmp/out" "$tmp/file" && cmp -s "$tmp/file" "$tmp/r50" && ok ||
+    bad "analyze resnet18 / ./resnet18 did not read the zoo net / the file"
+"$bin" analyze resnet34 2>"$tmp/err" >/dev/null
+[ ! -s "$tmp/err" ] && ok || bad "a note without a file: $(cat "$tmp/err")"
+"$bin" analyze --help | grep -q '\./resnet18' && ok || bad "analyze --help does not say ./NAME"
+"$bin" export --help | grep -q '\./resnet18' && ok || bad "export --help does not say ./NAME"
+rm -f resnet18
+# A huge depth penalty in %g style, not 88 digits.
+"$bin" analyze resnet152 --penalty var >"$tmp/out"
+grep -Eq '^  depth penalty +5\.701e\+82$' "$tmp/out" && grep -Eq '^  objective +-5\.701e\+82$' "$tmp/out" &&
+    ok || bad "resnet152 --penalty var: $(grep -E 'penalty|objective' "$tmp/out")"
+# A gap that is not zero is not printed as zero.
+"$bin" design --family mlp --in-features 20 --out-features 2 --params 3M --rho 0.2 --nodes 300 \
+    >"$tmp/out"
+grep -q "^status     node limit reached" "$tmp/out" &&
+    grep -Eq '^gap        0\.0002 \([1-9][0-9.]*e-[0-9]+% of the bound\)$' "$tmp/out" && ok ||
+    bad "a tiny gap: $(grep -E '^(gap|status)' "$tmp/out")"
+
 echo "test_hostile: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
