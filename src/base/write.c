@@ -13,7 +13,9 @@
 **                               new one, never a part.
 **   a symbolic link             followed (to any depth, dangling too): its
 **                               final target is written as above, and the
-**                               link stays a link.
+**                               link stays a link; a link to a device or
+**                               FIFO is opened through the link itself
+**                               (/dev/stdout into a pipe).
 **   a character device, a FIFO  written directly (/dev/null, /dev/stdout, a
 **                               pipe someone reads): renaming over it would
 **                               replace the device with a regular file.
@@ -74,6 +76,10 @@ static dm_status resolve(const char *path, char *out, dm_error *err) {
     for (int depth = 0; depth < LINK_DEPTH; depth++) {
         struct stat st;
         if (lstat(out, &st) != 0 || !S_ISLNK(st.st_mode)) return DM_OK;
+        /* A link to a pipe or device is written through the link itself:
+           /proc's links (/dev/stdout -> /proc/self/fd/1) read "pipe:[N]",
+           which is no path. */
+        if (stat(out, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) return DM_OK;
         ssize_t n = readlink(out, link, sizeof link - 1);
         if (n < 0) return io_fail(err, path, "readlink", errno);
         link[n] = '\0';

@@ -162,6 +162,10 @@ expect 0 "" "$bin" design "${cnn[@]}" -o keep.json --torch keep.py
 grep -q '"format": "deepmad-arch"' keep.json && grep -q "^class DeepMADNet" keep.py && ok ||
     bad "design -o keep.json --torch keep.py did not write both"
 ls -A | grep -q tmp && bad "temp files left: $(ls -A)" || ok
+# -o /dev/stdout into a pipe: /proc's link reads "pipe:[N]", no path.
+"$bin" export resnet18 --format json -o /dev/stdout | cat >"$tmp/out"
+[ "${PIPESTATUS[0]}" -eq 0 ] && "$bin" export resnet18 --format json -o - | cmp -s - "$tmp/out" &&
+    ok || bad "export -o /dev/stdout into a pipe failed"
 
 # --- item 11: the smaller ones ----------------------------------------------
 # --help wins wherever it stands, after an option with a value too.
