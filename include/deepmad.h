@@ -434,8 +434,31 @@ dm_status dm_export_onnx(const dm_net *net, const dm_onnx_options *opt, uint8_t 
    same way; a character device or FIFO is written directly; anything else
    (a directory, a socket, a block device) is refused.  SIGINT, SIGTERM,
    SIGHUP and SIGQUIT are held while a temp file exists.  On failure
-   (DM_ERR_IO) the file at `path` is as it was and no temp file is left. */
+   (DM_ERR_IO; DM_ERR_NOMEM) the file at `path` is as it was and no temp
+   file is left. */
 dm_status dm_write_file_atomic(const char *path, const void *data, size_t len, dm_error *err);
+
+/* Write `n` files (paths[i] gets lens[i] bytes of datas[i]), each as
+   dm_write_file_atomic does, all or none: every temp file is written and
+   fsync'd first, then devices and FIFOs, then the temps are renamed.  A
+   failure before the renames replaces nothing (a device or FIFO may have
+   had its bytes).  The renames themselves are the residual window: one
+   fails only when the file system changes meanwhile (the folder removed or
+   made read-only, a directory put at the path, an I/O error), and then
+   the files renamed before it are new and the rest old.  Two paths that
+   resolve to the same file are DM_ERR_INVALID. */
+dm_status dm_write_files_atomic(int32_t n, const char *const *paths, const void *const *datas,
+                                const size_t *lens, dm_error *err);
+
+/* Would dm_write_file_atomic(path, ...) succeed, as far as can be known
+   without writing?  Follows symbolic links as it does; refuses what it
+   refuses (a directory, a socket, a block device); for a new or regular
+   file requires the folder to exist and be writable and the name to fit
+   the folder's name limit; for a device or FIFO requires write permission.
+   DM_ERR_IO with the reason, naming `path`.  Nothing is created: a write
+   can still fail later (a full disk, a folder changed meanwhile).  Ask it
+   before long work whose result goes to `path`. */
+dm_status dm_write_check(const char *path, dm_error *err);
 
 /* ======================================================================
 ** Design problems and the solver (docs/solver.md)
@@ -762,6 +785,13 @@ dm_status dm_export_mlp_torch(const dm_mlp *m, const dm_torch_options *opt, char
                               dm_error *err);
 dm_status dm_export_mlp_onnx(const dm_mlp *m, const dm_onnx_options *opt, uint8_t **out_bytes,
                              size_t *out_len, dm_error *err);
+
+/* DM_OK when `name` is a class name dm_export_torch (kind DM_MODEL_CNN)
+   or dm_export_mlp_torch (DM_MODEL_MLP) accepts: an ASCII Python
+   identifier of at most 100 characters, not a keyword and not a name the
+   file defines itself; else DM_ERR_INVALID saying so.  For checking a
+   user's choice before the work. */
+dm_status dm_torch_class_name_check(dm_model_kind kind, const char *name, dm_error *err);
 
 #ifdef __cplusplus
 }

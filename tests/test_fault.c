@@ -195,6 +195,17 @@ static dm_status c_export_onnx_no_weights(dm_error *err) {
 static dm_status c_write_file_atomic(dm_error *err) {
     return dm_write_file_atomic(fx.out_path, "bytes\n", 6, err);
 }
+static dm_status c_write_files_atomic(dm_error *err) {
+    const char *paths[1] = {fx.out_path};
+    const void *datas[1] = {"more\n"};
+    size_t lens[1] = {5};
+    return dm_write_files_atomic(1, paths, datas, lens, err);
+}
+static dm_status c_write_check(dm_error *err) { return dm_write_check(fx.out_path, err); }
+static dm_status c_torch_class_name_check(dm_error *err) {
+    dm_status s = dm_torch_class_name_check(DM_MODEL_CNN, "Net", err);
+    return s ? s : dm_torch_class_name_check(DM_MODEL_MLP, "ConvBNAct", err);
+}
 static dm_status c_problem_preset(dm_error *err) {
     dm_problem p;
     return dm_problem_preset("29m-288", &p, err);
@@ -288,6 +299,7 @@ static const fault_case cases[] = {
     CASE(arch_from_tinynas), CASE(arch_to_tinynas), JSON_CASE(arch_load_json), CASE(arch_load_tinynas),
     CASE(zoo_torchvision), CASE(zoo_published),
     CASE(export_torch), CASE(export_onnx), CASE(export_onnx_no_weights), CASE(write_file_atomic),
+    CASE(write_files_atomic), CASE(write_check), CASE(torch_class_name_check),
     CASE(problem_preset), CASE(problem_validate), CASE(solve), CASE(solve_certificate), CASE(parse_count),
     CASE(mlp_validate), CASE(mlp_metrics_of), JSON_CASE(mlp_from_json), CASE(mlp_to_json),
     JSON_CASE(mlp_load),

@@ -2,26 +2,48 @@
 ** cli.c -- helpers every subcommand uses: errors, the option-table parser
 ** and --help printer, the value parsers, model loading, the clock.
 */
+#define _POSIX_C_SOURCE 200809L /* stat */
 #include "cli.h"
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
+/* Every message goes out here, as one line: control characters (a
+   newline in an echoed value, an escape sequence in a file name) are
+   written as \n, \t, \r or \xNN. */
+static void put_message(const char *msg) {
+    fputs("deepmad: ", stderr);
+    for (const unsigned char *c = (const unsigned char *)msg; *c; c++) {
+        if (*c == '\n') fputs("\\n", stderr);
+        else if (*c == '\t') fputs("\\t", stderr);
+        else if (*c == '\r') fputs("\\r", stderr);
+        else if (*c < 0x20 || *c == 0x7f) fprintf(stderr, "\\x%02x", *c);
+        else fputc(*c, stderr);
+    }
+    fputc('\n', stderr);
+}
+
 int cli_fail(const dm_error *err) {
-    fprintf(stderr, "deepmad: %s\n", err->msg[0] ? err->msg : dm_status_str(err->code));
+    put_message(err->msg[0] ? err->msg : dm_status_str(err->code));
     return CLI_FAIL;
 }
 
 int cli_error(int code, const char *fmt, ...) {
-    va_list ap;
+    char small[512], *msg = small;
+    va_list ap, again;
     va_start(ap, fmt);
-    fputs("deepmad: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    va_copy(again, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    if (n >= (int)sizeof small && (msg = malloc((size_t)n + 1)) != NULL)
+        vsnprintf(msg, (size_t)n + 1, fmt, again);
+    va_end(again);
     va_end(ap);
+    put_message(msg ? msg : small);
+    if (msg != small) free(msg);
     return code;
 }
 
@@ -38,22 +60,49 @@ int cli_wants_help(int argc, char **argv) {
 /* ---------------------------------------------------------------------- */
 /* Value parsers */
 
+/* The one integer reader: decimal digits only (no space, no sign: the
+   callers handle '-' where negatives are allowed), at most `max`. */
+static int read_digits(const char *val, uint64_t max, uint64_t *out) {
+    uint64_t v = 0;
+    if (!*val) return -1;
+    for (const char *c = val; *c; c++) {
+        if (*c < '0' || *c > '9') return -1;
+        unsigned d = (unsigned)(*c - '0');
+        if (v > (max - d) / 10) return -1;
+        v = 10 * v + d;
+    }
+    *out = v;
+    return 0;
+}
+
 int cli_int(const char *opt, const char *val, long lo, long hi, int32_t *out) {
-    char *end;
-    errno = 0;
-    long v = val ? strtol(val, &end, 10) : 0;
-    if (!val || end == val || *end || errno || v < lo || v > hi)
+    int neg = val && lo < 0 && val[0] == '-';
+    uint64_t u = 0, max = neg ? (uint64_t)-(int64_t)lo : (uint64_t)(hi < 0 ? 0 : hi);
+    if (!val || read_digits(val + neg, max, &u) || (neg ? -(int64_t)u : (int64_t)u) < lo)
         return cli_error(CLI_USAGE, "%s needs an integer between %ld and %ld, got '%s'", opt, lo,
                          hi, val ? val : "");
-    *out = (int32_t)v;
+    *out = (int32_t)(neg ? -(int64_t)u : (int64_t)u);
     return CLI_OK;
 }
 
+int cli_u64(const char *opt, const char *val, uint64_t *out) {
+    if (read_digits(val, UINT64_MAX, out))
+        return cli_error(CLI_USAGE, "%s needs an integer between 0 and 2^64-1, got '%s'", opt, val);
+    return CLI_OK;
+}
+
+/* Plain decimal only: strtod would also take leading space, hex and
+   "inf"/"nan". */
+static int decimal_text(const char *val) {
+    return *val && strspn(val, "0123456789.eE+-") == strlen(val);
+}
+
 int cli_double(const char *opt, const char *val, double lo, double hi, double *out) {
-    char *end;
+    char *end = NULL;
+    double v = 0;
     errno = 0;
-    double v = val ? strtod(val, &end) : 0;
-    if (!val || end == val || *end || errno || !isfinite(v) || v < lo || v > hi)
+    if (val && decimal_text(val)) v = strtod(val, &end);
+    if (!end || *end || errno || !isfinite(v) || v < lo || v > hi)
         return cli_error(CLI_USAGE, "%s needs a number between %g and %g, got '%s'", opt, lo, hi,
                          val ? val : "");
     *out = v;
@@ -62,6 +111,8 @@ int cli_double(const char *opt, const char *val, double lo, double hi, double *o
 
 int cli_count(const char *opt, const char *val, int64_t *out) {
     dm_error err = {0};
+    if (strpbrk(val, " \t\n\v\f\r")) /* dm_parse_count allows spaces around a count */
+        return cli_error(CLI_USAGE, "%s: '%s' is not a count (e.g. 1.8G, 11.7M, 1e9)", opt, val);
     if (dm_parse_count(val, out, &err)) return cli_error(CLI_USAGE, "%s: %s", opt, err.msg);
     return CLI_OK;
 }
@@ -147,6 +198,9 @@ static int store(const cli_option *o, const char *val, void *opts) {
         if (!strcmp(val, "-"))
             return cli_error(CLI_USAGE, "%s needs a file: the summary goes to standard output",
                              o->name);
+        /* fall through */
+    case CLI_OUTPUT:
+        if (!*val) return cli_error(CLI_USAGE, "%s needs a file name, got ''", o->name);
         /* fall through */
     case CLI_TEXT: *FIELD(opts, o->at, const char *) = val; return CLI_OK;
     case CLI_CALL: return o->set(o, val, opts);
@@ -300,13 +354,25 @@ void cli_help(const cli_spec *s, unsigned family, FILE *f) {
 
 int cli_load_model(const char *model, dm_model *out) {
     dm_error err = {0};
+    struct stat st;
     for (int32_t i = 0; i < dm_zoo_count(); i++)
         if (strcmp(dm_zoo_name(i), model) == 0) {
+            if (stat(model, &st) == 0)
+                cli_error(CLI_OK, "note: '%s' is the zoo network; for the file of that name "
+                                  "write ./%s", model, model);
             memset(out, 0, sizeof *out);
             out->kind = DM_MODEL_CNN;
             return dm_zoo_arch(model, &out->arch, &err) ? cli_fail(&err) : CLI_OK;
         }
     return dm_model_load(model, out, &err) ? cli_fail(&err) : CLI_OK;
+}
+
+const char *cli_real(char *buf, size_t n, double v, int decimals) {
+    double tiny = 0.5, a = fabs(v);
+    for (int i = 0; i < decimals; i++) tiny /= 10;
+    if (v != 0 && (a < tiny || a >= 1e15)) snprintf(buf, n, "%.4g", v);
+    else snprintf(buf, n, "%.*f", decimals, v);
+    return buf;
 }
 
 void cli_print_mlp_widths(const dm_mlp *m) {

@@ -58,8 +58,9 @@ typedef enum cli_kind {
     CLI_DOUBLE_RANGE, /* MIN,MAX: doubles in [lo, hi] at `at` and `at2` */
     CLI_ON_OFF,       /* on | off: int32 1 | 0 at `at` */
     CLI_TEXT,         /* any string: const char * at `at` ('-' included) */
-    CLI_FILE,         /* a file to write: const char * at `at`; '-' is refused (standard
-                         output carries the command's report) */
+    CLI_FILE,         /* a file to write: const char * at `at`; '' is refused, and '-'
+                         (standard output carries the command's report) */
+    CLI_OUTPUT,       /* a file to write or '-' for standard output; '' is refused */
     CLI_CALL          /* set() parses and stores the value */
 } cli_kind;
 
@@ -111,11 +112,14 @@ const char *cli_foreign(const cli_spec *s, unsigned family, int argc, char **arg
 /* The value given to option `name` in argv (the last one), or NULL. */
 const char *cli_value_of(int argc, char **argv, const char *name);
 
-/* The shared value parsers: an int32 in [lo, hi]; a finite double in
-   [lo, hi]; a count (dm_parse_count); a comma list of at most `max` int32
+/* The shared value parsers: an int32 in [lo, hi]; a uint64 (0..2^64-1);
+   a finite double in [lo, hi]; a count (dm_parse_count); a comma list of at most `max` int32
    (ints) or doubles (dbls) in [lo, hi], *n of them.  CLI_USAGE with a
-   message naming `opt` on failure. */
+   message naming `opt` on failure.  Integers are plain decimal digits,
+   with a '-' only where lo < 0; no value may hold white space (strtol and
+   strtoull would skip a leading space and wrap ' -5' to 2^64-5). */
 int cli_int(const char *opt, const char *val, long lo, long hi, int32_t *out);
+int cli_u64(const char *opt, const char *val, uint64_t *out);
 int cli_double(const char *opt, const char *val, double lo, double hi, double *out);
 int cli_count(const char *opt, const char *val, int64_t *out);
 int cli_list(const char *opt, const char *val, double lo, double hi, int max, int32_t *ints,
@@ -130,8 +134,16 @@ int cli_set_penalty(const cli_option *o, const char *val, void *opts);
 double cli_now(void);
 
 /* Load MODEL once: a zoo name, or a path to a file of any format (CNN
-   JSON, the reference format, MLP JSON). */
+   JSON, the reference format, MLP JSON; '-' is standard input).  A zoo
+   name wins over a file of that name, with a note on stderr naming
+   ./NAME, the way to read the file. */
 int cli_load_model(const char *model, dm_model *out);
+
+/* `v` with `decimals` decimals, as %.*f prints it, unless that would
+   print 0 for a value that is not 0 (a gap of 2e-6) or run past 15 digits
+   (a depth penalty of 1e87): those in %.4g.  Returns buf. */
+const char *cli_real(char *buf, size_t n, double v, int decimals);
+#define CLI_REAL_CAP 48
 
 /* "  widths   784 24 ... -> 10": an MLP's widths, as analyze and design
    print them. */

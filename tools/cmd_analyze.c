@@ -53,7 +53,9 @@ static const cli_spec spec = {
         "\n"
         "MODEL is a zoo name (see `deepmad zoo`) or a file: the JSON architecture\n"
         "schema (docs/arch-json.md), the paper's reference format (tinynas .txt), or\n"
-        "an MLP description (docs/mlp.md), which takes only --json.\n"
+        "an MLP description (docs/mlp.md), which takes only --json.  '-' is standard\n"
+        "input.  A zoo name wins over a file of that name (a note says so): write\n"
+        "./resnet18 for the file.\n"
         "\n",
     .outro =
         "\n"
@@ -95,9 +97,10 @@ static void print_table(const char *model, const dm_arch *a, const dm_metrics *m
     print_count("peak activation", m->peak_activation);
     printf("  %-18s %d\n", "main-path layers", m->layers);
     printf("  %-18s %.6f  (max over stage prefixes)\n", "rho", m->rho);
-    printf("  %-18s %.4f\n", "entropy H", m->entropy);
-    printf("  %-18s %.4f\n", "depth penalty", m->depth_penalty);
-    printf("  %-18s %.4f\n", "objective", m->objective);
+    char b[CLI_REAL_CAP];
+    printf("  %-18s %s\n", "entropy H", cli_real(b, sizeof b, m->entropy, 4));
+    printf("  %-18s %s\n", "depth penalty", cli_real(b, sizeof b, m->depth_penalty, 4));
+    printf("  %-18s %s\n", "objective", cli_real(b, sizeof b, m->objective, 4));
 }
 
 static int analyze_cnn(const char *model, dm_arch *a, const analyze_opts *o) {

@@ -76,7 +76,7 @@ static const cli_option options[] = {
     {"--rho", .kind = CLI_DOUBLE, MLP, .value = "R", AT(mp.rho0), .lo = 1e-9, .hi = 1e9,
      .help = "effectiveness limit rho0", .def = "0.5"},
     {"--layers", .kind = CLI_INT_RANGE, MLP, .value = "MIN,MAX", AT(mp.min_layers),
-     .at2 = offsetof(design_opts, mp.max_layers), .lo = 1, .hi = DM_MLP_MAX_WIDTH, .max = 1,
+     .at2 = offsetof(design_opts, mp.max_layers), .lo = 1, .hi = DM_MLP_MAX_LAYERS, .max = 1,
      .help = "number of Linear layers L", .def = "1,256"},
     {"--granularity", .kind = CLI_INT, MLP, .value = "G", AT(mp.granularity), .lo = 1,
      .hi = DM_MLP_MAX_WIDTH, .help = "hidden widths are multiples of G", .def = "8"},
@@ -169,7 +169,8 @@ static const cli_spec cnn_spec = {
     .outro =
         "\n"
         "exit status: 0 solved; 1 infeasible (the message names the binding constraint\n"
-        "and the least value that works) or I/O failure; 2 bad usage.\n"
+        "and the least value that works) or I/O failure; 2 bad usage.  The -o and\n"
+        "--torch paths are checked before solving, and written both or neither.\n"
         "\n"
         "examples:\n"
         "  deepmad design --preset r18\n"
@@ -196,7 +197,8 @@ static const cli_spec mlp_spec = {
         "\n",
     .outro =
         "\n"
-        "exit status: 0 solved; 1 infeasible or I/O failure; 2 bad usage.\n"
+        "exit status: 0 solved; 1 infeasible or I/O failure; 2 bad usage.  The -o path\n"
+        "is checked before solving.\n"
         "\n"
         "example:\n"
         "  deepmad design --family mlp --in-features 784 --out-features 10 --params 1M --rho 0.5\n",
@@ -268,6 +270,10 @@ static void budget_line(const char *what, double used, double limit, const char 
     }
 }
 
+static double gap_percent(double gap, double bound) {
+    return bound != 0 ? 100.0 * gap / bound : 0.0;
+}
+
 static void summary(const dm_problem *p, const dm_solution *s, double secs) {
     const dm_arch *a = &s->arch;
     const dm_metrics *m = &s->metrics;
@@ -283,11 +289,13 @@ static void summary(const dm_problem *p, const dm_solution *s, double secs) {
     for (int c = 0; c < DM_CONSTRAINT_COUNT; c++)
         budget_line(budget_labels[c].summary, dm_constraint_value(m, (dm_constraint)c),
                     dm_constraint_limit(p, (dm_constraint)c), budget_labels[c].fmt);
-    printf("\nobjective  %.4f  (entropy %.4f - depth penalty %.4f)\n", m->objective, m->entropy,
-           m->depth_penalty);
-    printf("bound      %.4f\n", s->bound);
-    printf("gap        %.4f (%.2f%% of the bound)\n", s->gap,
-           s->bound != 0 ? 100.0 * s->gap / s->bound : 0.0);
+    char b[4][CLI_REAL_CAP];
+    printf("\nobjective  %s  (entropy %s - depth penalty %s)\n",
+           cli_real(b[0], sizeof b[0], m->objective, 4), cli_real(b[1], sizeof b[1], m->entropy, 4),
+           cli_real(b[2], sizeof b[2], m->depth_penalty, 4));
+    printf("bound      %s\n", cli_real(b[0], sizeof b[0], s->bound, 4));
+    printf("gap        %s (%s%% of the bound)\n", cli_real(b[1], sizeof b[1], s->gap, 4),
+           cli_real(b[2], sizeof b[2], gap_percent(s->gap, s->bound), 2));
     if (s->stop == DM_STOP_OPTIMAL)
         printf("status     optimal: the search tree was exhausted\n");
     else
@@ -301,11 +309,27 @@ static void summary(const dm_problem *p, const dm_solution *s, double secs) {
 /* ---------------------------------------------------------------------- */
 /* Files */
 
-/* Write `text` (what a writer returned with status `st`; freed here). */
-static int write_text(const char *path, dm_status st, char *text, dm_error *err) {
-    if (!st) st = dm_write_file_atomic(path, text, strlen(text), err);
-    dm_free(text);
+/* Write the n texts writers returned (with status `st`; all freed here)
+   to their paths, all or none. */
+static int write_texts(int32_t n, const char *const *paths, char **texts, dm_status st,
+                       dm_error *err) {
+    const void *datas[2];
+    size_t lens[2];
+    assert(n <= 2);
+    for (int32_t i = 0; i < n; i++) datas[i] = texts[i], lens[i] = texts[i] ? strlen(texts[i]) : 0;
+    if (!st && n > 0) st = dm_write_files_atomic(n, paths, datas, lens, err);
+    for (int32_t i = 0; i < n; i++) dm_free(texts[i]);
     return st ? cli_fail(err) : CLI_OK;
+}
+
+/* Refuse, before solving, output paths a write would fail on. */
+static int check_outputs(const design_opts *o) {
+    dm_error err = {0};
+    if (o->out_path && o->torch_path && !strcmp(o->out_path, o->torch_path))
+        return cli_error(CLI_USAGE, "-o and --torch name the same file '%s'", o->out_path);
+    if (o->out_path && dm_write_check(o->out_path, &err)) return cli_fail(&err);
+    if (o->torch_path && dm_write_check(o->torch_path, &err)) return cli_fail(&err);
+    return CLI_OK;
 }
 
 /* Append printf-style text to buf (size n, *k bytes used); past the end
@@ -332,21 +356,24 @@ static void design_note(const dm_problem *p, const dm_solution *s, char *buf, si
         if (budget_labels[c].note && limit > 0)
             append(buf, n, &k, ", %s <= %.0f", budget_labels[c].note, limit);
     }
-    append(buf, n, &k, ": objective %.4f, bound %.4f (gap %.2f%% of the bound, %s).",
-           s->objective, s->bound, s->bound != 0 ? 100.0 * s->gap / s->bound : 0.0,
+    char b[3][CLI_REAL_CAP];
+    append(buf, n, &k, ": objective %s, bound %s (gap %s%% of the bound, %s).",
+           cli_real(b[0], sizeof b[0], s->objective, 4), cli_real(b[1], sizeof b[1], s->bound, 4),
+           cli_real(b[2], sizeof b[2], gap_percent(s->gap, s->bound), 2),
            s->stop == DM_STOP_OPTIMAL ? "proven optimal" : "not proven optimal");
 }
 
-static int write_torch(const char *path, const dm_problem *p, const dm_solution *s) {
-    dm_error err = {0};
-    char note[512], *text = NULL;
+/* The --torch file's text in *text (freed with dm_free). */
+static dm_status torch_text(const dm_problem *p, const dm_solution *s, char **text,
+                            dm_error *err) {
+    char note[512];
     dm_net *net = NULL;
     design_note(p, s, note, sizeof note);
     dm_torch_options opt = {.source = "deepmad design", .notes = note};
-    dm_status st = dm_net_create(&s->arch, &net, &err);
-    if (!st) st = dm_export_torch(net, &s->metrics, &opt, &text, &err);
+    dm_status st = dm_net_create(&s->arch, &net, err);
+    if (!st) st = dm_export_torch(net, &s->metrics, &opt, text, err);
     dm_net_free(net);
-    return write_text(path, st, text, &err);
+    return st;
 }
 
 /* Print JSON a writer returned with status `st` (freed here). */
@@ -356,33 +383,42 @@ static int put_json(dm_status st, char *json, const dm_error *err) {
     return st ? cli_fail(err) : CLI_OK;
 }
 
-/* The -o file, the --torch file, then the summary or the result JSON. */
+/* The -o and --torch files (all or none), then the summary or the result
+   JSON. */
 static int output_cnn(const design_opts *o, const dm_solution *sol, double secs) {
     dm_error err = {0};
-    char *text = NULL;
-    int rc = CLI_OK;
+    const char *paths[2];
+    char *texts[2] = {NULL, NULL}, *text = NULL;
+    int32_t n = 0;
+    dm_status st = DM_OK;
     if (o->out_path) {
-        dm_status st = dm_arch_to_json(&sol->arch, &text, &err);
-        rc = write_text(o->out_path, st, text, &err);
+        paths[n] = o->out_path;
+        st = dm_arch_to_json(&sol->arch, &texts[n++], &err);
     }
-    if (!rc && o->torch_path) rc = write_torch(o->torch_path, &o->p, sol);
+    if (!st && o->torch_path) {
+        paths[n] = o->torch_path;
+        st = torch_text(&o->p, sol, &texts[n++], &err);
+    }
+    int rc = write_texts(n, paths, texts, st, &err);
     if (rc || !o->json) {
         if (!rc) summary(&o->p, sol, secs);
         return rc;
     }
-    dm_status st = dm_solution_to_json(&o->p, sol, secs, NULL, &text, &err);
+    st = dm_solution_to_json(&o->p, sol, secs, NULL, &text, &err);
     return put_json(st, text, &err);
 }
 
 static int design_cnn(const design_opts *o) {
     dm_error err = {0};
     if (dm_problem_validate(&o->p, &err)) return cli_error(CLI_USAGE, "%s", err.msg);
+    int rc = check_outputs(o);
+    if (rc) return rc;
     dm_solution *sol = calloc(1, sizeof *sol);
     if (!sol) return cli_error(CLI_FAIL, "out of memory");
     double t0 = cli_now();
     dm_status st = dm_solve(&o->p, sol, &err);
     double secs = cli_now() - t0;
-    int rc = st ? cli_fail(&err) : output_cnn(o, sol, secs);
+    rc = st ? cli_fail(&err) : output_cnn(o, sol, secs);
     if (st && o->json && sol->stop == DM_STOP_INFEASIBLE) { /* the answer, as JSON too */
         dm_error jerr = {0};
         char *json = NULL;
@@ -411,8 +447,11 @@ static void mlp_summary(const dm_mlp_problem *p, const dm_mlp_solution *s, doubl
     mlp_budget("MACs", m->macs, p->max_macs);
     printf("  rho      %14.4f  (limit %g)\n", m->rho, p->rho0);
     printf("  mean width %12.2f  (geometric, w_1..w_L)\n", m->mean_width);
-    printf("\nentropy    %.4f\nbound      %.4f\ngap        %.4f (%.4f%% of the bound)\n",
-           m->entropy, s->bound, s->gap, s->bound ? 100.0 * s->gap / s->bound : 0.0);
+    char b[4][CLI_REAL_CAP];
+    printf("\nentropy    %s\nbound      %s\ngap        %s (%s%% of the bound)\n",
+           cli_real(b[0], sizeof b[0], m->entropy, 4), cli_real(b[1], sizeof b[1], s->bound, 4),
+           cli_real(b[2], sizeof b[2], s->gap, 4),
+           cli_real(b[3], sizeof b[3], gap_percent(s->gap, s->bound), 4));
     printf("status     %s\n", s->stop == DM_STOP_OPTIMAL
                                   ? "optimal: the search tree was exhausted"
                                   : "node limit reached: best found, no design can beat the bound");
@@ -426,7 +465,7 @@ static int output_mlp(const design_opts *o, const dm_mlp_solution *sol, double s
     int rc = CLI_OK;
     if (o->out_path) {
         dm_status st = dm_mlp_to_json(&sol->mlp, &text, &err);
-        rc = write_text(o->out_path, st, text, &err);
+        rc = write_texts(1, &o->out_path, &text, st, &err);
     }
     if (rc || !o->json) {
         if (!rc) mlp_summary(&o->mp, sol, secs);
@@ -439,12 +478,14 @@ static int output_mlp(const design_opts *o, const dm_mlp_solution *sol, double s
 static int design_mlp(const design_opts *o) {
     dm_error err = {0};
     if (dm_mlp_problem_validate(&o->mp, &err)) return cli_error(CLI_USAGE, "%s", err.msg);
+    int rc = check_outputs(o);
+    if (rc) return rc;
     dm_mlp_solution *sol = calloc(1, sizeof *sol);
     if (!sol) return cli_error(CLI_FAIL, "out of memory");
     double t0 = cli_now();
     dm_status st = dm_mlp_solve(&o->mp, sol, &err);
     double secs = cli_now() - t0;
-    int rc = st ? cli_fail(&err) : output_mlp(o, sol, secs);
+    rc = st ? cli_fail(&err) : output_mlp(o, sol, secs);
     if (st && o->json && sol->stop == DM_STOP_INFEASIBLE) { /* the answer, as JSON too */
         dm_error jerr = {0};
         char *json = NULL;

@@ -31,21 +31,14 @@ static int set_format(const cli_option *o, const char *v, void *opts) {
 }
 
 static int set_seed(const cli_option *o, const char *v, void *opts) {
-    char *end;
-    errno = 0;
-    unsigned long long s = strtoull(v, &end, 10);
-    if (!*v || *v == '-' || *end || errno)
-        return cli_error(CLI_USAGE, "%s needs an integer between 0 and 2^64-1, got '%s'", o->name,
-                         v);
-    ((export_opts *)opts)->onnx.seed = (uint64_t)s;
-    return CLI_OK;
+    return cli_u64(o->name, v, &((export_opts *)opts)->onnx.seed);
 }
 
 #define AT(field) .at = offsetof(export_opts, field)
 
 static const cli_option options[] = {
     {"options:", .kind = CLI_SECTION},
-    {"--output", .alias = "-o", .kind = CLI_TEXT, .family = CLI_ALL, .value = "FILE", AT(out),
+    {"--output", .alias = "-o", .kind = CLI_OUTPUT, .family = CLI_ALL, .value = "FILE", AT(out),
      .help = "the file to write (required); '-' is standard output"},
     {"--format", .kind = CLI_CALL, .family = CLI_ALL, .value = "F", .set = set_format,
      .help = "torch | onnx | json | tinynas; an MLP torch | onnx | json",
@@ -84,7 +77,9 @@ static const cli_spec spec = {
         "An MLP file (docs/mlp.md) exports as torch, onnx (Gemm + activation, output\n"
         "\"output\") or json, and takes neither --input-size, --classes nor --note.\n"
         "Without --format the format follows FILE's extension (.py .onnx .json .txt).\n"
-        "FILE '-' writes to standard output.  See docs/export.md.\n"
+        "FILE '-' writes to standard output, MODEL '-' reads standard input.  A zoo\n"
+        "name wins over a file of that name (a note says so): write ./resnet18 for\n"
+        "the file.  See docs/export.md.\n"
         "\n",
     .outro =
         "\n"
@@ -182,6 +177,16 @@ static int render(const export_opts *o, dm_model *m, void **data, size_t *len) {
     return s ? cli_fail(&err) : CLI_OK;
 }
 
+/* What can be refused before the work: a class name the exporter would
+   refuse (bad usage), a file that cannot be written. */
+static int check_request(const export_opts *o, dm_model_kind kind) {
+    dm_error err = {0};
+    if (o->torch.class_name && dm_torch_class_name_check(kind, o->torch.class_name, &err))
+        return cli_error(CLI_USAGE, "%s", err.msg);
+    if (strcmp(o->out, "-") != 0 && dm_write_check(o->out, &err)) return cli_fail(&err);
+    return CLI_OK;
+}
+
 int cmd_export(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
         cli_help(&spec, CLI_ALL, stdout);
@@ -196,6 +201,8 @@ int cmd_export(int argc, char **argv) {
     foreign = m.kind == DM_MODEL_MLP ? cli_foreign(&spec, CLI_MLP, argc, argv) : NULL;
     if (foreign) return cli_error(CLI_USAGE, "'%s' does not apply to an MLP file", foreign);
     o.torch.source = model;
+    rc = check_request(&o, m.kind);
+    if (rc) return rc;
     void *data = NULL;
     size_t len = 0;
     rc = render(&o, &m, &data, &len);

@@ -2,6 +2,7 @@
 ** deepmad.c -- the command-line tool: dispatch to a subcommand.
 */
 #include "cli.h"
+#include <errno.h>
 #include <string.h>
 
 static const cli_command commands[] = {
@@ -23,7 +24,7 @@ static void usage(FILE *f) {
                "2 bad usage.\n");
 }
 
-int main(int argc, char **argv) {
+static int dispatch(int argc, char **argv) {
     if (argc < 2) {
         usage(stderr);
         return CLI_USAGE;
@@ -39,4 +40,18 @@ int main(int argc, char **argv) {
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
     return cli_error(CLI_USAGE, "unknown command '%s' (try deepmad --help)", argv[1]);
+}
+
+/* Everything a command prints goes through stdout's buffer: one check
+   here sees a failed write anywhere (a full disk, a closed descriptor).
+   A command that already failed keeps its own message and status. */
+int main(int argc, char **argv) {
+    int rc = dispatch(argc, argv);
+    errno = 0;
+    int flushed = fflush(stdout) == 0;
+    int e = errno;
+    if (rc == CLI_OK && (!flushed || ferror(stdout)))
+        return cli_error(CLI_FAIL, "cannot write to standard output: %s",
+                         e ? strerror(e) : "a write failed");
+    return rc;
 }

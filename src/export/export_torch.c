@@ -187,6 +187,12 @@ static dm_status check_class_name(const char *s, dm_error *err) {
     return dmi_py_check_class_name(s, taken, DM_COUNTOF(taken), err);
 }
 
+dm_status dm_torch_class_name_check(dm_model_kind kind, const char *name, dm_error *err) {
+    if (!name) return DM_FAIL(err, DM_ERR_INVALID, "no class name given");
+    return kind == DM_MODEL_MLP ? dmi_py_check_class_name(name, NULL, 0, err)
+                                : check_class_name(name, err);
+}
+
 /* The last layer of a role, or NULL. */
 static const dm_layer *find_layer(const dm_net *net, dm_role role) {
     const dm_layer *found = NULL;

@@ -121,10 +121,14 @@ static dm_status validate_layout(const dm_problem *p, dm_error *err) {
 static dm_status validate_domains(const dm_problem *p, dm_error *err) {
     if (p->n_kernels < 1 || p->n_kernels > DM_PROBLEM_MAX_KERNELS)
         return bad(err, "kernel count", p->n_kernels, "give 1..8 kernel sizes");
-    for (int32_t i = 0; i < p->n_kernels; i++)
-        if (p->kernels[i] < 1 || p->kernels[i] > DM_MAX_KERNEL || p->kernels[i] % 2 == 0 ||
-            (i && p->kernels[i] <= p->kernels[i - 1]))
+    for (int32_t i = 0; i < p->n_kernels; i++) {
+        if (p->kernels[i] < 1 || p->kernels[i] > DM_MAX_KERNEL || p->kernels[i] % 2 == 0)
             return bad(err, "a kernel size", p->kernels[i], "kernels must be odd, 1..15, ascending");
+        if (i && p->kernels[i] <= p->kernels[i - 1])
+            return DM_FAIL(err, DM_ERR_INVALID,
+                           "problem: kernel sizes must be ascending and distinct, got %d after %d",
+                           p->kernels[i], p->kernels[i - 1]);
+    }
     if (p->granularity < 1 || p->granularity > 1024)
         return bad(err, "channel granularity", p->granularity, "it must be 1..1024");
     if (p->min_channels < 1 || p->max_channels > DM_MAX_CHANNELS || p->min_channels > p->max_channels)
@@ -162,11 +166,26 @@ static dm_status validate_rest(const dm_problem *p, dm_error *err) {
     return DM_OK;
 }
 
+/* One stage weight per stage of the layout (or none: the defaults), told
+   before the solve (the score would refuse it only then). */
+static dm_status validate_alpha(const dm_problem *p, dm_error *err) {
+    dm_arch a;
+    dmi_layout lay;
+    if (!p->score.n_alpha) return DM_OK;
+    dmi_problem_arch(p, &a);
+    dmi_space_layout(&a, &lay);
+    if (p->score.n_alpha != lay.n_stages)
+        return DM_FAIL(err, DM_ERR_INVALID, "problem: %d stage weights given but the layout has %d "
+                       "stages", p->score.n_alpha, lay.n_stages);
+    return DM_OK;
+}
+
 dm_status dm_problem_validate(const dm_problem *p, dm_error *err) {
     if (!p) return DM_FAIL(err, DM_ERR_INVALID, "no problem given");
     dm_status s = validate_rest(p, err);
     if (!s) s = validate_layout(p, err);
     if (!s) s = validate_domains(p, err);
+    if (!s) s = validate_alpha(p, err);
     return s;
 }
 

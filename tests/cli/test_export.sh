@@ -86,8 +86,8 @@ expect 2 "--opset needs an integer between 13 and 17" "$bin" export resnet18 --o
 expect 2 "--seed needs an integer" "$bin" export resnet18 --seed -1 -o x.onnx
 expect 2 "--seed needs an integer" "$bin" export resnet18 --seed 18446744073709551616 -o x.onnx
 expect 1 "unknown zoo network\|cannot open" "$bin" export resnet9 --format onnx -o x.onnx
-expect 1 "not a free Python identifier" "$bin" export resnet18 --class-name 'class' -o x.py
-expect 1 "not a free Python identifier" "$bin" export resnet18 --class-name '9lives' -o x.py
+expect 2 "not a free Python identifier" "$bin" export resnet18 --class-name 'class' -o x.py
+expect 2 "not a free Python identifier" "$bin" export resnet18 --class-name '9lives' -o x.py
 expect 1 "reference format" "$bin" export mobilenet_v2 --format tinynas -o x.txt
 expect 1 "divide\|stride\|resolution" "$bin" export resnet18 --input-size 100 -o x.onnx
 expect 1 "No such file or directory" "$bin" export resnet18 -o "$tmp/no/such/dir/x.onnx"
