@@ -6,28 +6,7 @@
 # PyTorch, onnx and onnxruntime by tests/py/test_export_*.py.
 # usage: bash test_export.sh <deepmad-binary> <source-dir>
 bin=$(realpath "$1")
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-
-# expect CODE PATTERN CMD...: exit status CODE and stderr matching PATTERN.
-expect() {
-    local code="$1" pattern="$2"
-    shift 2
-    "$@" >"$tmp/out" 2>"$tmp/err"
-    local rc=$?
-    if [ "$rc" -ne "$code" ]; then
-        bad "'$*' exited $rc, want $code ($(cat "$tmp/err"))"
-    elif [ -n "$pattern" ] && ! grep -q -- "$pattern" "$tmp/err"; then
-        bad "'$*' said '$(cat "$tmp/err")', want /$pattern/"
-    else
-        ok
-    fi
-}
+. "$(dirname "$0")/lib.sh"
 
 # only FILE...: the work dir holds exactly these names (no temp files).
 only() {
@@ -133,5 +112,4 @@ expect 0 "" "$bin" export --help
 grep -q "usage: deepmad export MODEL" "$tmp/out" && ok || bad "export --help has no usage"
 "$bin" --help | grep -q "^  export " && ok || bad "deepmad --help does not list export"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+report

@@ -5,31 +5,8 @@
 # characters, and the smaller message and exit-code defects.
 # usage: bash test_hostile.sh <deepmad-binary> <source-dir>
 bin=$(realpath "$1")
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-
-# expect CODE PATTERN CMD...: exit status CODE, stderr matching PATTERN
-# and stderr exactly one line when the status is not 0.
-expect() {
-    local code="$1" pattern="$2"
-    shift 2
-    "$@" >"$tmp/out" 2>"$tmp/err"
-    local rc=$?
-    if [ "$rc" -ne "$code" ]; then
-        bad "'$*' exited $rc, want $code ($(cat "$tmp/err"))"
-    elif [ -n "$pattern" ] && ! grep -q -- "$pattern" "$tmp/err"; then
-        bad "'$*' said '$(cat "$tmp/err")', want /$pattern/"
-    elif [ "$code" -ne 0 ] && [ "$(wc -l <"$tmp/err")" -ne 1 ]; then
-        bad "'$*' wrote $(wc -l <"$tmp/err") lines to stderr, want 1: $(cat "$tmp/err")"
-    else
-        ok
-    fi
-}
+. "$(dirname "$0")/lib.sh"
+ONE_LINE_ERRORS=1   # every error here must be one line
 
 mkdir "$tmp/w"
 cd "$tmp/w" || exit 1
@@ -234,5 +211,4 @@ grep -q "^status     node limit reached" "$tmp/out" &&
     grep -Eq '^gap        0\.0002 \([1-9][0-9.]*e-[0-9]+% of the bound\)$' "$tmp/out" && ok ||
     bad "a tiny gap: $(grep -E '^(gap|status)' "$tmp/out")"
 
-echo "test_hostile: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+report test_hostile
