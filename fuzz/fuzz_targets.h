@@ -380,6 +380,26 @@ static inline int64_t fz_budget(fz_in *in) {
     return sel < 245 ? INT64_MAX : -(int64_t)fz_u8(in);
 }
 
+/* The three guideline switches, from one byte. */
+static inline void fz_decode_drops(fz_in *in, dm_problem *p) {
+    uint32_t drops = fz_u8(in);
+    p->drop_multiscale = drops & 1;
+    p->drop_depth_penalty = drops >> 1 & 1;
+    p->drop_monotone = drops >> 2 & 1;
+}
+
+/* Solve a decoded problem: a refusal must be a clean error, an answer
+   must satisfy every constraint (design_check.h). */
+static inline const char *fz_solve_checked(const dm_problem *p) {
+    dm_error err = {0};
+    dm_solution *sol = malloc(sizeof *sol);
+    if (!sol) return NULL;
+    dm_status s = dm_solve(p, sol, &err);
+    const char *r = s ? fz_error(s, &err) : dc_check_solution(p, sol, fz_why, sizeof fz_why);
+    free(sol);
+    return r;
+}
+
 static inline void fz_decode_layout(fz_in *in, dm_problem *p) {
     p->input_size = fz_u8(in) & 1 ? fz_sat(32 * (int64_t)fz_int(in, 1, 8, 128))
                                    : fz_int(in, 1, 300, DM_MAX_INPUT_SIZE);
@@ -421,10 +441,7 @@ static inline void fz_decode_problem(fz_in *in, dm_problem *p) {
     if (fz_u8(in) & 1) p->max_peak_activation = fz_budget(in);
     if ((fz_u8(in) & 3) == 0) fz_decode_score(in, &p->score);
     if (p->score.n_alpha > DM_MAX_STAGES) p->score.n_alpha = DM_MAX_STAGES;
-    uint32_t drops = fz_u8(in);
-    p->drop_multiscale = drops & 1;
-    p->drop_depth_penalty = drops >> 1 & 1;
-    p->drop_monotone = drops >> 2 & 1;
+    fz_decode_drops(in, p);
     p->node_limit = fz_int(in, 0, FZ_NODE_CAP, FZ_NODE_CAP);
     if (p->node_limit > FZ_NODE_CAP) p->node_limit = FZ_NODE_CAP; /* keep executions fast */
 }
@@ -432,14 +449,8 @@ static inline void fz_decode_problem(fz_in *in, dm_problem *p) {
 static inline const char *fz_design(const uint8_t *d, size_t n) {
     fz_in in = {d, n, 0};
     dm_problem p;
-    dm_error err = {0};
     fz_decode_problem(&in, &p);
-    dm_solution *sol = malloc(sizeof *sol);
-    if (!sol) return NULL;
-    dm_status s = dm_solve(&p, sol, &err);
-    const char *r = s ? fz_error(s, &err) : dc_check_solution(&p, sol, fz_why, sizeof fz_why);
-    free(sol);
-    return r;
+    return fz_solve_checked(&p);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -516,10 +527,7 @@ static inline void fz_decode_small(fz_in *in, dm_problem *p) {
     if (fz_u8(in) & 1) p->max_peak_activation = fz_budget(in);
     if (fz_u8(in) & 1) fz_decode_score(in, &p->score);
     if (p->score.n_alpha > DM_MAX_STAGES) p->score.n_alpha = DM_MAX_STAGES;
-    uint32_t drops = fz_u8(in);
-    p->drop_multiscale = drops & 1;
-    p->drop_depth_penalty = drops >> 1 & 1;
-    p->drop_monotone = drops >> 2 & 1;
+    fz_decode_drops(in, p);
     p->node_limit = fz_int(in, 0, FZ_SMALL_NODES, FZ_SMALL_NODES);
     if (p->node_limit > FZ_SMALL_NODES) p->node_limit = FZ_SMALL_NODES;
     p->effort = fz_int(in, 0, 1, 100000);
@@ -529,14 +537,8 @@ static inline void fz_decode_small(fz_in *in, dm_problem *p) {
 static inline const char *fz_design_small(const uint8_t *d, size_t n) {
     fz_in in = {d, n, 0};
     dm_problem p;
-    dm_error err = {0};
     fz_decode_small(&in, &p);
-    dm_solution *sol = malloc(sizeof *sol);
-    if (!sol) return NULL;
-    dm_status s = dm_solve(&p, sol, &err);
-    const char *r = s ? fz_error(s, &err) : dc_check_solution(&p, sol, fz_why, sizeof fz_why);
-    free(sol);
-    return r;
+    return fz_solve_checked(&p);
 }
 
 /* ---------------------------------------------------------------------- */
