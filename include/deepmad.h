@@ -130,6 +130,21 @@ typedef enum dm_shortcut {
     DM_SHORTCUT_COUNT
 } dm_shortcut;
 
+/* How the blocks of a network are built (docs/styles.md).  The two
+   styles share block kinds, widths and the main path (so entropy and rho
+   agree) but differ in the convs off it, hence in params and MACs. */
+typedef enum dm_style {
+    DM_STYLE_TORCHVISION,    /* "torchvision": ResNet v1.5 bottlenecks, EfficientNet /
+                                MobileNetV2 MBConv (no expand conv at expansion 1, SE
+                                squeezing a quarter of the block input, biased SE convs) */
+    DM_STYLE_PAPER,          /* "paper": the paper's reference blocks, ResK1KXK1 and
+                                ResK1DWSEK1 (SPEC section 8): expand conv always, SE on
+                                the expanded width with BN convs, activation after the
+                                residual add, avg-pool shortcuts, block 0 of a bottleneck
+                                superblock always projects; no basic blocks */
+    DM_STYLE_COUNT
+} dm_style;
+
 /* The depth-uniformity penalty Q of guideline 2. */
 typedef enum dm_penalty {
     DM_PENALTY_STD,      /* "std": Q = exp(population std of depths) (default) */
@@ -141,11 +156,13 @@ const char *dm_block_kind_name(dm_block_kind k);
 const char *dm_act_name(dm_act a);
 const char *dm_shortcut_name(dm_shortcut s);
 const char *dm_penalty_name(dm_penalty p);
+const char *dm_style_name(dm_style s);
 /* Look a name up; DM_ERR_INVALID (naming the choices) when unknown. */
 dm_status dm_block_kind_from_name(const char *name, dm_block_kind *out, dm_error *err);
 dm_status dm_act_from_name(const char *name, dm_act *out, dm_error *err);
 dm_status dm_shortcut_from_name(const char *name, dm_shortcut *out, dm_error *err);
 dm_status dm_penalty_from_name(const char *name, dm_penalty *out, dm_error *err);
+dm_status dm_style_from_name(const char *name, dm_style *out, dm_error *err);
 
 /* ======================================================================
 ** Describing a network: dm_arch
@@ -186,9 +203,11 @@ typedef struct dm_superblock {
     int32_t inner;      /* fixed inner width m; 0 = use `expand` */
     double  expand;     /* ratio used when inner == 0; ignored otherwise */
     int32_t se;         /* mbconv only: 1 = squeeze-excitation with
-                           max(1, c_in/4) squeeze channels (EfficientNet) */
+                           max(1, c_in/4) squeeze channels (EfficientNet);
+                           paper style: required, squeeze from the inner width */
     dm_act act;
-    dm_shortcut shortcut; /* basic / bottleneck projection form */
+    dm_shortcut shortcut; /* basic / bottleneck projection form (torchvision
+                             style; the paper style fixes it: avgpool-conv) */
 } dm_superblock;
 
 typedef struct dm_stem {
@@ -200,6 +219,7 @@ typedef struct dm_stem {
 } dm_stem;
 
 typedef struct dm_arch {
+    dm_style style;        /* how blocks are built; default DM_STYLE_TORCHVISION */
     int32_t in_channels;   /* e.g. 3 */
     int32_t input_size;    /* square input resolution in pixels */
     dm_stem stem;
@@ -246,7 +266,9 @@ typedef enum dm_residual {
     DM_RESIDUAL_NONE,      /* plain block, no addition */
     DM_RESIDUAL_IDENTITY,
     DM_RESIDUAL_CONV,      /* 1x1 conv with the block's stride + BN */
-    DM_RESIDUAL_AVGPOOL_CONV /* avg-pool 2x2/stride (if strided) + 1x1 conv + BN */
+    DM_RESIDUAL_AVGPOOL_CONV,/* avg-pool 2x2/stride (if strided) + 1x1 conv + BN */
+    DM_RESIDUAL_AVGPOOL      /* avg-pool 2x2/stride, no conv (paper style: a strided
+                                block whose c_in == c_out) */
 } dm_residual;
 
 /* One block, fully resolved. */
@@ -255,11 +277,15 @@ typedef struct dm_block_info {
     dm_block_kind kind;
     int32_t c_in, inner, c_out, kernel, stride;
     int32_t r_in, r_out;
-    int32_t has_expand;    /* mbconv: 0 when m == c_in (no 1x1 expand) */
+    int32_t has_expand;    /* mbconv: 0 when m == c_in (no 1x1 expand; torchvision style) */
     int32_t se_channels;   /* mbconv SE squeeze width; 0 = no SE */
     dm_residual residual;
     dm_act act;
     int32_t stage;
+    dm_style style;        /* the arch's: paper-style mbconv applies `act` after the
+                              project conv (and the add), and its SE convs carry BN,
+                              no bias, with SiLU between them (the SE layers' bn and
+                              bias fields say the same) */
 } dm_block_info;
 
 /* Validate `arch` and build the network.  On success *out owns a new net,
@@ -508,6 +534,11 @@ typedef struct dm_problem {
     int32_t granularity;          /* default 8 */
     int32_t min_channels, max_channels;  /* default 8..4096 */
     int32_t head;                 /* 1 = a 1x1 head conv whose width is a variable */
+    dm_style style;               /* how blocks are built; default DM_STYLE_TORCHVISION */
+    int32_t stem_min, stem_max;   /* stem width range; 0, 0 = min_channels..max_channels */
+    int32_t head_max;             /* head width cap; 0 = max_channels */
+    double head_ratio_min, head_ratio_max; /* head width / last superblock's width;
+                                     0 = no limit (guideline 3 already gives >= 1) */
     int64_t max_macs, max_params; /* 0 = no limit */
     double rho0;                  /* effectiveness limit, > 0 */
     int32_t max_layers;           /* main-path layers; 0 = no limit */
@@ -579,12 +610,36 @@ typedef struct dm_solution {
 
 /* Defaults for `family` (see the field comments above); bottleneck and
    basic get rho0 0.3 and no head, mbconv SE, a head and rho0 0.5.  No
-   budgets are set. */
+   budgets are set.  The space is the open one (DM_SPACE_OPEN). */
 void dm_problem_default(dm_problem *p, dm_block_kind family);
 
+/* A search space: the block style and the variable domains of a family
+   (docs/spaces.md).  ORDER DM_SPACE. */
+typedef enum dm_space {
+    DM_SPACE_OPEN,   /* "open": torchvision-style blocks; inner/out 1/16..1 (bottleneck,
+                        basic) or 1..6 (mbconv); channels 8..4096; kernels 3, 5; head
+                        unbounded but by the channel cap */
+    DM_SPACE_PAPER,  /* "paper": the paper's blocks and its code's space (SPEC section 8):
+                        bottleneck inner/out 0.1..1, channels <= 2048, kernels 3, 5;
+                        mbconv+SE inner/out 1.5..6, kernels 3, 5, 7, superblock channels
+                        <= 1280, head 1..6 times the last superblock's width; stems
+                        16..64.  No basic blocks. */
+    DM_SPACE_COUNT
+} dm_space;
+const char *dm_space_name(dm_space s);
+dm_status dm_space_from_name(const char *name, dm_space *out, dm_error *err);
+
+/* Set the style and domains of `space` for p->family (style, inner ratio
+   range, kernels, channel range and caps, stem range, head ratios),
+   leaving layout, budgets and scoring as they are.  DM_ERR_INVALID when
+   the family has no such space (basic blocks in the paper space). */
+dm_status dm_problem_set_space(dm_problem *p, dm_space space, dm_error *err);
+
 /* The design problems of SPEC section 7: "r18", "r34", "r50", "b0",
-   "mb", "29m", "29m-288", "50m", "89m".  Budgets of torchvision nets are
-   their exact counts, computed from the zoo.  DM_ERR_INVALID if unknown. */
+   "mb", "29m", "29m-288", "50m", "89m", in the paper space
+   (DM_SPACE_PAPER; dm_problem_set_space(p, DM_SPACE_OPEN) gives the open
+   one).  Budgets of torchvision nets are their exact counts, computed
+   from the zoo.  DM_ERR_INVALID if unknown. */
 dm_status dm_problem_preset(const char *name, dm_problem *p, dm_error *err);
 int32_t dm_preset_count(void);
 const char *dm_preset_name(int32_t i);    /* NULL past the end */

@@ -91,10 +91,11 @@ static void check_hand_values(const hand_file *h, const dm_arch *a) {
         CHECK_EQ_I64(b->kernel, h->sb[i].k);
         CHECK_EQ_I64(b->out, h->sb[i].out);
         CHECK_EQ_I64(b->stride, h->sb[i].s);
-        CHECK_EQ_I64(b->act, DM_ACT_RELU);
+        /* The reference blocks' default activations: ReLU in ResK1KXK1, SiLU in ResK1DWSEK1. */
+        CHECK_EQ_I64(b->act, h->kind == DM_BLOCK_MBCONV ? DM_ACT_SILU : DM_ACT_RELU);
         CHECK_EQ_I64(b->se, h->kind == DM_BLOCK_MBCONV);
-        if (h->kind == DM_BLOCK_BOTTLENECK) CHECK_EQ_I64(b->shortcut, DM_SHORTCUT_AVGPOOL_CONV);
     }
+    CHECK_EQ_I64(a->style, DM_STYLE_PAPER);
     CHECK_EQ_I64(a->head, h->head);
     if (h->head) CHECK_EQ_I64(a->head_act, DM_ACT_RELU);
 }
@@ -288,8 +289,8 @@ static void test_garbage(void) {
 
 static void test_writer_refuses(void) {
     static const struct { const char *zoo; const char *needle; } cases[] = {
-        {"resnet18", "max-pool"},
-        {"mobilenet_v2", "relu"},
+        {"resnet18", "style torchvision"},
+        {"mobilenet_v2", "style torchvision"},
     };
     for (int i = 0; i < COUNTOF(cases); i++) {
         dm_arch a;
@@ -304,17 +305,24 @@ static void test_writer_refuses(void) {
     dm_error err = {0};
     char *out = NULL;
     CHECK(dm_zoo_arch("deepmad-29m-224", &base, &err) == DM_OK);
+    /* What the paper style cannot build is invalid, not merely inexpressible. */
     a = base; a.sb[1].kind = DM_BLOCK_BASIC; a.sb[1].se = 0;
-    CHECK(dm_arch_to_tinynas(&a, &out, &err) == DM_ERR_UNSUPPORTED && strstr(err.msg, "superblock 2") && strstr(err.msg, "basic"));
+    CHECK(dm_arch_to_tinynas(&a, &out, &err) == DM_ERR_INVALID && strstr(err.msg, "superblock 2") && strstr(err.msg, "basic"));
     a = base; a.sb[2].inner = 0; a.sb[2].expand = 6;
     CHECK(dm_arch_to_tinynas(&a, &out, &err) == DM_ERR_UNSUPPORTED && strstr(err.msg, "expansion"));
     a = base; a.sb[0].se = 0;
-    CHECK(dm_arch_to_tinynas(&a, &out, &err) == DM_ERR_UNSUPPORTED && strstr(err.msg, "SE"));
+    CHECK(dm_arch_to_tinynas(&a, &out, &err) == DM_ERR_INVALID && strstr(err.msg, "SE"));
+    a = base; a.sb[2].stride = 4; a.input_size = 448;
+    CHECK(dm_arch_to_tinynas(&a, &out, &err) == DM_ERR_INVALID && strstr(err.msg, "strides 1 and 2"));
     a = base; a.head_act = DM_ACT_SILU;
     CHECK(dm_arch_to_tinynas(&a, &out, &err) == DM_ERR_UNSUPPORTED && strstr(err.msg, "relu"));
+    a = base; a.sb[3].act = DM_ACT_RELU;
+    CHECK(dm_arch_to_tinynas(&a, &out, &err) == DM_ERR_UNSUPPORTED && strstr(err.msg, "superblock 4") && strstr(err.msg, "silu"));
+    a = base; a.style = DM_STYLE_TORCHVISION;
+    CHECK(dm_arch_to_tinynas(&a, &out, &err) == DM_ERR_UNSUPPORTED && strstr(err.msg, "--style paper"));
     CHECK(dm_zoo_arch("deepmad-r18", &base, &err) == DM_OK);
-    a = base; a.sb[3].shortcut = DM_SHORTCUT_CONV;
-    CHECK(dm_arch_to_tinynas(&a, &out, &err) == DM_ERR_UNSUPPORTED && strstr(err.msg, "avgpool-conv"));
+    a = base; a.sb[3].act = DM_ACT_SILU;
+    CHECK(dm_arch_to_tinynas(&a, &out, &err) == DM_ERR_UNSUPPORTED && strstr(err.msg, "relu"));
     a = base; a.stem.stride = 3;   /* invalid, not merely inexpressible */
     CHECK(dm_arch_to_tinynas(&a, &out, &err) == DM_ERR_INVALID);
     CHECK(out == NULL);

@@ -154,6 +154,13 @@ int cli_set_penalty(const cli_option *o, const char *val, void *opts) {
     return CLI_OK;
 }
 
+int cli_set_style(const cli_option *o, const char *val, void *opts) {
+    dm_error err = {0};
+    if (dm_style_from_name(val, FIELD(opts, o->at, dm_style), &err))
+        return cli_error(CLI_USAGE, "%s", err.msg);
+    return CLI_OK;
+}
+
 /* MIN,MAX (or N alone when o->max is 1) into the two destinations. */
 static int parse_range(const cli_option *o, const char *val, void *opts) {
     int32_t n, two[2] = {0};

@@ -129,6 +129,7 @@ int cli_list(const char *opt, const char *val, double lo, double hi, int max, in
    activation (dm_act), a depth-penalty form (dm_penalty). */
 int cli_set_act(const cli_option *o, const char *val, void *opts);
 int cli_set_penalty(const cli_option *o, const char *val, void *opts);
+int cli_set_style(const cli_option *o, const char *val, void *opts);
 
 /* Wall-clock seconds, for the `seconds` a design reports. */
 double cli_now(void);

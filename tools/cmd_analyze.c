@@ -10,6 +10,7 @@
 
 typedef struct analyze_opts {
     int32_t input_size, classes;   /* -1 = keep the model's */
+    dm_style style;                /* DM_STYLE_COUNT = keep the model's */
     int32_t json;
     dm_score_params sp;
 } analyze_opts;
@@ -23,6 +24,11 @@ static const cli_option options[] = {
      .help = "analyse at N x N input pixels (every stride must divide)"},
     {"--classes", .kind = CLI_INT, .family = CLI_CNN, .value = "N", AT(classes),
      .lo = 0, .hi = DM_MAX_CLASSES, .help = "classifier outputs (0 = no classifier)"},
+    {"--style", .kind = CLI_CALL, .family = CLI_CNN, .value = "torchvision|paper", AT(style),
+     .set = cli_set_style,
+     .help = "build the blocks as torchvision does or as the paper's code does (docs/styles.md; "
+             "default: the model's own: torchvision for the zoo's torchvision nets and JSON "
+             "without \"style\", paper for the published DeepMAD nets and reference files)"},
     {"--alpha", .kind = CLI_DOUBLES, .family = CLI_CNN, .value = "A,B,...", AT(sp.alpha),
      .at2 = offsetof(analyze_opts, sp.n_alpha), .lo = 0, .hi = 1e6, .max = DM_MAX_STAGES,
      .help = "stage weights, one per stage", .def = "1,...,1,8"},
@@ -106,6 +112,7 @@ static void print_table(const char *model, const dm_arch *a, const dm_metrics *m
 static int analyze_cnn(const char *model, dm_arch *a, const analyze_opts *o) {
     if (o->input_size >= 0) a->input_size = o->input_size;
     if (o->classes >= 0) a->classes = o->classes;
+    if (o->style != DM_STYLE_COUNT) a->style = o->style;
     dm_error err = {0};
     dm_net *net = NULL;
     dm_metrics m;
@@ -148,7 +155,7 @@ int cmd_analyze(int argc, char **argv) {
         cli_help(&spec, CLI_ALL, stdout);
         return CLI_OK;
     }
-    analyze_opts o = {.input_size = -1, .classes = -1};
+    analyze_opts o = {.input_size = -1, .classes = -1, .style = DM_STYLE_COUNT};
     dm_score_params_default(&o.sp);
     const char *model = NULL, *foreign;
     dm_model m;

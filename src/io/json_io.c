@@ -48,6 +48,7 @@ static dm_status get_name(const cJSON *obj, const char *path, const char *key, i
 NAME_ADAPTER(kind_by_name, dm_block_kind, dm_block_kind_from_name)
 NAME_ADAPTER(act_by_name, dm_act, dm_act_from_name)
 NAME_ADAPTER(shortcut_by_name, dm_shortcut, dm_shortcut_from_name)
+NAME_ADAPTER(style_by_name, dm_style, dm_style_from_name)
 
 static dm_status get_act(const cJSON *obj, const char *path, dm_act *out, dm_error *err) {
     int v = (int)*out;
@@ -105,7 +106,8 @@ static dm_status read_inner(const cJSON *o, const char *path, dm_superblock *b, 
     return DM_OK;
 }
 
-static dm_status read_superblock(const cJSON *o, int i, dm_superblock *b, dm_error *err) {
+static dm_status read_superblock(const cJSON *o, int i, dm_style style, dm_superblock *b,
+                                 dm_error *err) {
     static const char *const keys[] = {"block", "out", "depth", "kernel", "stride", "inner",
                                        "expand", "se", "act", "shortcut"};
     char p[PATH_MAX_LEN];
@@ -129,6 +131,10 @@ static dm_status read_superblock(const cJSON *o, int i, dm_superblock *b, dm_err
                        dm_block_kind_name(b->kind));
     if ((s = dmi_json_bool(o, p, "se", 0, &b->se, err))) return s;
     if ((s = get_act(o, p, &b->act, err))) return s;
+    if (style == DM_STYLE_PAPER && cJSON_GetObjectItemCaseSensitive(o, "shortcut"))
+        return DM_FAIL(err, DM_ERR_PARSE,
+                       "%s: \"shortcut\" does not apply to paper-style blocks (the paper's "
+                       "bottleneck always projects through avg-pool then 1x1 conv)", p);
     v = (int)b->shortcut;
     s = get_name(o, p, "shortcut", 0, shortcut_by_name, &v, err);
     b->shortcut = (dm_shortcut)v;
@@ -145,7 +151,7 @@ static dm_status read_superblocks(const cJSON *root, dm_arch *a, dm_error *err) 
                        DM_MAX_SUPERBLOCKS);
     int i = 0;
     for (const cJSON *o = list->child; o; o = o->next, i++)
-        if ((s = read_superblock(o, i, &a->sb[i], err))) return s;
+        if ((s = read_superblock(o, i, a->style, &a->sb[i], err))) return s;
     a->n_superblocks = n;
     return DM_OK;
 }
@@ -163,12 +169,15 @@ static dm_status read_head(const cJSON *root, dm_arch *a, dm_error *err) {
 }
 
 static dm_status read_root(const cJSON *root, dm_arch *a, dm_error *err) {
-    static const char *const keys[] = {"format", "version", "input", "stem",
+    static const char *const keys[] = {"format", "version", "style", "input", "stem",
                                        "superblocks", "head", "classes"};
     dm_status s;
+    int v = (int)a->style;
     if ((s = dmi_json_object(root, "", err))) return s;
     if ((s = dmi_json_keys(root, "", keys, DM_COUNTOF(keys), err))) return s;
     if ((s = dmi_json_header(root, "deepmad-arch", err))) return s;
+    if ((s = get_name(root, "", "style", 0, style_by_name, &v, err))) return s;
+    a->style = (dm_style)v;
     if ((s = read_input(root, a, err))) return s;
     if ((s = read_stem(root, &a->stem, err))) return s;
     if ((s = read_superblocks(root, a, err))) return s;
@@ -199,7 +208,7 @@ dm_status dm_arch_from_json(const char *text, size_t len, dm_arch *out, dm_error
 /* Writing                                                                */
 /* ====================================================================== */
 
-static void write_superblock(dmi_buf *b, const dm_superblock *sb) {
+static void write_superblock(dmi_buf *b, dm_style style, const dm_superblock *sb) {
     dmi_buf_printf(b, "    {\"block\": \"%s\", \"out\": %d, \"depth\": %d, \"kernel\": %d, \"stride\": %d, ",
                    dm_block_kind_name(sb->kind), (int)sb->out, (int)sb->depth, (int)sb->kernel,
                    (int)sb->stride);
@@ -212,7 +221,7 @@ static void write_superblock(dmi_buf *b, const dm_superblock *sb) {
     }
     if (sb->kind == DM_BLOCK_MBCONV) dmi_buf_printf(b, "\"se\": %s, ", sb->se ? "true" : "false");
     dmi_buf_printf(b, "\"act\": \"%s\"", dm_act_name(sb->act));
-    if (sb->kind != DM_BLOCK_MBCONV)
+    if (sb->kind != DM_BLOCK_MBCONV && style != DM_STYLE_PAPER)
         dmi_buf_printf(b, ", \"shortcut\": \"%s\"", dm_shortcut_name(sb->shortcut));
     dmi_buf_printf(b, "}");
 }
@@ -224,6 +233,8 @@ dm_status dm_arch_to_json(const dm_arch *a, char **out_json, dm_error *err) {
     if (s) return s;
     dmi_buf b = {0};
     dmi_buf_printf(&b, "{\n  \"format\": \"deepmad-arch\",\n  \"version\": 1,\n");
+    if (a->style != DM_STYLE_TORCHVISION) /* the default is not written: older files stay valid */
+        dmi_buf_printf(&b, "  \"style\": \"%s\",\n", dm_style_name(a->style));
     dmi_buf_printf(&b, "  \"input\": {\"channels\": %d, \"size\": %d},\n", (int)a->in_channels,
                    (int)a->input_size);
     dmi_buf_printf(&b,
@@ -232,7 +243,7 @@ dm_status dm_arch_to_json(const dm_arch *a, char **out_json, dm_error *err) {
                    a->stem.maxpool ? "true" : "false", dm_act_name(a->stem.act));
     dmi_buf_printf(&b, "  \"superblocks\": [%s", a->n_superblocks ? "\n" : "");
     for (int i = 0; i < a->n_superblocks; i++) {
-        write_superblock(&b, &a->sb[i]);
+        write_superblock(&b, a->style, &a->sb[i]);
         dmi_buf_printf(&b, "%s\n", i + 1 < a->n_superblocks ? "," : "");
     }
     dmi_buf_printf(&b, "%s],\n", a->n_superblocks ? "  " : "");

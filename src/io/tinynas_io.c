@@ -306,9 +306,9 @@ static dm_status place_block(const pyparser *p, const tn_block *b, int last, dm_
     sb->kernel = b->v[F_K];
     sb->stride = b->v[F_S];
     sb->inner = b->v[F_BTN];
-    sb->act = DM_ACT_RELU;
-    if (b->cls == CLASS_BOTTLENECK) sb->shortcut = DM_SHORTCUT_AVGPOOL_CONV;
-    else sb->se = 1;
+    /* The reference blocks' own default activations (SPEC section 8). */
+    sb->act = b->cls == CLASS_BOTTLENECK ? DM_ACT_RELU : DM_ACT_SILU;
+    sb->se = b->cls == CLASS_MBCONV;
     return DM_OK;
 }
 
@@ -389,6 +389,7 @@ dm_status dm_arch_from_tinynas(const char *text, size_t len, dm_arch *out, dm_er
     pyparser p = {.s = text + bom, .len = len - bom, .line = 1, .err = err};
     dm_arch a;
     dm_arch_init(&a);
+    a.style = DM_STYLE_PAPER; /* the format names the reference code's blocks */
     a.input_size = 224;
     a.classes = 1000;
     dm_status s = parse_and_map(&p, &a);
@@ -403,20 +404,28 @@ dm_status dm_arch_from_tinynas(const char *text, size_t len, dm_arch *out, dm_er
 /* Writing                                                                */
 /* ====================================================================== */
 
-/* Why `a` has no exact form in the reference format, or DM_OK. */
+/* Why `a` has no exact form in the reference format, or DM_OK.  The
+   reference code builds only its own blocks (the paper style; the style's
+   validity rules already exclude basic blocks, mbconv without SE and
+   strides past 2) with their default activations, since the format's
+   files carry no 'act'. */
 static dm_status check_expressible(const dm_arch *a, dm_error *err) {
+    if (a->style != DM_STYLE_PAPER)
+        return DM_FAIL(err, DM_ERR_UNSUPPORTED,
+                       "reference format: the paper's code builds its own blocks (style paper); "
+                       "this network is style %s, whose blocks it would build with other params "
+                       "(design or analyse with --style paper)", dm_style_name(a->style));
     if (a->stem.maxpool) return DM_FAIL(err, DM_ERR_UNSUPPORTED, "reference format: the stem has no max-pool");
     if (a->stem.act != DM_ACT_RELU || (a->head && a->head_act != DM_ACT_RELU))
-        return DM_FAIL(err, DM_ERR_UNSUPPORTED, "reference format: every block uses relu");
+        return DM_FAIL(err, DM_ERR_UNSUPPORTED, "reference format: the stem and head use relu");
     for (int i = 0; i < a->n_superblocks; i++) {
         const dm_superblock *b = &a->sb[i];
-        const char *why = b->kind == DM_BLOCK_BASIC ? "basic blocks have no class"
-                          : b->inner == 0 ? "inner widths are fixed ('btn'), not expansion ratios"
-                          : b->act != DM_ACT_RELU ? "every block uses relu"
-                          : b->kind == DM_BLOCK_MBCONV && !b->se ? "mbconv blocks always have SE"
-                          : b->kind == DM_BLOCK_BOTTLENECK && b->shortcut != DM_SHORTCUT_AVGPOOL_CONV
-                              ? "bottleneck shortcuts are avgpool-conv"
-                              : NULL;
+        dm_act want = b->kind == DM_BLOCK_BOTTLENECK ? DM_ACT_RELU : DM_ACT_SILU;
+        const char *why = b->inner == 0 ? "inner widths are fixed ('btn'), not expansion ratios"
+                          : b->act != want ? (b->kind == DM_BLOCK_BOTTLENECK
+                                                  ? "bottleneck blocks (ResK1KXK1) use relu"
+                                                  : "mbconv blocks (ResK1DWSEK1) use silu")
+                          : NULL;
         if (why) return DM_FAIL(err, DM_ERR_UNSUPPORTED, "superblock %d: reference format: %s", i + 1, why);
     }
     return DM_OK;

@@ -67,6 +67,25 @@ static dm_status check_stem(const dm_arch *a, int32_t *r, dm_error *err) {
     return DM_OK;
 }
 
+/* What the paper style cannot build (the reference's blocks, SPEC
+   section 8): no basic block, mbconv always with SE, strides 1 or 2 (its
+   shortcuts pool 2x2). */
+static dm_status check_paper(const dm_superblock *b, int i, dm_error *err) {
+    if (b->kind == DM_BLOCK_BASIC)
+        return DM_FAIL(err, DM_ERR_INVALID,
+                       "superblock %d: the paper style has no basic block (use bottleneck or "
+                       "mbconv, or style torchvision)", i + 1);
+    if (b->kind == DM_BLOCK_MBCONV && !b->se)
+        return DM_FAIL(err, DM_ERR_INVALID,
+                       "superblock %d: the paper style's mbconv block (ResK1DWSEK1) always has SE",
+                       i + 1);
+    if (b->stride > 2)
+        return DM_FAIL(err, DM_ERR_INVALID,
+                       "superblock %d: stride %d; the paper style allows strides 1 and 2", i + 1,
+                       (int)b->stride);
+    return DM_OK;
+}
+
 static dm_status check_superblock(const dm_superblock *b, int i, int32_t *r, dm_error *err) {
     char w[64];
     dm_status s;
@@ -102,6 +121,8 @@ static dm_status check_superblock(const dm_superblock *b, int i, int32_t *r, dm_
 dm_status dm_arch_validate(const dm_arch *a, dm_error *err) {
     if (!a) return DM_FAIL(err, DM_ERR_INVALID, "no architecture given");
     int32_t r;
+    if ((int)a->style < 0 || a->style >= DM_STYLE_COUNT)
+        return DM_FAIL(err, DM_ERR_INVALID, "unknown block style (%d)", (int)a->style);
     dm_status s = check_stem(a, &r, err);
     if (s) return s;
     if ((s = check_range("superblock count", a->n_superblocks, 0, DM_MAX_SUPERBLOCKS, err)))
@@ -109,6 +130,7 @@ dm_status dm_arch_validate(const dm_arch *a, dm_error *err) {
     int32_t c = a->stem.out;
     for (int i = 0; i < a->n_superblocks; i++) {
         if ((s = check_superblock(&a->sb[i], i, &r, err))) return s;
+        if (a->style == DM_STYLE_PAPER && (s = check_paper(&a->sb[i], i, err))) return s;
         /* Inner widths from a ratio must land inside the limits too. */
         for (int first = 1; first >= 0; first--) {
             int32_t m;

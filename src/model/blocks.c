@@ -11,6 +11,18 @@
 ** ResNet-D avg-pool then 1x1 conv); mbconv adds only when stride 1 and
 ** c_in == c_out, and never projects.  SE has max(1, c_in/4) squeeze
 ** channels and biased 1x1 convs at 1x1 resolution (EfficientNet).
+**
+** The paper style (DM_STYLE_PAPER) builds the reference code's blocks
+** instead (SPEC section 8, docs/styles.md), which differ only off the main
+** path and in the expand conv:
+**   bottleneck (ResK1KXK1): block 0 of a superblock always projects (the
+**     reference's force_resproj), as avg-pool 2x2 (when strided) then 1x1
+**     conv + BN; the other blocks add the identity.
+**   mbconv (ResK1DWSEK1): the 1x1 expand conv is always there; SE squeezes
+**     the inner width m to max(1, round(m/4) // 8) * 8 channels (Python's
+**     round: half to even) with BN'd 1x1 convs and no bias; the residual is
+**     added only when c_in == c_out (through a 2x2 avg-pool when strided),
+**     never projected; the activation follows the project conv (and add).
 */
 #include "blocks.h"
 #include "cost.h"
@@ -27,7 +39,27 @@ dm_status dmi_inner_width(const dm_superblock *sb, int32_t c_in, int32_t *m, dm_
     return DM_OK;
 }
 
-static dm_residual residual_of(const dm_superblock *sb, int32_t c_in, int32_t stride) {
+/* The reference's SE squeeze width max(1, round(m * 0.25) // 8) * 8, with
+   Python's round (half to even) done in integers. */
+static int32_t paper_se_width(int32_t m) {
+    int32_t q = m / 4, rem = m % 4;
+    int32_t r = q + (rem == 3 || (rem == 2 && (q & 1)));
+    return r / 8 > 0 ? r / 8 * 8 : 8;
+}
+
+/* The reference's rule: a projection when the shape changes or it is
+   forced (block 0 of a bottleneck superblock); mbconv adds nothing then. */
+static dm_residual paper_residual(const dm_superblock *sb, int32_t index, int32_t c_in,
+                                  int32_t stride) {
+    bool force = sb->kind == DM_BLOCK_BOTTLENECK && index == 0;
+    if (c_in != sb->out || force)
+        return sb->kind == DM_BLOCK_BOTTLENECK ? DM_RESIDUAL_AVGPOOL_CONV : DM_RESIDUAL_NONE;
+    return stride > 1 ? DM_RESIDUAL_AVGPOOL : DM_RESIDUAL_IDENTITY;
+}
+
+static dm_residual residual_of(const dm_arch *a, const dm_superblock *sb, int32_t index,
+                               int32_t c_in, int32_t stride) {
+    if (a->style == DM_STYLE_PAPER) return paper_residual(sb, index, c_in, stride);
     bool same = stride == 1 && c_in == sb->out;
     if (sb->kind == DM_BLOCK_MBCONV) return same ? DM_RESIDUAL_IDENTITY : DM_RESIDUAL_NONE;
     if (same) return DM_RESIDUAL_IDENTITY;
@@ -51,9 +83,11 @@ dm_status dmi_block_resolve(const dm_arch *a, int32_t sbi, int32_t index, int32_
     out->stage = stage;
     dm_status s = dmi_inner_width(sb, c_in, &out->inner, err);
     if (s) return s;
-    out->has_expand = sb->kind != DM_BLOCK_MBCONV || out->inner != c_in;
-    out->se_channels = sb->se ? (c_in / 4 > 0 ? c_in / 4 : 1) : 0;
-    out->residual = residual_of(sb, c_in, out->stride);
+    out->style = a->style;
+    bool paper = a->style == DM_STYLE_PAPER;
+    out->has_expand = paper || sb->kind != DM_BLOCK_MBCONV || out->inner != c_in;
+    if (sb->se) out->se_channels = paper ? paper_se_width(out->inner) : c_in / 4 > 0 ? c_in / 4 : 1;
+    out->residual = residual_of(a, sb, index, c_in, out->stride);
     return DM_OK;
 }
 
@@ -94,9 +128,9 @@ static dm_status add(const dm_block_info *b, dm_layer *out, int32_t *n, dm_role 
     l->sb = b->sb;
     l->block = b->index;
     l->stage = b->stage;
-    if (role == DM_ROLE_SE) { /* biased 1x1 convs on the pooled vector */
-        l->bias = 1;
-        l->bn = 0;
+    if (role == DM_ROLE_SE) { /* 1x1 convs on the pooled vector: biased, or BN'd (paper) */
+        l->bias = b->style != DM_STYLE_PAPER;
+        l->bn = b->style == DM_STYLE_PAPER;
         l->r_in = l->r_out = 1;
         if (!s) s = dmi_layer_cost(l, err);
     }

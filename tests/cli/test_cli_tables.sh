@@ -57,6 +57,8 @@ value() { # value COMMAND FAMILY OPTION
     *:--alpha) echo 1,1,1,1,8 ;;
     *:--beta) echo 5 ;;
     *:--penalty) echo var ;;
+    *:--style) echo torchvision ;;
+    *:--space) echo open ;;
     *:--penalty-skip) echo 1 ;;
     *:--nodes) echo 1000 ;;
     *:--effort) echo 1 ;;
