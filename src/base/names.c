@@ -49,7 +49,7 @@ static dm_status lookup(const char *const *names, int n, const char *what,
 
 #define LOOKUP_FN(fn, type, table, count, what)                              \
     dm_status fn(const char *name, type *out, dm_error *err) {               \
-        int i;                                                               \
+        int i = 0;                                                           \
         dm_status s = lookup(table, count, what, name, &i, err);             \
         if (s == DM_OK) *out = (type)i;                                      \
         return s;                                                            \
