@@ -31,7 +31,7 @@ static char *replace(const char *s, const char *find, const char *repl) {
 
 /* Field-by-field equality (padding bytes make memcmp unsafe). */
 static int arch_equal(const dm_arch *a, const dm_arch *b) {
-    int eq = a->in_channels == b->in_channels && a->input_size == b->input_size &&
+    int eq = a->style == b->style && a->in_channels == b->in_channels && a->input_size == b->input_size &&
              a->stem.out == b->stem.out && a->stem.kernel == b->stem.kernel &&
              a->stem.stride == b->stem.stride && a->stem.maxpool == b->stem.maxpool &&
              a->stem.act == b->stem.act && a->n_superblocks == b->n_superblocks &&
@@ -43,7 +43,8 @@ static int arch_equal(const dm_arch *a, const dm_arch *b) {
              x->kernel == y->kernel && x->stride == y->stride && x->inner == y->inner &&
              (x->inner > 0 || memcmp(&x->expand, &y->expand, sizeof x->expand) == 0) &&
              x->se == y->se && x->act == y->act &&
-             (x->kind == DM_BLOCK_MBCONV || x->shortcut == y->shortcut);
+             (x->kind == DM_BLOCK_MBCONV || a->style == DM_STYLE_PAPER || /* fixed there */
+              x->shortcut == y->shortcut);
     }
     return eq;
 }
@@ -417,6 +418,171 @@ static void test_load(void) {
     unlink(path);
 }
 
+/* ---- the block style ("style", docs/arch-json.md, docs/styles.md) ------- */
+
+/* examples/deepmad-29m-224.json, written by hand from the reference file
+   data/tinynas/deepmad-29M-224.txt (SPEC section 8: ResK1DWSEK1 blocks,
+   SiLU, ReLU stem and head, 224 px, 1000 classes), reads as that file
+   reads, counts SPEC's 28,669,956 params, and is the writer's layout. */
+static void test_example_paper(void) {
+    size_t len, tlen;
+    char *text = dm_t_slurp("examples/deepmad-29m-224.json", &len);
+    char *ref = dm_t_slurp("data/tinynas/deepmad-29M-224.txt", &tlen);
+    CHECK(text && ref);
+    if (text && ref) {
+        dm_arch a, t;
+        dm_error err = {0};
+        CHECK(dm_arch_from_json(text, len, &a, &err) == DM_OK);
+        CHECK(dm_arch_from_tinynas(ref, tlen, &t, &err) == DM_OK);
+        CHECK(a.style == DM_STYLE_PAPER && t.style == DM_STYLE_PAPER);
+        CHECK(arch_equal(&a, &t));
+        static const int32_t btn[5] = {240, 512, 800, 1208, 1872};
+        CHECK_EQ_I64(a.n_superblocks, 5);
+        for (int i = 0; i < a.n_superblocks && i < 5; i++)
+            CHECK(a.sb[i].se == 1 && a.sb[i].act == DM_ACT_SILU && a.sb[i].inner == btn[i]);
+        dm_net *net = NULL;
+        dm_metrics m;
+        CHECK(dm_net_create(&a, &net, &err) == DM_OK && dm_net_metrics(net, NULL, &m, &err) == DM_OK);
+        if (net) CHECK_EQ_I64(m.params, 28669956);
+        dm_net_free(net);
+        char *json = NULL;
+        CHECK(dm_arch_to_json(&a, &json, &err) == DM_OK);
+        CHECK(json && strcmp(json, text) == 0);
+        if (json && strcmp(json, text) != 0) printf("writer gave:\n%s", json);
+        dm_free(json);
+    }
+    free(text);
+    free(ref);
+}
+
+/* BASE in the paper style: the bottleneck without "shortcut". */
+static char *paper_base(void) {
+    char *t = replace(BASE, "\"version\": 1,", "\"version\": 1, \"style\": \"paper\",");
+    char *u = t ? replace(t, ", \"shortcut\": \"avgpool-conv\"", "") : NULL;
+    free(t);
+    return u;
+}
+
+/* "style" is read, written (third line of the writer's layout), and read
+   back; an explicit "torchvision" is the default and is not written. */
+static void test_style_round_trip(void) {
+    char *text = paper_base();
+    dm_arch a, b;
+    dm_error err = {0};
+    char *j1 = NULL, *j2 = NULL;
+    CHECK(text && parse_str(text, &a, &err) == DM_OK);
+    if (err.msg[0]) printf("  %s\n", err.msg);
+    CHECK(a.style == DM_STYLE_PAPER);
+    CHECK(dm_arch_to_json(&a, &j1, &err) == DM_OK);
+    static const char head[] = "{\n  \"format\": \"deepmad-arch\",\n  \"version\": 1,\n"
+                               "  \"style\": \"paper\",\n  \"input\"";
+    CHECK(j1 && strncmp(j1, head, sizeof head - 1) == 0);
+    CHECK(j1 && strstr(j1, "shortcut") == NULL); /* the paper style fixes it */
+    CHECK(j1 && parse_str(j1, &b, &err) == DM_OK);
+    CHECK(b.style == DM_STYLE_PAPER && arch_equal(&a, &b));
+    CHECK(dm_arch_to_json(&b, &j2, &err) == DM_OK);
+    CHECK(j1 && j2 && strcmp(j1, j2) == 0);
+    dm_free(j1);
+    dm_free(j2);
+    free(text);
+    /* "style": "torchvision" reads as the default and writes as no key. */
+    text = replace(BASE, "\"version\": 1,", "\"version\": 1, \"style\": \"torchvision\",");
+    j1 = NULL;
+    CHECK(text && parse_str(text, &a, &err) == DM_OK && a.style == DM_STYLE_TORCHVISION);
+    CHECK(dm_arch_to_json(&a, &j1, &err) == DM_OK);
+    CHECK(j1 && strstr(j1, "style") == NULL && strstr(j1, "\"shortcut\": \"avgpool-conv\""));
+    dm_free(j1);
+    free(text);
+}
+
+/* A torchvision file without "style" (the writer's own layout) is written
+   back byte for byte: the new key changed nothing for older files. */
+static void test_no_style_unchanged(void) {
+    static const char *const files[] = {"examples/resnet18.json"};
+    for (int i = 0; i < COUNTOF(files); i++) {
+        size_t len;
+        char *text = dm_t_slurp(files[i], &len), *json = NULL;
+        dm_arch a;
+        dm_error err = {0};
+        CHECK(text && strstr(text, "style") == NULL);
+        CHECK(text && dm_arch_from_json(text, len, &a, &err) == DM_OK);
+        CHECK(a.style == DM_STYLE_TORCHVISION);
+        CHECK(dm_arch_to_json(&a, &json, &err) == DM_OK);
+        CHECK(text && json && strcmp(text, json) == 0);
+        dm_free(json);
+        free(text);
+    }
+    /* Every torchvision net of the zoo writes no "style" either. */
+    for (int32_t i = 0; i < dm_zoo_count(); i++) {
+        dm_arch a;
+        dm_error err = {0};
+        char *json = NULL;
+        CHECK(dm_zoo_arch(dm_zoo_name(i), &a, &err) == DM_OK);
+        CHECK(dm_arch_to_json(&a, &json, &err) == DM_OK);
+        int paper = strncmp(dm_zoo_name(i), "deepmad-", 8) == 0;
+        CHECK(json && (strstr(json, "\"style\": \"paper\"") != NULL) == paper);
+        CHECK(json && (strstr(json, "style") != NULL) == paper);
+        dm_free(json);
+    }
+}
+
+/* What the paper style refuses, and the messages that say why. */
+static void test_style_refusals(void) {
+    static const struct {
+        const char *find, *repl;
+        dm_status want;
+        const char *needle;
+    } t[] = {
+        {"\"style\": \"paper\"", "\"style\": \"pytorch\"", DM_ERR_INVALID,
+         "style: unknown block style 'pytorch' (expected one of: torchvision, paper)"},
+        {"\"style\": \"paper\"", "\"style\": \"Paper\"", DM_ERR_INVALID, "unknown block style 'Paper'"},
+        {"\"style\": \"paper\"", "\"style\": 1", DM_ERR_PARSE, "style: expected a string"},
+        {"\"inner\": 16,", "\"inner\": 16, \"shortcut\": \"avgpool-conv\",", DM_ERR_PARSE,
+         "superblocks[0]: \"shortcut\" does not apply to paper-style blocks"},
+        {"\"inner\": 16,", "\"inner\": 16, \"shortcut\": \"conv\",", DM_ERR_PARSE,
+         "\"shortcut\" does not apply to paper-style blocks"},
+        {"\"se\": true", "\"se\": false", DM_ERR_INVALID,
+         "superblock 2: the paper style's mbconv block (ResK1DWSEK1) always has SE"},
+        {"\"se\": true, ", "", DM_ERR_INVALID, "superblock 2: the paper style's mbconv block"},
+        {"\"block\": \"bottleneck\"", "\"block\": \"basic\"", DM_ERR_INVALID,
+         "superblock 1: the paper style has no basic block"},
+        {"\"kernel\": 5, \"stride\": 2", "\"kernel\": 5, \"stride\": 4", DM_ERR_INVALID,
+         "superblock 2: stride 4; the paper style allows strides 1 and 2"},
+    };
+    char *base = paper_base();
+    CHECK(base != NULL);
+    for (int i = 0; base && i < COUNTOF(t); i++) {
+        char *text = replace(base, t[i].find, t[i].repl);
+        dm_arch a;
+        dm_error err = {0};
+        dm_status s = text ? parse_str(text, &a, &err) : DM_OK;
+        int ok = s == t[i].want && err.code == t[i].want && strstr(err.msg, t[i].needle);
+        if (!ok) printf("style case %d: status %d (want %d), '%s'\n", i, (int)s, (int)t[i].want, err.msg);
+        CHECK(ok);
+        free(text);
+    }
+    /* The same descriptions in the torchvision style are fine. */
+    for (int i = 3; base && i < COUNTOF(t); i++) {
+        char *p = replace(base, "\"style\": \"paper\"", "\"style\": \"torchvision\"");
+        char *text = p ? replace(p, t[i].find, t[i].repl) : NULL;
+        dm_arch a;
+        dm_error err = {0};
+        CHECK(text && parse_str(text, &a, &err) == DM_OK);
+        if (err.msg[0]) printf("torchvision case %d: %s\n", i, err.msg);
+        free(p);
+        free(text);
+    }
+    free(base);
+    /* An arch built in code is refused by dm_arch_validate the same way. */
+    dm_arch a;
+    dm_error err = {0};
+    CHECK(dm_zoo_arch("resnet18", &a, &err) == DM_OK);
+    a.style = DM_STYLE_PAPER;
+    CHECK(dm_arch_validate(&a, &err) == DM_ERR_INVALID && strstr(err.msg, "no basic block"));
+    a.style = (dm_style)7;
+    CHECK(dm_arch_validate(&a, &err) == DM_ERR_INVALID && strstr(err.msg, "unknown block style"));
+}
+
 int main(void) {
     test_example_resnet18();
     test_base_values();
@@ -428,5 +594,9 @@ int main(void) {
     test_locale();
     test_metrics_json();
     test_load();
+    test_example_paper();
+    test_style_round_trip();
+    test_no_style_unchanged();
+    test_style_refusals();
     return TEST_REPORT();
 }

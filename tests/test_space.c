@@ -126,6 +126,47 @@ static void repeat_rule(void) {
     CHECK_EQ_I64(one.macs, INT64_MAX);
 }
 
+/* The repeat rule holds in the paper style too: only block 0 is forced
+   to project (ResK1KXK1's force_resproj), blocks 1.. are alike.  Stem
+   3 -> 8 (3x3/1, 8 px), one bottleneck superblock 8 -> 8, m 4, k 3,
+   stride 1, depth 3.  Block 0: 1x1 8->4 (40 params, 2048 MACs), 3x3 4->4
+   (152, 9216), 1x1 4->8 (48, 2048) and the forced 1x1 8->8 projection +
+   BN (80, 4096): 320 params, 17408 MACs, 3 main-path layers.  Block 1:
+   the same without the projection, 240 and 13312. */
+static void repeat_rule_paper(void) {
+    dm_arch a;
+    dm_arch_init(&a);
+    a.style = DM_STYLE_PAPER;
+    a.in_channels = 3;
+    a.input_size = 8;
+    a.stem = (dm_stem){.out = 8, .kernel = 3, .stride = 1};
+    a.n_superblocks = 1;
+    a.sb[0] = (dm_superblock){.kind = DM_BLOCK_BOTTLENECK, .out = 8, .depth = 3, .kernel = 3,
+                              .stride = 1, .inner = 4};
+    dmi_layout lay;
+    dmi_tally b0, b1, sb = {0};
+    dmi_space_layout(&a, &lay);
+    CHECK(dmi_space_block_tally(&a, &lay, 0, 0, 8, &b0, NULL) == DM_OK);
+    CHECK(dmi_space_block_tally(&a, &lay, 0, 1, 8, &b1, NULL) == DM_OK);
+    CHECK_EQ_I64(b0.params, 320);
+    CHECK_EQ_I64(b0.macs, 17408);
+    CHECK_EQ_I64(b0.layers, 3);
+    CHECK_EQ_I64(b1.params, 240);
+    CHECK_EQ_I64(b1.macs, 13312);
+    CHECK(dmi_space_repeat(&sb, &b0, &b1, 3));
+    dm_net *net = NULL;
+    dm_metrics m;
+    CHECK(dm_net_create(&a, &net, NULL) == DM_OK);
+    CHECK(net && dm_net_metrics(net, NULL, &m, NULL) == DM_OK);
+    if (net) {
+        CHECK_EQ_I64(m.params, 232 + 320 + 2 * 240);   /* stem 216 + 16 */
+        CHECK_EQ_I64(m.macs, 13824 + 17408 + 2 * 13312);
+        CHECK_EQ_I64(m.params, 232 + sb.params);
+        CHECK_EQ_I64(m.layers, 1 + 9);
+    }
+    dm_net_free(net);
+}
+
 static void main_path(void) {
     CHECK(dmi_space_main_path(DM_ROLE_STEM));
     CHECK(dmi_space_main_path(DM_ROLE_MAIN));
@@ -135,10 +176,14 @@ static void main_path(void) {
     CHECK(!dmi_space_main_path(DM_ROLE_CLASSIFIER));
 }
 
-/* Every zoo net: the layer-by-layer build and the model's fast tally
-   (block 1 repeated) give the same costs, stages and peak. */
+/* Every zoo net, in its own style and in the other one where it is valid
+   there (resnet50 and efficientnet_b0 in the paper style, the published
+   nets in the torchvision style): the layer-by-layer build and the
+   model's fast tally (block 1 repeated) give the same costs, stages and
+   peak. */
 static void zoo_fast_tally(void) {
-    for (int32_t z = 0; z < dm_zoo_count(); z++) {
+    for (int32_t zs = 0; zs < 2 * dm_zoo_count(); zs++) {
+        int32_t z = zs / 2;
         dm_arch a;
         dmi_layout lay;
         dm_net *net = NULL;
@@ -148,6 +193,10 @@ static void zoo_fast_tally(void) {
         dmi_stage_sum st[DM_MAX_STAGES];
         memset(&m, 0, sizeof m);
         CHECK(dm_zoo_arch(dm_zoo_name(z), &a, NULL) == DM_OK);
+        if (zs % 2) { /* each net in the other style too, where it is valid */
+            a.style = a.style == DM_STYLE_PAPER ? DM_STYLE_TORCHVISION : DM_STYLE_PAPER;
+            if (dm_arch_validate(&a, NULL)) continue; /* basic blocks, mbconv without SE */
+        }
         CHECK(dm_net_create(&a, &net, NULL) == DM_OK);
         CHECK(dm_net_metrics(net, NULL, &m, NULL) == DM_OK);
         dmi_space_layout(&a, &lay);
@@ -170,6 +219,7 @@ int main(void) {
     layout_resnet18();
     layout_head();
     repeat_rule();
+    repeat_rule_paper();
     main_path();
     zoo_fast_tally();
     return TEST_REPORT();
