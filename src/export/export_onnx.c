@@ -7,21 +7,30 @@
 ** only.  The ops emitted, and what for:
 **
 **   Conv                every conv; pads k/2 on all sides, dilations 1; no
-**                       bias except the SE block's two 1x1 convs
-**   BatchNormalization  after every conv but SE's; inference form (one
-**                       output, running statistics as inputs), epsilon 1e-5
+**                       bias except the two 1x1 convs of a torchvision-
+**                       style SE block
+**   BatchNormalization  after every conv but torchvision-style SE's (the
+**                       paper style's SE convs have one each, no bias);
+**                       inference form (one output, running statistics
+**                       as inputs), epsilon 1e-5
 **   Relu                activation "relu"
 **   Clip                activation "relu6": min and max are the scalar
 **                       initializers "const.relu6_min" (0) and
 **                       "const.relu6_max" (6), inputs as opset 11+ wants
 **   Sigmoid, Mul        activation "silu" as x * sigmoid(x); the SE gate
+**                       (the paper style's SE always uses SiLU inside)
 **   MaxPool             the stem's 3x3 stride-2 max-pool, pads 1
-**   AveragePool         the ResNet-D shortcut: kernel = strides = s,
+**   AveragePool         the ResNet-D shortcut and the paper style's strided
+**                       residuals (the pool alone in its mbconv, before the
+**                       1x1 conv in its bottleneck): kernel = strides = s,
 **                       ceil_mode 1, count_include_pad 0 (as torch's
 **                       AvgPool2d(s, s, ceil_mode=True,
-**                       count_include_pad=False))
+**                       count_include_pad=False); with the paper style's
+**                       divisible resolutions plain AvgPool2d(s, s) is the
+**                       same)
 **   GlobalAveragePool   the SE squeeze and the final pooling
-**   Add                 residual additions
+**   Add                 residual additions (then the block's activation
+**                       in basic, bottleneck and paper-style mbconv blocks)
 **   Flatten             (N, C, 1, 1) -> (N, C), axis 1
 **   Gemm                the classifier: transB 1, alpha = beta = 1
 **
@@ -33,6 +42,7 @@
 ** The graph input is "input"; the output "logits" (classes > 0) or
 ** "features".
 */
+#include "block_acts.h"
 #include "blocks.h"
 #include "onnx_graph.h"
 
@@ -115,11 +125,14 @@ static const char *unit(walk *w, const char *x, const dm_layer *l, const char *c
 /* ---------------------------------------------------------------------- */
 
 /* Add the residual to branch output y (through the projection `sc` when
-   there is one), then the post-add activation of basic/bottleneck. */
+   there is one, after the average pool of a strided AVGPOOL or
+   AVGPOOL_CONV residual), then the post-add activation where the block
+   has one (block_acts.h). */
 static const char *residual(walk *w, const char *x, const char *y, const dm_block_info *b,
                             const dm_layer *sc, const char *p) {
     const char *s = x;
-    if (b->residual == DM_RESIDUAL_AVGPOOL_CONV && b->stride > 1) {
+    bool pool = b->residual == DM_RESIDUAL_AVGPOOL_CONV || b->residual == DM_RESIDUAL_AVGPOOL;
+    if (pool && b->stride > 1) {
         dmi_onnx_attr at[4] = {ints2("kernel_shape", b->stride), ints2("strides", b->stride),
                                int1("ceil_mode", 1), int1("count_include_pad", 0)};
         s = dmi_onnx_node(w->g, "AveragePool", S("%s.shortcut.pool", p), NULL, &s, 1, at, 4);
@@ -130,7 +143,7 @@ static const char *residual(walk *w, const char *x, const char *y, const dm_bloc
         const char *in[2] = {y, s};
         y = dmi_onnx_node(w->g, "Add", S("%s.add", p), NULL, in, 2, NULL, 0);
     }
-    return b->kind == DM_BLOCK_MBCONV ? y : act(w, y, b->act, S("%s.act", p));
+    return dmi_act_after_add(b) ? act(w, y, b->act, S("%s.act", p)) : y;
 }
 
 /* Basic (2 convs) and bottleneck (3 convs): conv<i>/bn<i>/act<i>. */
@@ -145,13 +158,21 @@ static const char *resnet_block(walk *w, const char *x, const dm_block_info *b,
     return residual(w, x, y, b, n > n_main ? &l[n_main] : NULL, p);
 }
 
-/* x * sigmoid(fc2(act(fc1(mean of x)))) over layers fc[0], fc[1]. */
+/* SE conv i (1 or 2) over layer fc, then its BN when the layer has one
+   (the paper style's SE: bn1, bn2). */
+static const char *se_conv(walk *w, const char *x, const dm_layer *fc, int i, const char *p) {
+    const char *y = conv(w, x, fc, S("%s.se.fc%d", p, i));
+    return fc->bn ? bn(w, y, S("%s.se.bn%d", p, i), fc->c_out, 0) : y;
+}
+
+/* x * sigmoid(fc2(act(fc1(mean of x)))) over layers fc[0], fc[1], each
+   conv with its BN where it has one. */
 static const char *squeeze_excite(walk *w, const char *x, const dm_block_info *b,
                                   const dm_layer *fc, const char *p) {
     const char *h = dmi_onnx_node(w->g, "GlobalAveragePool", S("%s.se.pool", p), NULL, &x, 1,
                                   NULL, 0);
-    h = act(w, conv(w, h, &fc[0], S("%s.se.fc1", p)), b->act, S("%s.se.act", p));
-    h = conv(w, h, &fc[1], S("%s.se.fc2", p));
+    h = act(w, se_conv(w, h, &fc[0], 1, p), dmi_se_act(b), S("%s.se.act", p));
+    h = se_conv(w, h, &fc[1], 2, p);
     const char *in[2] = {x, dmi_onnx_node(w->g, "Sigmoid", S("%s.se.gate", p), NULL, &h, 1,
                                           NULL, 0)};
     return dmi_onnx_node(w->g, "Mul", S("%s.se", p), NULL, in, 2, NULL, 0);

@@ -10,6 +10,7 @@
 ** same strings (KEYS: grep both files), and tests/py/test_export_onnx.py
 ** checks the two sets are equal for every zoo net.
 */
+#include "block_acts.h"
 #include "buf.h"
 #include "pytext.h"
 #include "space.h"
@@ -168,11 +169,58 @@ static const char py_reset[] =
     "                if getattr(m, \"residual\", \"none\") != \"none\":\n"
     "                    nn.init.zeros_(m.last_bn().weight)\n";
 
+/* The paper style's SE and mbconv (the reference code's SE and
+   ResK1DWSEK1; SPEC section 8).  The bottleneck needs no class of its
+   own: ResK1KXK1 is Bottleneck with an "avgpool-conv" or "identity"
+   residual. */
+static const char py_paper_se[] =
+    "\n\nclass PaperSqueezeExcite(nn.Module):\n"
+    "    \"\"\"The reference code's squeeze-excitation: x * sigmoid(bn2(fc2(act(bn1(fc1(\n"
+    "    mean of x over space)))))), fc1 and fc2 bias-free 1x1 convs, each with a BN.\"\"\"\n\n"
+    "    def __init__(self, channels, squeeze, act):\n"
+    "        super().__init__()\n"
+    "        self.pool = nn.AdaptiveAvgPool2d(1)\n"
+    "        self.fc1 = nn.Conv2d(channels, squeeze, 1, bias=False)\n"
+    "        self.bn1 = nn.BatchNorm2d(squeeze)\n"
+    "        self.act = make_act(act)\n"
+    "        self.fc2 = nn.Conv2d(squeeze, channels, 1, bias=False)\n"
+    "        self.bn2 = nn.BatchNorm2d(channels)\n"
+    "        self.gate = nn.Sigmoid()\n\n"
+    "    def forward(self, x):\n"
+    "        s = self.act(self.bn1(self.fc1(self.pool(x))))\n"
+    "        return x * self.gate(self.bn2(self.fc2(s)))\n";
+
+static const char py_paper_mbconv[] =
+    "\n\nclass PaperMBConv(nn.Module):\n"
+    "    \"\"\"The reference code's ResK1DWSEK1 (style paper): 1x1 expand -> BN -> act ->\n"
+    "    depthwise k x k (stride) -> BN -> act -> [PaperSqueezeExcite] -> 1x1 project\n"
+    "    -> BN, plus x (\"identity\") or its 2x2 average (\"avgpool\": strided, same\n"
+    "    width), then act: unlike MBConv, the activation follows the add.\"\"\"\n\n"
+    "    def __init__(self, c_in, inner, c_out, kernel, stride, act, residual, se,\n"
+    "                 se_act, expand=True):\n"
+    "        super().__init__()\n"
+    "        self.residual = residual\n"
+    "        self.expand = ConvBNAct(c_in, inner, 1, act=act) if expand else None\n"
+    "        self.dw = ConvBNAct(inner, inner, kernel, stride, groups=inner, act=act)\n"
+    "        self.se = PaperSqueezeExcite(inner, se, se_act) if se else None\n"
+    "        self.project = ConvBNAct(inner, c_out, 1)\n"
+    "        self.shortcut = nn.AvgPool2d(stride, stride) if residual == \"avgpool\" else None\n"
+    "        self.act = make_act(act)\n\n"
+    "    def last_bn(self):\n"
+    "        return self.project.bn\n\n"
+    "    def forward(self, x):\n"
+    "        out = self.expand(x) if self.expand is not None else x\n"
+    "        out = self.dw(out)\n"
+    "        if self.se is not None:\n"
+    "            out = self.se(out)\n"
+    "        return self.act(add_residual(self, self.project(out), x))\n";
+
 /* ORDER DM_BLOCK */
 static const char *const block_class[] = {"BasicBlock", "Bottleneck", "MBConv"};
 static const char *const block_text[] = {py_basic, py_bottleneck, py_mbconv};
 /* ORDER DM_RESIDUAL */
-static const char *const residual_names[] = {"none", "identity", "conv", "avgpool-conv"};
+static const char *const residual_names[] = {"none", "identity", "conv", "avgpool-conv",
+                                             "avgpool"};
 
 /* ---------------------------------------------------------------------- */
 /* Checks and text helpers                                                */
@@ -182,8 +230,9 @@ static const char *const residual_names[] = {"none", "identity", "conv", "avgpoo
    name the file already defines. */
 static dm_status check_class_name(const char *s, dm_error *err) {
     static const char *const taken[] = {"ConvBNAct", "Shortcut", "BasicBlock", "Bottleneck",
-                                        "SqueezeExcite", "MBConv", "conv", "make_act",
-                                        "make_shortcut", "add_residual"};
+                                        "SqueezeExcite", "MBConv", "PaperSqueezeExcite",
+                                        "PaperMBConv", "conv", "make_act", "make_shortcut",
+                                        "add_residual"};
     return dmi_py_check_class_name(s, taken, DM_COUNTOF(taken), err);
 }
 
@@ -237,6 +286,37 @@ static void write_metrics(dmi_buf *b, const dm_metrics *m) {
     put_metric(b, "objective", m->objective);
 }
 
+static void write_keys(dmi_buf *b) {
+    dmi_buf_printf(b,
+        "\nstate_dict keys (docs/export.md), equal to the ONNX initializer names:\n"
+        "    stem.conv.weight, stem.bn.*           the stem conv and its BatchNorm\n"
+        "    stages.S.B.*                          block B of superblock S:\n"
+        "        basic, bottleneck: conv1, bn1, conv2, bn2, [conv3, bn3,]\n"
+        "                           [shortcut.conv, shortcut.bn]\n"
+        "        mbconv: [expand.conv, expand.bn,] dw.conv, dw.bn,\n"
+        "                [se.fc1, se.fc2,] project.conv, project.bn\n"
+        "    head.conv.weight, head.bn.*           the 1x1 head conv\n"
+        "    classifier.weight, classifier.bias    the linear classifier\n");
+}
+
+/* The paper style's keys come in the order the reference code's CnnNet
+   registers the same tensors, so its weights load by position. */
+static void write_paper_keys(dmi_buf *b) {
+    dmi_buf_printf(b,
+        "\nBlocks: style paper, the DeepMAD reference code's (SPEC section 8):\n"
+        "bottleneck = ResK1KXK1 (Bottleneck), mbconv = ResK1DWSEK1 (PaperMBConv).\n"
+        "\nstate_dict keys (docs/export.md), equal to the ONNX initializer names, in the\n"
+        "order the reference code's CnnNet holds the same tensors:\n"
+        "    stem.conv.weight, stem.bn.*           the stem conv and its BatchNorm\n"
+        "    stages.S.B.*                          block B of superblock S:\n"
+        "        bottleneck: conv1, bn1, conv2, bn2, conv3, bn3,\n"
+        "                    [shortcut.conv, shortcut.bn]\n"
+        "        mbconv: expand.conv, expand.bn, dw.conv, dw.bn, se.fc1, se.bn1,\n"
+        "                se.fc2, se.bn2, project.conv, project.bn\n"
+        "    head.conv.weight, head.bn.*           the 1x1 head conv\n"
+        "    classifier.weight, classifier.bias    the linear classifier\n");
+}
+
 static void write_docstring(dmi_buf *b, const dm_net *net, const dm_metrics *m,
                             const char *cls, const dm_torch_options *opt) {
     const dm_arch *a = dm_net_arch(net);
@@ -257,16 +337,9 @@ static void write_docstring(dmi_buf *b, const dm_net *net, const dm_metrics *m,
         dmi_py_doc_text(b, opt->notes);
         dmi_buf_printf(b, "\n");
     }
+    if (a->style == DM_STYLE_PAPER) write_paper_keys(b);
+    else write_keys(b);
     dmi_buf_printf(b,
-        "\nstate_dict keys (docs/export.md), equal to the ONNX initializer names:\n"
-        "    stem.conv.weight, stem.bn.*           the stem conv and its BatchNorm\n"
-        "    stages.S.B.*                          block B of superblock S:\n"
-        "        basic, bottleneck: conv1, bn1, conv2, bn2, [conv3, bn3,]\n"
-        "                           [shortcut.conv, shortcut.bn]\n"
-        "        mbconv: [expand.conv, expand.bn,] dw.conv, dw.bn,\n"
-        "                [se.fc1, se.fc2,] project.conv, project.bn\n"
-        "    head.conv.weight, head.bn.*           the 1x1 head conv\n"
-        "    classifier.weight, classifier.bias    the linear classifier\n"
         "where bn.* is weight, bias, running_mean, running_var, num_batches_tracked.\n\n"
         "Needs only torch:\n"
         "    model = %s()   # or %s(zero_init_residual=True)\n"
@@ -278,13 +351,22 @@ static void write_docstring(dmi_buf *b, const dm_net *net, const dm_metrics *m,
 /* The net class                                                          */
 /* ---------------------------------------------------------------------- */
 
+/* An mbconv whose activation follows the add is the paper's (PaperMBConv). */
+static bool paper_mbconv(const dm_block_info *bi) {
+    return bi->kind == DM_BLOCK_MBCONV && dmi_act_after_add(bi);
+}
+
 static void write_block(dmi_buf *b, const dm_block_info *bi) {
+    bool paper = paper_mbconv(bi);
     dmi_buf_printf(b, "                %s(%d, %d, %d, kernel=%d, stride=%d, act=\"%s\", "
-                      "residual=\"%s\"", block_class[bi->kind], (int)bi->c_in, (int)bi->inner,
-                   (int)bi->c_out, (int)bi->kernel, (int)bi->stride, dm_act_name(bi->act),
-                   residual_names[bi->residual]);
+                      "residual=\"%s\"", paper ? "PaperMBConv" : block_class[bi->kind],
+                   (int)bi->c_in, (int)bi->inner, (int)bi->c_out, (int)bi->kernel,
+                   (int)bi->stride, dm_act_name(bi->act), residual_names[bi->residual]);
+    if (paper) /* SE arguments always, since the class has no SE default */
+        dmi_buf_printf(b, ", se=%d, se_act=\"%s\"", (int)bi->se_channels,
+                       dm_act_name(dmi_se_act(bi)));
     if (bi->kind == DM_BLOCK_MBCONV && !bi->has_expand) dmi_buf_printf(b, ", expand=False");
-    if (bi->se_channels) dmi_buf_printf(b, ", se=%d", (int)bi->se_channels);
+    if (!paper && bi->se_channels) dmi_buf_printf(b, ", se=%d", (int)bi->se_channels);
     dmi_buf_printf(b, "),\n");
 }
 
@@ -344,11 +426,14 @@ static void write_forward(dmi_buf *b, const dm_arch *a) {
 
 /* The helper classes this net uses, each once. */
 static void write_classes(dmi_buf *b, const dm_net *net) {
-    int used[DM_BLOCK_COUNT] = {0}, shortcut = 0, se = 0;
+    int used[DM_BLOCK_COUNT] = {0}, shortcut = 0, se = 0, paper = 0, paper_se = 0;
     for (int32_t i = 0; i < dm_net_block_count(net); i++) {
         const dm_block_info *bi = dm_net_block(net, i);
-        used[bi->kind] = 1;
-        se |= bi->se_channels > 0;
+        bool p = paper_mbconv(bi);
+        used[bi->kind] |= !p;
+        paper |= p;
+        se |= !p && bi->se_channels > 0;
+        paper_se |= p && bi->se_channels > 0;
         shortcut |= bi->kind != DM_BLOCK_MBCONV;
     }
     dmi_buf_printf(b, "%s", py_imports);
@@ -356,6 +441,8 @@ static void write_classes(dmi_buf *b, const dm_net *net) {
     if (se) dmi_buf_printf(b, "%s", py_se);
     for (int k = 0; k < DM_BLOCK_COUNT; k++)
         if (used[k]) dmi_buf_printf(b, "%s", block_text[k]);
+    if (paper_se) dmi_buf_printf(b, "%s", py_paper_se);
+    if (paper) dmi_buf_printf(b, "%s", py_paper_mbconv);
 }
 
 dm_status dm_export_torch(const dm_net *net, const dm_metrics *m, const dm_torch_options *opt,

@@ -199,7 +199,8 @@ def count_macs(model, x):
     return macs[0], out
 
 
-# The documented state_dict key scheme (docs/export.md).
+# The documented state_dict key scheme (docs/export.md); se.bn1, se.bn2 are the
+# paper style's SE BatchNorms.
 _BN = r"bn\.(weight|bias|running_mean|running_var|num_batches_tracked)"
 _BN_I = r"bn[123]\.(weight|bias|running_mean|running_var|num_batches_tracked)"
 KEY_RE = re.compile(
@@ -208,7 +209,8 @@ KEY_RE = re.compile(
     r"|stages\.\d+\.\d+\.(conv[123]\.weight|" + _BN_I +
     r"|shortcut\.conv\.weight|shortcut\." + _BN +
     r"|(expand|dw|project)\.conv\.weight|(expand|dw|project)\." + _BN +
-    r"|se\.fc[12]\.(weight|bias)))$")
+    r"|se\.fc[12]\.(weight|bias)|se\.bn[12]\.(weight|bias|running_mean|running_var"
+    r"|num_batches_tracked)))$")
 
 
 # onnxruntime-node, the real runtime every ONNX check uses.
