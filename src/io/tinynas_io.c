@@ -414,7 +414,7 @@ static dm_status check_expressible(const dm_arch *a, dm_error *err) {
         return DM_FAIL(err, DM_ERR_UNSUPPORTED,
                        "reference format: the paper's code builds its own blocks (style paper); "
                        "this network is style %s, whose blocks it would build with other params "
-                       "(design or analyse with --style paper)", dm_style_name(a->style));
+                       "(design or analyze with --style paper)", dm_style_name(a->style));
     if (a->stem.maxpool) return DM_FAIL(err, DM_ERR_UNSUPPORTED, "reference format: the stem has no max-pool");
     if (a->stem.act != DM_ACT_RELU || (a->head && a->head_act != DM_ACT_RELU))
         return DM_FAIL(err, DM_ERR_UNSUPPORTED, "reference format: the stem and head use relu");
