@@ -531,6 +531,10 @@ typedef struct dm_problem {
     int32_t n_kernels;
     int32_t kernels[DM_PROBLEM_MAX_KERNELS];  /* odd, ascending; default 3, 5 */
     double inner_min, inner_max;  /* m / c ratio range (bottleneck 1/16..1, mbconv 1..6) */
+    int32_t inner_round;          /* how inner_min * c becomes a width: 0 = up to the next
+                                     multiple of granularity (default); 1 = to the nearest,
+                                     ties to even, at least granularity (the reference code's
+                                     smart_round; the paper space) */
     int32_t granularity;          /* default 8 */
     int32_t min_channels, max_channels;  /* default 8..4096 */
     int32_t head;                 /* 1 = a 1x1 head conv whose width is a variable */
