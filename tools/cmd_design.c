@@ -123,8 +123,8 @@ static const cli_option options[] = {
      .def = "3,5; paper mbconv 3,5,7"},
     {"--inner", .kind = CLI_DOUBLE_RANGE, CNN, .value = "MIN,MAX", AT(p.inner_min),
      .at2 = offsetof(design_opts, p.inner_max), .lo = 0, .hi = DM_MAX_EXPAND,
-     .help = "inner width m / output channels ratio range",
-     .def = "open: bottleneck 0.0625,1, mbconv 1,6; paper: 0.1,1 and 1.5,6"},
+     .help = "inner width m / output channels ratio range (bottleneck | mbconv)",
+     .def = "open 0.0625,1 | 1,6; paper 0.1,1 | 1.5,6"},
     {"--inner-round", .kind = CLI_CALL, CNN, .value = "up|nearest", AT(p.inner_round),
      .set = set_inner_round,
      .help = "the smallest inner width: MIN x out rounded up to a multiple of G, or to the "
