@@ -8,6 +8,7 @@
 #include "deepmad.h"
 #include "harness.h"
 #include "solver.h"
+#include "../fuzz/design_check.h"
 #include <stdlib.h>
 
 /* The problem's domains as deepmad.h documents them, written out again.
@@ -276,6 +277,22 @@ static void test_paper_space_brute_force(void) {
             if (variant == 4) p.head_ratio_min = 2, p.stem_min = 24, p.drop_depth_penalty = 1;
             check_exact(&p, kinds[k] == DM_BLOCK_MBCONV ? "paper mbconv" : "paper bottleneck");
         }
+    /* The paper style with the open space's domains (--family mbconv
+       --style paper): inner == c is allowed, where a torchvision-style
+       block would drop its expand conv but a paper-style block keeps it. */
+    for (int variant = 0; variant < 4; variant++) {
+        dm_problem p;
+        int64_t macs, params;
+        tiny(&p, DM_BLOCK_MBCONV);
+        p.style = DM_STYLE_PAPER;
+        p.n_kernels = 2;
+        p.kernels[1] = 5;
+        largest(&p, &macs, &params);
+        p.max_macs = macs * (variant + 1) / 6;
+        p.max_params = params * (variant + 1) / 5;
+        p.rho0 = 0.3 + 0.15 * variant;
+        check_exact(&p, "paper style, open domains, mbconv");
+    }
 }
 
 /* The paper space's domains, one by one (deepmad.h, docs/spaces.md). */
@@ -525,6 +542,10 @@ static void test_presets(void) {
         CHECK(st == DM_OK);
         if (st) { printf("  preset %s: %s\n", name, err.msg); continue; }
         check_design_constraints(&p, &s);
+        char why[256];   /* the shared independent judge, paper-space rules included */
+        const char *bad = dc_check_solution(&p, &s, why, sizeof why);
+        CHECK(bad == NULL);
+        if (bad) printf("  preset %s: %s\n", name, bad);
         if (!pub) continue;
         dm_arch a;
         dm_net *net = NULL;

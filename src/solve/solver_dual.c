@@ -106,14 +106,21 @@ static void min2(double *to, const dmi_tally *b) {
     if (b->params < to[1]) to[1] = (double)b->params;
 }
 
-/* Upper value (expand conv forced present) of a block at the top corner. */
+/* Upper value (expand conv forced present) of a block at the top corner.
+   Only a torchvision-style mbconv drops its expand conv at m == c_in; a
+   paper-style block always has it, so its tally at the corner is already
+   the general variant (adding a second expand conv there would add a
+   layer that is not in the net, which lowers the rho term). */
 static dm_status gen_value(const dual *d, int32_t i, int32_t idx, int32_t ct, int32_t mt, int32_t k,
                            double *lw, int32_t *lay, dm_error *err) {
     dmi_tally t;
     dm_status s = dmi_block_cost(d->x, i, idx, ct, mt, k, ct, &t, err);
     *lw = t.logw;
     *lay = t.layers;
-    if (d->x->p.family == DM_BLOCK_MBCONV && mt == ct) { *lw += log(ct); *lay += 1; }
+    if (d->x->p.family == DM_BLOCK_MBCONV && d->x->p.style == DM_STYLE_TORCHVISION && mt == ct) {
+        *lw += log(ct);
+        *lay += 1;
+    }
     return s;
 }
 
