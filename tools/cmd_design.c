@@ -399,12 +399,15 @@ static void append(char *buf, size_t n, size_t *k, const char *fmt, ...) {
 
 /* The docstring paragraph of --torch: what the design was asked for and how
    close to the optimum it is (an architecture file cannot carry these). */
-static void design_note(const dm_problem *p, const dm_solution *s, char *buf, size_t n) {
+static void design_note(const dm_problem *p, dm_space space, const dm_solution *s, char *buf,
+                        size_t n) {
     size_t k = 0;
     buf[0] = '\0';
-    append(buf, n, &k, "Designed by deepmad design (%s%s) under rho <= %g",
-           dm_block_kind_name(p->family), p->se ? " + SE" : "",
-           dm_constraint_limit(p, DM_CONSTRAINT_RHO));
+    append(buf, n, &k, "Designed by deepmad design (%s%s", dm_block_kind_name(p->family),
+           p->se ? " + SE" : "");
+    if (space != DM_SPACE_OPEN || p->style != DM_STYLE_TORCHVISION) /* as the summary */
+        append(buf, n, &k, ", %s space, %s-style blocks", dm_space_name(space), dm_style_name(p->style));
+    append(buf, n, &k, ") under rho <= %g", dm_constraint_limit(p, DM_CONSTRAINT_RHO));
     for (int c = 0; c < DM_CONSTRAINT_COUNT; c++) {
         double limit = dm_constraint_limit(p, (dm_constraint)c);
         if (budget_labels[c].note && limit > 0)
@@ -418,11 +421,11 @@ static void design_note(const dm_problem *p, const dm_solution *s, char *buf, si
 }
 
 /* The --torch file's text in *text (freed with dm_free). */
-static dm_status torch_text(const dm_problem *p, const dm_solution *s, char **text,
+static dm_status torch_text(const dm_problem *p, dm_space space, const dm_solution *s, char **text,
                             dm_error *err) {
     char note[512];
     dm_net *net = NULL;
-    design_note(p, s, note, sizeof note);
+    design_note(p, space, s, note, sizeof note);
     dm_torch_options opt = {.source = "deepmad design", .notes = note};
     dm_status st = dm_net_create(&s->arch, &net, err);
     if (!st) st = dm_export_torch(net, &s->metrics, &opt, text, err);
@@ -458,7 +461,7 @@ static int output_cnn(const design_opts *o, const dm_solution *sol, double secs)
     }
     if (!st && o->torch_path) {
         paths[n] = o->torch_path;
-        st = torch_text(&o->p, sol, &texts[n++], &err);
+        st = torch_text(&o->p, space_of(o), sol, &texts[n++], &err);
     }
     int rc = write_texts(n, paths, texts, st, &err);
     if (rc || !o->json) {

@@ -123,6 +123,9 @@ assert a["stem"]["out"] == 24 and last <= h <= 2 * last, (a["stem"], last, h)
 PY
 grep -q "paper space, paper-style blocks" <("$BIN" design --preset r18 --nodes 1000) && ok \
     || bad "the summary does not name the paper space and style"
+"$BIN" design --preset r18 --nodes 1000 --torch "$tmp/r.py" >/dev/null \
+    && grep -q "^Designed by deepmad design (bottleneck, paper space, paper-style blocks) under" "$tmp/r.py" \
+    && ok || bad "the --torch note does not name the paper space and style"
 
 # What the paper space refuses.
 expect 2 "paper space has no basic blocks" "$BIN" design --family basic --space paper
