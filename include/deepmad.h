@@ -520,7 +520,8 @@ dm_status dm_write_check(const char *path, dm_error *err);
 typedef struct dm_problem {
     dm_block_kind family;   /* block family of every superblock */
     int32_t se;             /* mbconv: 1 = SE in every block */
-    dm_act act;             /* activation everywhere */
+    dm_act act;             /* activation of the blocks, and of the stem and head in the
+                               torchvision style (the paper style's are relu) */
     int32_t in_channels;    /* default 3 */
     int32_t input_size;     /* default 224 */
     int32_t classes;        /* classifier outputs, default 1000 (0 = none) */
