@@ -10,7 +10,8 @@
 ** `analyze FILE` does), and checks every constraint of the problem against
 ** the problem's own fields: budgets, rho, the variable domains written in
 ** deepmad.h (granularity, channel range, inner-width range, kernels, depth
-** range), the fixed layout, and non-decreasing widths.
+** range, the stem's range, the head's cap and ratios), the fixed layout
+** (style and activations included), and non-decreasing widths.
 */
 #ifndef DM_DESIGN_CHECK_H
 #define DM_DESIGN_CHECK_H
@@ -43,14 +44,18 @@ static inline int dc_channel_ok(int32_t v, int32_t g, int32_t lo, int32_t hi) {
 }
 
 /* The inner width m of output width c, as deepmad.h defines its domain:
-   multiples of g in [ceil_g(inner_min c), floor_g(inner_max c)], or the one
-   value ceil_g(inner_min c) when that is empty.  A 1e-9 slack on both ends
+   multiples of g in [ceil_g(inner_min c), floor_g(inner_max c)] (the lower
+   end rounded to the nearest multiple instead when inner_round is 1), or
+   that lower end alone when the range is empty.  A 1e-9 slack on both ends
    absorbs the ratios' rounding; no multiple of g is nearer than that.
    Widths never pass DM_MAX_CHANNELS. */
 static inline int dc_inner_ok(const dm_problem *p, int32_t c, int32_t m) {
     int32_t g = p->granularity;
     double cap = DM_MAX_CHANNELS / g * g;
-    double lo = ceil(p->inner_min * c / g - 1e-9), hi = floor(p->inner_max * c / g + 1e-9);
+    /* inner_round 1: to the nearest multiple, ties to even (rint in the
+       default rounding mode), as the reference code's smart_round */
+    double lo = p->inner_round ? rint(p->inner_min * c / g) : ceil(p->inner_min * c / g - 1e-9);
+    double hi = floor(p->inner_max * c / g + 1e-9);
     double l = fmin(fmax(lo, 1.0) * g, cap), h = fmin(hi * g, cap);
     if (m % g) return 0;
     return h < l ? m == l : (m >= l && m <= h);
@@ -65,6 +70,11 @@ static inline const char *dc_layout(const dm_problem *p, const dm_arch *a, char 
     if (a->stem.kernel != p->stem_kernel || a->stem.stride != p->stem_stride || a->stem.maxpool)
         return DC_BAD("stem layout changed");
     if ((a->head != 0) != (p->head != 0)) return DC_BAD("head presence %d", a->head);
+    /* the paper style's stem and head are conv-BN-ReLU whatever act says */
+    dm_act end_act = p->style == DM_STYLE_PAPER ? DM_ACT_RELU : p->act;
+    if (a->style != p->style) return DC_BAD("style %s", dm_style_name(a->style));
+    if (a->stem.act != end_act || (a->head && a->head_act != end_act))
+        return DC_BAD("stem or head activation changed");
     for (int32_t i = 0; i < a->n_superblocks; i++) {
         const dm_superblock *b = &a->sb[i];
         if (b->kind != p->family || b->stride != p->stride[i] || b->act != p->act ||
@@ -77,8 +87,11 @@ static inline const char *dc_layout(const dm_problem *p, const dm_arch *a, char 
 /* The variable domains and guideline 3. */
 static inline const char *dc_domains(const dm_problem *p, const dm_arch *a, char *why, size_t n) {
     int32_t g = p->granularity, lo = p->min_channels, hi = p->max_channels;
-    if (!dc_channel_ok(a->stem.out, g, lo, hi)) return DC_BAD("stem width %d", a->stem.out);
-    if (p->head && !dc_channel_ok(a->head, g, lo, hi)) return DC_BAD("head width %d", a->head);
+    /* the stem's own range and the head's own cap (0 = the channel range) */
+    int32_t slo = p->stem_min ? p->stem_min : lo, shi = p->stem_max ? p->stem_max : hi;
+    int32_t hhi = p->head_max ? p->head_max : hi;
+    if (!dc_channel_ok(a->stem.out, g, slo, shi)) return DC_BAD("stem width %d", a->stem.out);
+    if (p->head && !dc_channel_ok(a->head, g, lo, hhi)) return DC_BAD("head width %d", a->head);
     int32_t prev = a->stem.out;
     for (int32_t i = 0; i < a->n_superblocks; i++) {
         const dm_superblock *b = &a->sb[i];
@@ -95,6 +108,10 @@ static inline const char *dc_domains(const dm_problem *p, const dm_arch *a, char
         prev = b->out;
     }
     if (p->head && !p->drop_monotone && a->head < prev) return DC_BAD("head width decreases");
+    if (p->head && p->head_ratio_min > 0 && a->head < p->head_ratio_min * prev - 1e-9)
+        return DC_BAD("head %d below %g x %d", a->head, p->head_ratio_min, prev);
+    if (p->head && p->head_ratio_max > 0 && a->head > p->head_ratio_max * prev + 1e-9)
+        return DC_BAD("head %d above %g x %d", a->head, p->head_ratio_max, prev);
     return NULL;
 }
 

@@ -520,7 +520,8 @@ dm_status dm_write_check(const char *path, dm_error *err);
 typedef struct dm_problem {
     dm_block_kind family;   /* block family of every superblock */
     int32_t se;             /* mbconv: 1 = SE in every block */
-    dm_act act;             /* activation everywhere */
+    dm_act act;             /* activation of the blocks, and of the stem and head in the
+                               torchvision style (the paper style's are relu) */
     int32_t in_channels;    /* default 3 */
     int32_t input_size;     /* default 224 */
     int32_t classes;        /* classifier outputs, default 1000 (0 = none) */
@@ -531,6 +532,10 @@ typedef struct dm_problem {
     int32_t n_kernels;
     int32_t kernels[DM_PROBLEM_MAX_KERNELS];  /* odd, ascending; default 3, 5 */
     double inner_min, inner_max;  /* m / c ratio range (bottleneck 1/16..1, mbconv 1..6) */
+    int32_t inner_round;          /* how inner_min * c becomes a width: 0 = up to the next
+                                     multiple of granularity (default); 1 = to the nearest,
+                                     ties to even, at least granularity (the reference code's
+                                     smart_round; the paper space) */
     int32_t granularity;          /* default 8 */
     int32_t min_channels, max_channels;  /* default 8..4096 */
     int32_t head;                 /* 1 = a 1x1 head conv whose width is a variable */
@@ -622,17 +627,22 @@ typedef enum dm_space {
     DM_SPACE_PAPER,  /* "paper": the paper's blocks and its code's space (SPEC section 8):
                         bottleneck inner/out 0.1..1, channels <= 2048, kernels 3, 5;
                         mbconv+SE inner/out 1.5..6, kernels 3, 5, 7, superblock channels
-                        <= 1280, head 1..6 times the last superblock's width; stems
-                        16..64.  No basic blocks. */
+                        <= 1280, head 1..6 times the last superblock's width (head_max
+                        6 x the channel cap); stems 16..64; the smallest inner width
+                        rounded to the nearest multiple of 8 (inner_round 1); block act
+                        relu (bottleneck) or silu (mbconv), stem and head relu (the paper
+                        style's).  No basic blocks. */
     DM_SPACE_COUNT
 } dm_space;
 const char *dm_space_name(dm_space s);
 dm_status dm_space_from_name(const char *name, dm_space *out, dm_error *err);
 
-/* Set the style and domains of `space` for p->family (style, inner ratio
-   range, kernels, channel range and caps, stem range, head ratios),
-   leaving layout, budgets and scoring as they are.  DM_ERR_INVALID when
-   the family has no such space (basic blocks in the paper space). */
+/* Set the style and domains of `space` for p->family (style, act, se,
+   inner ratio range and rounding, kernels, granularity, channel range,
+   stem range, head cap and ratios; docs/spaces.md), leaving layout, head
+   on/off, budgets and scoring as they are.  The open space is exactly
+   what dm_problem_default sets.  DM_ERR_INVALID when the family has no
+   such space (basic blocks in the paper space). */
 dm_status dm_problem_set_space(dm_problem *p, dm_space space, dm_error *err);
 
 /* The design problems of SPEC section 7: "r18", "r34", "r50", "b0",

@@ -14,8 +14,8 @@
 typedef struct design_opts {
     dm_problem p;               /* the CNN families */
     dm_mlp_problem mp;          /* --family mlp */
-    const char *preset, *family; /* read first by base_problem (cli_value_of): every
-                                    other option edits the defaults they set */
+    const char *preset, *family, *space; /* read first by base_problem (cli_value_of):
+                                    every other option edits the defaults they set */
     const char *out_path, *torch_path;
     int32_t json;
 } design_opts;
@@ -33,6 +33,15 @@ static int set_depth(const cli_option *o, const char *val, void *opts) {
     return rc;
 }
 
+/* --inner-round up|nearest. */
+static int set_inner_round(const cli_option *o, const char *val, void *opts) {
+    int32_t *v = (int32_t *)((char *)opts + o->at);
+    if (!strcmp(val, "up")) *v = 0;
+    else if (!strcmp(val, "nearest")) *v = 1;
+    else return cli_error(CLI_USAGE, "%s needs up or nearest, got '%s'", o->name, val);
+    return CLI_OK;
+}
+
 #define AT(field) .at = offsetof(design_opts, field)
 #define CNN .family = CLI_CNN
 #define MLP .family = CLI_MLP
@@ -47,6 +56,14 @@ static const cli_option options[] = {
      .help = "basic | bottleneck | mbconv, or mlp (see deepmad design --family mlp --help)",
      .def = "bottleneck"},
     {"--family", .kind = CLI_TEXT, MLP, .value = "mlp", AT(family), .help = "design an MLP"},
+    {"--space", .kind = CLI_TEXT, CNN, .value = "open|paper", AT(space),
+     .help = "search space (docs/spaces.md): paper = the paper's blocks (style paper) and its "
+             "code's domains; open = torchvision-style blocks, wider domains.  The space is set "
+             "first; the options below override it",
+     .def = "paper for --preset, open for --family"},
+    {"--style", .kind = CLI_CALL, CNN, .value = "S", AT(p.style), .set = cli_set_style,
+     .help = "how blocks are built: torchvision | paper (the reference code's ResK1KXK1 and "
+             "ResK1DWSEK1)", .def = "the space's"},
     {"--se", .kind = CLI_ON_OFF, CNN, .value = "on|off", AT(p.se),
      .help = "squeeze-excitation in mbconv blocks", .def = "on"},
     {"--act", .kind = CLI_CALL, CNN, .value = "A", AT(p.act), .set = cli_set_act,
@@ -102,18 +119,34 @@ static const cli_option options[] = {
      .hi = DM_MAX_CHANNELS, .help = "depth range of every superblock", .def = "1,16"},
     {"--kernels", .kind = CLI_INTS, CNN, .value = "LIST", AT(p.kernels),
      .at2 = offsetof(design_opts, p.n_kernels), .lo = 1, .hi = DM_MAX_KERNEL,
-     .max = DM_PROBLEM_MAX_KERNELS, .help = "allowed kernel sizes", .def = "3,5"},
+     .max = DM_PROBLEM_MAX_KERNELS, .help = "allowed kernel sizes",
+     .def = "3,5; paper mbconv 3,5,7"},
     {"--inner", .kind = CLI_DOUBLE_RANGE, CNN, .value = "MIN,MAX", AT(p.inner_min),
      .at2 = offsetof(design_opts, p.inner_max), .lo = 0, .hi = DM_MAX_EXPAND,
-     .help = "inner width m / output channels ratio range",
-     .def = "bottleneck 0.0625,1; mbconv 1,6"},
+     .help = "inner width m / output channels ratio range (bottleneck | mbconv)",
+     .def = "open 0.0625,1 | 1,6; paper 0.1,1 | 1.5,6"},
+    {"--inner-round", .kind = CLI_CALL, CNN, .value = "up|nearest", AT(p.inner_round),
+     .set = set_inner_round,
+     .help = "the smallest inner width: MIN x out rounded up to a multiple of G, or to the "
+             "nearest one (the reference code's rounding)", .def = "open up; paper nearest"},
     {"--granularity", .kind = CLI_INT, CNN, .value = "G", AT(p.granularity), .lo = 1,
      .hi = 1024, .help = "channels are multiples of G", .def = "8"},
     {"--channels", .kind = CLI_INT_RANGE, CNN, .value = "MIN,MAX", AT(p.min_channels),
      .at2 = offsetof(design_opts, p.max_channels), .lo = 1, .hi = DM_MAX_CHANNELS,
-     .help = "range of every channel count", .def = "8,4096"},
+     .help = "range of every superblock's channel count (and of the stem and head unless "
+             "their own options say otherwise)", .def = "open 8,4096; paper 8,2048, mbconv 8,1280"},
+    {"--stem-channels", .kind = CLI_INT_RANGE, CNN, .value = "MIN,MAX", AT(p.stem_min),
+     .at2 = offsetof(design_opts, p.stem_max), .lo = 0, .hi = DM_MAX_CHANNELS,
+     .help = "range of the stem's width (0,0 = --channels)", .def = "open 0,0; paper 16,64"},
     {"--head", .kind = CLI_ON_OFF, CNN, .value = "on|off", AT(p.head),
      .help = "a 1x1 head conv of variable width", .def = "on for mbconv, else off"},
+    {"--head-max", .kind = CLI_INT, CNN, .value = "N", AT(p.head_max), .lo = 0,
+     .hi = DM_MAX_CHANNELS, .help = "cap on the head's width (0 = the --channels cap)",
+     .def = "open 0; paper 6 x the channel cap"},
+    {"--head-ratio", .kind = CLI_DOUBLE_RANGE, CNN, .value = "MIN,MAX", AT(p.head_ratio_min),
+     .at2 = offsetof(design_opts, p.head_ratio_max), .lo = 0, .hi = DM_MAX_EXPAND,
+     .help = "head width / last superblock's width range (0 = no limit at that end)",
+     .def = "open 0,0; paper 1,6"},
     {"--max-layers", .kind = CLI_INT, CNN, .value = "N", AT(p.max_layers), .lo = 0,
      .hi = 1000000, .help = "cap on main-path layers (0 = no limit)"},
     {"--max-peak", .kind = CLI_COUNT, CNN, .value = "N", AT(p.max_peak_activation),
@@ -165,6 +198,14 @@ static const cli_spec cnn_spec = {
         "minus the depth penalty) under MACs, params and rho budgets, and report an\n"
         "upper bound on what any feasible network could score (the optimality gap).\n"
         "The answer is deterministic: the same problem gives the same network.\n"
+        "\n"
+        "Two search spaces (docs/spaces.md).  paper (the default with --preset): the\n"
+        "paper's own blocks (--style paper) and its code's domains: bottleneck inner\n"
+        "0.1..1 x out, channels <= 2048, kernels 3,5; mbconv+SE inner 1.5..6 x out,\n"
+        "kernels 3,5,7, channels <= 1280, head 1..6 x the last superblock; stems 16..64.\n"
+        "open (the default with --family): torchvision-style blocks, inner 1/16..1 or\n"
+        "1..6, channels 8..4096, kernels 3,5, no stem or head limits.  Every rule is\n"
+        "also an option of its own, which overrides the space wherever it stands.\n"
         "\n",
     .outro =
         "\n"
@@ -174,6 +215,8 @@ static const cli_spec cnn_spec = {
         "\n"
         "examples:\n"
         "  deepmad design --preset r18\n"
+        "  deepmad design --preset r18 --space open\n"
+        "  deepmad design --family mbconv --space paper --macs 400M --params 5.3M\n"
         "  deepmad design --preset r50 --rho 0.5 -o r50-rho05.json --torch r50-rho05.py\n"
         "  deepmad design --family mbconv --macs 400M --params 5.3M --json\n"
         "  deepmad design --family bottleneck --macs 1G --params 8M --strides 2,2,2,2 \\\n"
@@ -211,21 +254,29 @@ static const cli_spec mlp_spec = {
 /* ---------------------------------------------------------------------- */
 /* Setting up the problem */
 
-/* --preset or --family set the defaults everything else edits. */
-static int base_problem(const char *preset, const char *family, dm_problem *p) {
+/* --preset or --family set the defaults everything else edits, then
+   --space (if given) its domains; a preset is in the paper space and a
+   family in the open one unless --space says otherwise. */
+static int base_problem(const char *preset, const char *family, const char *space, dm_problem *p) {
     dm_error err = {0};
     if (preset && family) return cli_error(CLI_USAGE, "give --preset or --family, not both");
-    if (preset) return dm_problem_preset(preset, p, &err) ? cli_error(CLI_USAGE, "%s", err.msg) : 0;
-    dm_block_kind k = DM_BLOCK_BOTTLENECK;
-    if (family && dm_block_kind_from_name(family, &k, &err))
+    if (preset) {
+        if (dm_problem_preset(preset, p, &err)) return cli_error(CLI_USAGE, "%s", err.msg);
+    } else {
+        dm_block_kind k = DM_BLOCK_BOTTLENECK;
+        if (family && dm_block_kind_from_name(family, &k, &err))
+            return cli_error(CLI_USAGE, "%s", err.msg);
+        dm_problem_default(p, k);
+    }
+    dm_space sp;
+    if (space && (dm_space_from_name(space, &sp, &err) || dm_problem_set_space(p, sp, &err)))
         return cli_error(CLI_USAGE, "%s", err.msg);
-    dm_problem_default(p, k);
     return CLI_OK;
 }
 
 static int parse_cnn(int argc, char **argv, design_opts *o) {
-    int rc = base_problem(cli_value_of(argc, argv, "--preset"),
-                          cli_value_of(argc, argv, "--family"), &o->p);
+    int rc = base_problem(cli_value_of(argc, argv, "--preset"), cli_value_of(argc, argv, "--family"),
+                          cli_value_of(argc, argv, "--space"), &o->p);
     return rc ? rc : cli_parse(&cnn_spec, CLI_CNN, argc, argv, o, NULL);
 }
 
@@ -274,11 +325,14 @@ static double gap_percent(double gap, double bound) {
     return bound != 0 ? 100.0 * gap / bound : 0.0;
 }
 
-static void summary(const dm_problem *p, const dm_solution *s, double secs) {
+static void summary(const dm_problem *p, dm_space space, const dm_solution *s, double secs) {
     const dm_arch *a = &s->arch;
     const dm_metrics *m = &s->metrics;
-    printf("design: %s%s, %d px, %d classes, %d stages\n\n", dm_block_kind_name(p->family),
+    printf("design: %s%s, %d px, %d classes, %d stages", dm_block_kind_name(p->family),
            p->se ? " + SE" : "", a->input_size, a->classes, m->n_stages);
+    if (space != DM_SPACE_OPEN || p->style != DM_STYLE_TORCHVISION) /* the open space's line is as before */
+        printf(", %s space, %s-style blocks", dm_space_name(space), dm_style_name(p->style));
+    printf("\n\n");
     printf("  unit   stride  out  inner  kernel  depth\n");
     printf("  stem   %5d %5d      -  %6d      1\n", a->stem.stride, a->stem.out, a->stem.kernel);
     for (int i = 0; i < a->n_superblocks; i++)
@@ -345,12 +399,15 @@ static void append(char *buf, size_t n, size_t *k, const char *fmt, ...) {
 
 /* The docstring paragraph of --torch: what the design was asked for and how
    close to the optimum it is (an architecture file cannot carry these). */
-static void design_note(const dm_problem *p, const dm_solution *s, char *buf, size_t n) {
+static void design_note(const dm_problem *p, dm_space space, const dm_solution *s, char *buf,
+                        size_t n) {
     size_t k = 0;
     buf[0] = '\0';
-    append(buf, n, &k, "Designed by deepmad design (%s%s) under rho <= %g",
-           dm_block_kind_name(p->family), p->se ? " + SE" : "",
-           dm_constraint_limit(p, DM_CONSTRAINT_RHO));
+    append(buf, n, &k, "Designed by deepmad design (%s%s", dm_block_kind_name(p->family),
+           p->se ? " + SE" : "");
+    if (space != DM_SPACE_OPEN || p->style != DM_STYLE_TORCHVISION) /* as the summary */
+        append(buf, n, &k, ", %s space, %s-style blocks", dm_space_name(space), dm_style_name(p->style));
+    append(buf, n, &k, ") under rho <= %g", dm_constraint_limit(p, DM_CONSTRAINT_RHO));
     for (int c = 0; c < DM_CONSTRAINT_COUNT; c++) {
         double limit = dm_constraint_limit(p, (dm_constraint)c);
         if (budget_labels[c].note && limit > 0)
@@ -364,16 +421,23 @@ static void design_note(const dm_problem *p, const dm_solution *s, char *buf, si
 }
 
 /* The --torch file's text in *text (freed with dm_free). */
-static dm_status torch_text(const dm_problem *p, const dm_solution *s, char **text,
+static dm_status torch_text(const dm_problem *p, dm_space space, const dm_solution *s, char **text,
                             dm_error *err) {
     char note[512];
     dm_net *net = NULL;
-    design_note(p, s, note, sizeof note);
+    design_note(p, space, s, note, sizeof note);
     dm_torch_options opt = {.source = "deepmad design", .notes = note};
     dm_status st = dm_net_create(&s->arch, &net, err);
     if (!st) st = dm_export_torch(net, &s->metrics, &opt, text, err);
     dm_net_free(net);
     return st;
+}
+
+/* The space the problem was set up in (base_problem's rule). */
+static dm_space space_of(const design_opts *o) {
+    dm_space sp = o->preset ? DM_SPACE_PAPER : DM_SPACE_OPEN;
+    if (o->space) dm_space_from_name(o->space, &sp, NULL);
+    return sp;
 }
 
 /* Print JSON a writer returned with status `st` (freed here). */
@@ -397,11 +461,11 @@ static int output_cnn(const design_opts *o, const dm_solution *sol, double secs)
     }
     if (!st && o->torch_path) {
         paths[n] = o->torch_path;
-        st = torch_text(&o->p, sol, &texts[n++], &err);
+        st = torch_text(&o->p, space_of(o), sol, &texts[n++], &err);
     }
     int rc = write_texts(n, paths, texts, st, &err);
     if (rc || !o->json) {
-        if (!rc) summary(&o->p, sol, secs);
+        if (!rc) summary(&o->p, space_of(o), sol, secs);
         return rc;
     }
     st = dm_solution_to_json(&o->p, sol, secs, NULL, &text, &err);

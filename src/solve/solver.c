@@ -62,6 +62,9 @@ static dm_status finish(dmi_ctx *x, const dmi_cand *c, dm_solution *out, dm_erro
     dm_net_free(net);
     if (s) return s;
     out->objective = out->metrics.objective;
+    if (!dmi_cand_in_domain(x, c) || !dmi_cand_monotone(x, c))
+        return DM_FAIL(err, DM_ERR_INTERNAL, "the solver's answer breaks a rule of the search space "
+                       "on re-check");
     for (int k = 0; k < DM_CONSTRAINT_COUNT; k++)
         if (!dm_constraint_met(&x->p, &out->metrics, (dm_constraint)k))
             return DM_FAIL(err, DM_ERR_INTERNAL,

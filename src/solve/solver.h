@@ -51,6 +51,12 @@ DM_INTERNAL void dmi_problem_arch(const dm_problem *p, dm_arch *a);
 DM_INTERNAL int32_t dmi_grid_lo(const dm_problem *p);
 DM_INTERNAL int32_t dmi_grid_hi(const dm_problem *p);
 DM_INTERNAL void dmi_inner_range(const dm_problem *p, int32_t c, int32_t *lo, int32_t *hi);
+/* The grid range of item `item`'s width (0 stem: stem_min..stem_max;
+   1..n superblocks: the channel grid; n+1 head: up to head_max), and the
+   head's range given the last superblock's width c_last (also the head
+   ratios and, with guideline 3, >= c_last); lo > hi when empty. */
+DM_INTERNAL void dmi_item_range(const dm_problem *p, int32_t item, int32_t *lo, int32_t *hi);
+DM_INTERNAL void dmi_head_range(const dm_problem *p, int32_t c_last, int32_t *lo, int32_t *hi);
 
 DM_INTERNAL dm_status dmi_ctx_init(dmi_ctx *x, const dm_problem *p, dm_error *err);
 DM_INTERNAL void dmi_cand_arch(const dmi_ctx *x, const dmi_cand *c, dm_arch *out);
@@ -79,6 +85,9 @@ DM_INTERNAL void dmi_closers(const dmi_ctx *x, int32_t closer[DM_MAX_STAGES]);
    upper end when kernel_top).  Costs and layers grow with every variable,
    so it has the least of each that any design has (solver_search.c). */
 DM_INTERNAL void dmi_cand_smallest(const dmi_ctx *x, dmi_cand *c, int kernel_top);
+/* True when the stem and head lie in their ranges (dmi_item_range,
+   dmi_head_range); a candidate outside them is infeasible. */
+DM_INTERNAL bool dmi_cand_in_domain(const dmi_ctx *x, const dmi_cand *c);
 /* True when the candidate's widths are non-decreasing (or guideline 3 is off). */
 DM_INTERNAL bool dmi_cand_monotone(const dmi_ctx *x, const dmi_cand *c);
 

@@ -115,10 +115,12 @@ static dm_status dive_sb(bb *t, int32_t it, int64_t macs, int64_t params, double
 static dm_status dive(bb *t, int32_t it, int64_t macs, int64_t params, double value) {
     dmi_ctx *x = t->x;
     if (it >= 1 && it <= x->n) return dive_sb(t, it, macs, params, value);
-    int32_t g = x->p.granularity, lo = dmi_grid_lo(&x->p);
+    int32_t g = x->p.granularity, lo, hi;
     if (it == x->n + 1 && !x->p.head) { t->cur.head = 0; return node(t, it, macs, params, value); }
+    if (it == 0) dmi_item_range(&x->p, 0, &lo, &hi);
+    else dmi_head_range(&x->p, t->cur.sb[x->n - 1].c, &lo, &hi); /* guideline 3, ratios, cap */
     int32_t top = dmi_bound_cmax(t->b, it);
-    if (it == x->n + 1 && !x->p.drop_monotone && t->cur.sb[x->n - 1].c > lo) lo = t->cur.sb[x->n - 1].c;
+    if (hi < top) top = hi;
     box_range(t, it, &lo, &top);
     int32_t *v = it == 0 ? &t->cur.stem : &t->cur.head;
     dm_status s = DM_OK;

@@ -78,8 +78,12 @@ static dmi_tally cell_depth(const cell *e, int32_t d) {
 static dm_status sb_cell(const dmi_bound *b, int32_t item, int32_t clo, int32_t chi, int32_t mlo,
                          int32_t mhi, int32_t k, cell *o, dm_error *err) {
     const dmi_ctx *x = b->x;
-    int32_t i = item - 1, cin_lo = dmi_grid_lo(&x->p), cin_hi = b->cmax[item - 1];
+    int32_t i = item - 1, cin_lo, cin_hi = b->cmax[item - 1], unused;
+    dmi_item_range(&x->p, item - 1, &cin_lo, &unused);
     bool mb = x->p.family == DM_BLOCK_MBCONV;
+    /* only a torchvision-style mbconv drops its expand conv (m == c_in):
+       then the top corner's value adds the conv it may have elsewhere */
+    bool drops = mb && x->p.style == DM_STYLE_TORCHVISION;
     if (!x->p.drop_monotone && chi < cin_hi) cin_hi = chi;
     if (cin_hi < cin_lo) cin_hi = cin_lo;
     int32_t ins[3] = {cin_lo}, n_in = 1;
@@ -96,9 +100,9 @@ static dm_status sb_cell(const dmi_bound *b, int32_t item, int32_t clo, int32_t 
         !(s = dmi_block_cost(x, i, 1, same, same, k, same, &t, err)))
         cost_min(&o->r, &t);
     if (!s) s = dmi_block_cost(x, i, 0, chi, mhi, k, cin_hi, &t, err);
-    o->f.logw = t.logw + (mb && cin_hi == mhi ? log(cin_hi) : 0); /* the expand conv's width c_in */
+    o->f.logw = t.logw + (drops && cin_hi == mhi ? log(cin_hi) : 0); /* the expand conv's width c_in */
     if (!s) s = dmi_block_cost(x, i, 1, chi, mhi, k, chi, &t, err);
-    o->r.logw = t.logw + (mb && chi == mhi ? log(chi) : 0);
+    o->r.logw = t.logw + (drops && chi == mhi ? log(chi) : 0);
     if (!s && item == x->n && !x->p.head) {
         int64_t cl[2];
         s = dmi_classifier_cost(x, clo, cl, err);
@@ -150,32 +154,44 @@ static dm_status least(const dmi_bound *b, int32_t item, int32_t c, costpair *o,
 }
 
 /* Channel limits: the largest c an item can have when every other item
-   costs its least (with guideline 3, later items at least c wide). */
+   costs its least (with guideline 3, later items at least c wide), each
+   item within its own range (dmi_item_range).  Widths are indexed on one
+   grid from the lowest item's low end. */
 static dm_status channel_limits(dmi_bound *b, dm_error *err) {
     const dmi_ctx *x = b->x;
-    int32_t g = x->p.granularity, lo = dmi_grid_lo(&x->p), ng = (dmi_grid_hi(&x->p) - lo) / g + 1;
-    int32_t ni = b->n_items;
+    int32_t ni = b->n_items, g = x->p.granularity, ilo[DM_MAX_SUPERBLOCKS + 2], ihi[DM_MAX_SUPERBLOCKS + 2];
+    int32_t base = INT32_MAX, top = 0;
+    for (int32_t it = 0; it < ni; it++) {
+        dmi_item_range(&x->p, it, &ilo[it], &ihi[it]);
+        if (ihi[it] < ilo[it]) ihi[it] = ilo[it];
+        base = ilo[it] < base ? ilo[it] : base;
+        top = ihi[it] > top ? ihi[it] : top;
+    }
+    int32_t ng = (top - base) / g + 1;
     costpair *mc = dmi_calloc((size_t)ni * (size_t)ng, sizeof *mc);
     if (!mc) return DM_FAIL(err, DM_ERR_NOMEM, "out of memory bounding the problem");
     dm_status s = DM_OK;
-    for (int32_t it = 0; it < ni; it++) b->cmax[it] = lo + (ng - 1) * g;
+    for (int32_t it = 0; it < ni; it++) b->cmax[it] = ihi[it];
     for (int32_t it = 0; it < ni && !s; it++)
-        for (int32_t k = 0; k < ng && !s; k++) s = least(b, it, lo + k * g, &mc[(size_t)it * ng + k], err);
+        for (int32_t c = ilo[it]; c <= ihi[it] && !s; c += g)
+            s = least(b, it, c, &mc[(size_t)it * ng + (c - base) / g], err);
     for (int32_t it = 0; it < ni && !s; it++) {
-        int32_t k = ng - 1;
-        for (; k > 0; k--) {
+        int32_t k = (ihi[it] - base) / g, klo = (ilo[it] - base) / g;
+        for (; k > klo; k--) {
             bool ok = true;
-            for (int r = 0; r < 2; r++) {
+            for (int r = 0; r < 2 && ok; r++) {
                 double tot = 0;
-                for (int32_t j = 0; j < ni; j++) {
-                    int32_t kj = j == it ? k : (j > it && !x->p.drop_monotone) ? k : 0;
-                    tot += (double)mc[(size_t)j * ng + kj].c[r];
+                for (int32_t j = 0; j < ni && ok; j++) {
+                    int32_t kj = (ilo[j] - base) / g;
+                    if (j == it || (j > it && !x->p.drop_monotone && k > kj)) kj = k;
+                    if (kj > (ihi[j] - base) / g) ok = false; /* a later item cannot be that wide */
+                    else tot += (double)mc[(size_t)j * ng + kj].c[r];
                 }
                 if (b->budget[r] && tot > (double)b->budget[r]) ok = false;
             }
             if (ok) break;
         }
-        b->cmax[it] = lo + k * g;
+        b->cmax[it] = base + k * g;
     }
     free(mc);
     return s;
@@ -200,8 +216,10 @@ static void put(dmi_bound *b, int32_t item, costpair c, double v) {
 static dm_status fill_end(dmi_bound *b, int32_t item, dm_error *err) {
     const dmi_ctx *x = b->x;
     int32_t g = x->p.granularity;
+    int32_t lo, hi;
     if (item == x->n + 1 && !x->p.head) { put(b, item, (costpair){{0, 0}}, 0.0); return DM_OK; }
-    for (int32_t c = dmi_grid_lo(&x->p); c <= b->cmax[item]; c += g) {
+    dmi_item_range(&x->p, item, &lo, &hi);
+    for (int32_t c = lo; c <= b->cmax[item]; c += g) {
         costpair cost;
         double lw;
         dm_status s = end_item(b, item, c, &cost, &lw, err);

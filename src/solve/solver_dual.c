@@ -58,6 +58,7 @@ struct dmi_dual {
     double logr2[DM_MAX_STAGES];
     sbtab sb[DM_MAX_SUPERBLOCKS];
     double *stem_c, stem_lw;   /* [a][2] */
+    bool *stem_ok;             /* [a]: the cell meets the stem's range */
     double *head_c;            /* [a * nc + F][2], head conv + classifier */
     double *prev, *cur, *mj;
     double budget[2];
@@ -68,10 +69,19 @@ static dm_status nomem(dm_error *err) {
     return DM_FAIL(err, DM_ERR_NOMEM, "out of memory bounding the problem");
 }
 
-/* Width cells over the channel grid, and block 0 input representatives. */
+/* Width cells over the channel grid, widened to every item's range (a
+   stem or head may lie outside the superblocks' grid), and block 0 input
+   representatives. */
 static dm_status make_cells(dual *d, dm_error *err) {
     const dm_problem *p = &d->x->p;
     int32_t g = p->granularity, lo = dmi_grid_lo(p), hi = dmi_grid_hi(p);
+    for (int32_t it = 0; it < d->x->n + 2; it++) {
+        int32_t a, b;
+        if (it == d->x->n + 1 && !p->head) continue;
+        dmi_item_range(p, it, &a, &b);
+        lo = a < lo ? a : lo;
+        hi = b > hi ? b : hi;
+    }
     int32_t n = (hi - lo) / g + 1;
     d->bot = dmi_calloc((size_t)n, sizeof(int32_t));
     d->top = dmi_calloc((size_t)n, sizeof(int32_t));
@@ -96,14 +106,21 @@ static void min2(double *to, const dmi_tally *b) {
     if (b->params < to[1]) to[1] = (double)b->params;
 }
 
-/* Upper value (expand conv forced present) of a block at the top corner. */
+/* Upper value (expand conv forced present) of a block at the top corner.
+   Only a torchvision-style mbconv drops its expand conv at m == c_in; a
+   paper-style block always has it, so its tally at the corner is already
+   the general variant (adding a second expand conv there would add a
+   layer that is not in the net, which lowers the rho term). */
 static dm_status gen_value(const dual *d, int32_t i, int32_t idx, int32_t ct, int32_t mt, int32_t k,
                            double *lw, int32_t *lay, dm_error *err) {
     dmi_tally t;
     dm_status s = dmi_block_cost(d->x, i, idx, ct, mt, k, ct, &t, err);
     *lw = t.logw;
     *lay = t.layers;
-    if (d->x->p.family == DM_BLOCK_MBCONV && mt == ct) { *lw += log(ct); *lay += 1; }
+    if (d->x->p.family == DM_BLOCK_MBCONV && d->x->p.style == DM_STYLE_TORCHVISION && mt == ct) {
+        *lw += log(ct);
+        *lay += 1;
+    }
     return s;
 }
 
@@ -173,6 +190,7 @@ static dm_status sb_pass(dual *d, int32_t i, int pass, size_t *ne, size_t *nr, d
     *ne = *nr = 0;
     for (int32_t b = 0; b < d->nc; b++) {
         if (pass) t->off[b] = (int32_t)*ne;
+        if (d->bot[b] > dmi_grid_hi(p) || d->top[b] < dmi_grid_lo(p)) continue; /* no superblock width */
         dmi_inner_range(p, d->bot[b], &ml, &tmp);
         dmi_inner_range(p, d->top[b], &tmp, &mh);
         for (int32_t mlo = ml, mhi; mlo <= mh; mlo = mhi + g) {
@@ -211,9 +229,13 @@ static dm_status end_tables(dual *d, dm_error *err) {
     dm_layer l;
     dm_status s = DM_OK;
     d->stem_c = dmi_calloc(2 * nc, sizeof(double));
+    d->stem_ok = dmi_calloc(nc, 1);
     d->head_c = x->p.head ? dmi_calloc(2 * nc * nc, sizeof(double)) : NULL;
-    if (!d->stem_c || (x->p.head && !d->head_c)) return nomem(err);
+    if (!d->stem_c || !d->stem_ok || (x->p.head && !d->head_c)) return nomem(err);
+    int32_t slo, shi;
+    dmi_item_range(&x->p, 0, &slo, &shi);
     for (size_t a = 0; a < nc && !s; a++) {
+        d->stem_ok[a] = d->top[a] >= slo && d->bot[a] <= shi; /* the cell meets the stem range */
         s = dmi_stem_layer(x, d->bot[a], &l, err);
         d->stem_c[2 * a] = (double)l.macs;
         d->stem_c[2 * a + 1] = (double)l.params;
@@ -244,7 +266,7 @@ static void layout(dual *d) {
 static void dual_free(dual *d) {
     free(d->bot), free(d->top), free(d->rep_of), free(d->rep_val);
     for (int32_t i = 0; i < DM_MAX_SUPERBLOCKS; i++) free(d->sb[i].off), free(d->sb[i].e), free(d->sb[i].rc);
-    free(d->stem_c), free(d->head_c), free(d->prev), free(d->cur), free(d->mj), free(d->logtop);
+    free(d->stem_c), free(d->stem_ok), free(d->head_c), free(d->prev), free(d->cur), free(d->mj), free(d->logtop);
 }
 
 static dm_status dual_build(dual *d, const dmi_bound *bd, dm_error *err) {
@@ -362,7 +384,7 @@ static double evaluate(dual *d, const lag *g) {
     const dmi_dbox *bx = g->box;
     double ma = g->mu * g->a;
     for (int32_t a = 0; a < d->nc; a++)
-        d->prev[a] = a > g->hi[0] || a < g->lo[0] ? NEG
+        d->prev[a] = a > g->hi[0] || a < g->lo[0] || !d->stem_ok[a] ? NEG
                                  : (weight(d, 0, d->top[a], g) + g->mu) * d->stem_lw - ma -
                                        lcost(g, d->stem_c + 2 * a);
     for (int32_t i = 0; i < x->n; i++) sb_step(d, i, g);

@@ -88,6 +88,15 @@ bool dmi_cand_monotone(const dmi_ctx *x, const dmi_cand *c) {
     return !x->p.head || c->head >= prev;
 }
 
+bool dmi_cand_in_domain(const dmi_ctx *x, const dmi_cand *c) {
+    int32_t lo, hi;
+    dmi_item_range(&x->p, 0, &lo, &hi);
+    if (c->stem < lo || c->stem > hi) return false;
+    if (!x->p.head) return true;
+    dmi_head_range(&x->p, c->sb[x->n - 1].c, &lo, &hi);
+    return c->head >= lo && c->head <= hi;
+}
+
 /* Record the candidate's measures against the constraint table: the
    excess, and the least value of a constraint it alone breaks. */
 static void judge(dmi_ctx *x, const dmi_cand *c, const dm_metrics *m, dmi_eval *e) {
@@ -99,7 +108,7 @@ static void judge(dmi_ctx *x, const dmi_cand *c, const dm_metrics *m, dmi_eval *
         e->excess += ex;
         if (ex > 0) broken = k, n_broken++;
     }
-    if (!dmi_cand_monotone(x, c)) {
+    if (!dmi_cand_monotone(x, c) || !dmi_cand_in_domain(x, c)) {
         if (e->excess == 0) e->excess = 1.0;
         return;
     }

@@ -41,17 +41,25 @@ void dm_problem_default(dm_problem *p, dm_block_kind family) {
     p->node_limit = 200000;
 }
 
+/* The activation of the stem and head: in the paper style they are the
+   reference's ConvKXBNRELU (conv + BN + ReLU) whatever the blocks use;
+   otherwise p->act is used everywhere. */
+static dm_act end_act(const dm_problem *p) {
+    return p->style == DM_STYLE_PAPER ? DM_ACT_RELU : p->act;
+}
+
 void dmi_problem_arch(const dm_problem *p, dm_arch *a) {
     int32_t n = p->n_superblocks < 0 ? 0 : p->n_superblocks > DM_MAX_SUPERBLOCKS
                                                ? DM_MAX_SUPERBLOCKS : p->n_superblocks;
     dm_arch_init(a);
+    a->style = p->style;
     a->in_channels = p->in_channels;
     a->input_size = p->input_size;
     a->classes = p->classes;
     a->stem = (dm_stem){.out = p->min_channels, .kernel = p->stem_kernel,
-                        .stride = p->stem_stride, .act = p->act};
+                        .stride = p->stem_stride, .act = end_act(p)};
     a->n_superblocks = n;
-    a->head_act = p->act;
+    a->head_act = end_act(p);
     for (int32_t i = 0; i < n; i++)
         a->sb[i] = (dm_superblock){.kind = p->family, .out = 8, .depth = 1, .kernel = p->kernels[0],
                                    .stride = p->stride[i], .inner = 8, .se = p->se, .act = p->act,
@@ -65,9 +73,51 @@ int32_t dmi_grid_lo(const dm_problem *p) {
 
 int32_t dmi_grid_hi(const dm_problem *p) { return p->max_channels / p->granularity * p->granularity; }
 
+/* A width limit as a grid value: the multiple of g at or above (up = 1)
+   or at or below (up = 0) v. */
+static int32_t grid_align(int32_t v, int32_t g, int up) {
+    return up ? (int32_t)(((int64_t)v + g - 1) / g * g) : v / g * g;
+}
+
+void dmi_item_range(const dm_problem *p, int32_t item, int32_t *lo, int32_t *hi) {
+    int32_t g = p->granularity;
+    *lo = dmi_grid_lo(p);
+    *hi = dmi_grid_hi(p);
+    if (item == 0) {
+        if (p->stem_min > 0) *lo = grid_align(p->stem_min, g, 1);
+        if (p->stem_max > 0) *hi = grid_align(p->stem_max, g, 0);
+    } else if (item == p->n_superblocks + 1 && p->head_max > 0) {
+        *hi = grid_align(p->head_max, g, 0);
+    }
+}
+
+void dmi_head_range(const dm_problem *p, int32_t c_last, int32_t *lo, int32_t *hi) {
+    int32_t g = p->granularity;
+    dmi_item_range(p, p->n_superblocks + 1, lo, hi);
+    if (!p->drop_monotone && c_last > *lo) *lo = c_last;
+    /* ratio limits, as grid values; the 1e-9 keeps an exact product exact */
+    if (p->head_ratio_min > 0) {
+        double v = ceil(p->head_ratio_min * c_last / g - 1e-9) * g;
+        if (v > *lo) *lo = v > INT32_MAX ? INT32_MAX : (int32_t)v;
+    }
+    if (p->head_ratio_max > 0) {
+        double v = floor(p->head_ratio_max * c_last / g + 1e-9) * g;
+        if (v < *hi) *hi = (int32_t)v;
+    }
+}
+
+/* v rounded to the nearest integer, ties to even (Python's round); the
+   1e-9 makes 0.1 * 40 / 8, say, the tie it is in decimal. */
+static double nearest_even(double v) {
+    double f = floor(v), d = v - f;
+    if (fabs(d - 0.5) < 1e-9) return fmod(f, 2) == 0 ? f : f + 1;
+    return d < 0.5 ? f : f + 1;
+}
+
 void dmi_inner_range(const dm_problem *p, int32_t c, int32_t *lo, int32_t *hi) {
     int32_t g = p->granularity;
-    double a = ceil(p->inner_min * c / g - 1e-9), b = floor(p->inner_max * c / g + 1e-9);
+    double v = p->inner_min * c / g, b = floor(p->inner_max * c / g + 1e-9);
+    double a = p->inner_round ? nearest_even(v) : ceil(v - 1e-9);
     int32_t l = (int32_t)(a < 1 ? 1 : a) * g;
     int32_t h = (int32_t)b * g;
     if (l > DM_MAX_CHANNELS) l = DM_MAX_CHANNELS / g * g;
@@ -140,8 +190,55 @@ static dm_status validate_domains(const dm_problem *p, dm_error *err) {
     if (!(p->inner_min >= 0 && p->inner_max >= p->inner_min && p->inner_max <= DM_MAX_EXPAND))
         return DM_FAIL(err, DM_ERR_INVALID, "problem: inner ratio range %g..%g must lie in 0..%g",
                        p->inner_min, p->inner_max, DM_MAX_EXPAND);
+    if (p->inner_round != 0 && p->inner_round != 1)
+        return bad(err, "inner rounding", p->inner_round, "it must be 0 (up) or 1 (nearest)");
     if (p->family == DM_BLOCK_MBCONV && p->inner_min < 1)
         return bad(err, "mbconv inner ratio minimum", p->inner_min, "it must be >= 1");
+    return DM_OK;
+}
+
+/* The stem range, head cap and head ratios (0 = no limit each). */
+static dm_status validate_ends(const dm_problem *p, dm_error *err) {
+    int32_t lo, hi;
+    if (p->stem_min < 0 || p->stem_max < 0 || p->stem_min > DM_MAX_CHANNELS ||
+        p->stem_max > DM_MAX_CHANNELS || (p->stem_max && p->stem_min > p->stem_max))
+        return DM_FAIL(err, DM_ERR_INVALID,
+                       "problem: stem width range %d..%d must lie in 1..%d (0 = the channel range)",
+                       p->stem_min, p->stem_max, DM_MAX_CHANNELS);
+    dmi_item_range(p, 0, &lo, &hi);
+    if (lo > hi)
+        return DM_FAIL(err, DM_ERR_INVALID, "problem: no multiple of %d lies in the stem range %d..%d",
+                       p->granularity, lo, hi);
+    if (p->head_max < 0 || p->head_max > DM_MAX_CHANNELS)
+        return bad(err, "head width cap", p->head_max, "it must be 0..65536 (0 = the channel cap)");
+    dmi_item_range(p, p->n_superblocks + 1, &lo, &hi);
+    if (p->head && lo > hi)
+        return DM_FAIL(err, DM_ERR_INVALID, "problem: no multiple of %d lies in the head range %d..%d",
+                       p->granularity, lo, hi);
+    if (!(p->head_ratio_min >= 0 && p->head_ratio_min <= DM_MAX_EXPAND))
+        return bad(err, "head ratio minimum", p->head_ratio_min, "it must be 0..64 (0 = no limit)");
+    if (!(p->head_ratio_max >= 0 && p->head_ratio_max <= DM_MAX_EXPAND))
+        return bad(err, "head ratio maximum", p->head_ratio_max, "it must be 0..64 (0 = no limit)");
+    if (p->head_ratio_max > 0 && p->head_ratio_max < p->head_ratio_min)
+        return DM_FAIL(err, DM_ERR_INVALID, "problem: head ratio range %g..%g is empty",
+                       p->head_ratio_min, p->head_ratio_max);
+    return DM_OK;
+}
+
+/* What the paper style cannot build, told before the solve. */
+static dm_status validate_style(const dm_problem *p, dm_error *err) {
+    if ((int)p->style < 0 || p->style >= DM_STYLE_COUNT) return bad(err, "style", p->style, "unknown");
+    if (p->style != DM_STYLE_PAPER) return DM_OK;
+    if (p->family == DM_BLOCK_BASIC)
+        return DM_FAIL(err, DM_ERR_INVALID, "problem: the paper style has no basic blocks "
+                       "(use bottleneck or mbconv, or style torchvision)");
+    if (p->family == DM_BLOCK_MBCONV && !p->se)
+        return DM_FAIL(err, DM_ERR_INVALID, "problem: the paper style's mbconv block (ResK1DWSEK1) "
+                       "always has SE (use SE on, or style torchvision)");
+    for (int32_t i = 0; i < p->n_superblocks; i++)
+        if (p->stride[i] > 2)
+            return DM_FAIL(err, DM_ERR_INVALID, "problem: superblock %d stride %d; the paper style "
+                           "allows strides 1 and 2", i + 1, p->stride[i]);
     return DM_OK;
 }
 
@@ -185,8 +282,72 @@ dm_status dm_problem_validate(const dm_problem *p, dm_error *err) {
     dm_status s = validate_rest(p, err);
     if (!s) s = validate_layout(p, err);
     if (!s) s = validate_domains(p, err);
+    if (!s) s = validate_ends(p, err);
+    if (!s) s = validate_style(p, err);
     if (!s) s = validate_alpha(p, err);
     return s;
+}
+
+/* ----------------------------------------------------------------- spaces */
+
+/* The paper space (SPEC section 8, docs/spaces.md): the reference code's
+   k1kxk1 and k1dwsek1 spaces, with this project's conventions where the
+   code is silent (stems 16..64 to admit the published stems, a head of 1
+   to 6 times the last superblock's width). */
+#define PAPER_STEM_MIN 16
+#define PAPER_STEM_MAX 64
+#define PAPER_HEAD_RATIO_MAX 6.0
+
+static dm_status set_paper(dm_problem *p, dm_error *err) {
+    bool mb = p->family == DM_BLOCK_MBCONV;
+    if (p->family != DM_BLOCK_BOTTLENECK && !mb)
+        return DM_FAIL(err, DM_ERR_INVALID, "the paper space has no %s blocks (the reference code "
+                       "searches bottleneck and mbconv; use the open space)",
+                       dm_block_kind_name(p->family));
+    p->style = DM_STYLE_PAPER;
+    p->act = mb ? DM_ACT_SILU : DM_ACT_RELU;
+    p->se = mb;
+    p->inner_min = mb ? 1.5 : 0.1;
+    p->inner_max = mb ? 6.0 : 1.0;
+    p->inner_round = 1;
+    p->n_kernels = mb ? 3 : 2;
+    for (int32_t i = 0; i < p->n_kernels; i++) p->kernels[i] = 3 + 2 * i;
+    p->granularity = 8;
+    p->min_channels = 8;
+    p->max_channels = mb ? 1280 : 2048;
+    p->stem_min = PAPER_STEM_MIN;
+    p->stem_max = PAPER_STEM_MAX;
+    p->head_ratio_min = 1.0;
+    p->head_ratio_max = PAPER_HEAD_RATIO_MAX;
+    p->head_max = (int32_t)PAPER_HEAD_RATIO_MAX * p->max_channels;
+    return DM_OK;
+}
+
+dm_status dm_problem_set_space(dm_problem *p, dm_space space, dm_error *err) {
+    if (!p) return DM_FAIL(err, DM_ERR_INVALID, "no problem given");
+    if (space == DM_SPACE_PAPER) return set_paper(p, err);
+    if (space != DM_SPACE_OPEN) return DM_FAIL(err, DM_ERR_INVALID, "unknown search space %d", (int)space);
+    if ((int)p->family < 0 || p->family >= DM_BLOCK_COUNT)
+        return DM_FAIL(err, DM_ERR_INVALID, "problem: unknown block family %d", (int)p->family);
+    dm_problem d; /* the open space is the defaults' domains */
+    dm_problem_default(&d, p->family);
+    p->style = d.style;
+    p->act = d.act;
+    p->se = d.se;
+    p->inner_min = d.inner_min;
+    p->inner_max = d.inner_max;
+    p->inner_round = d.inner_round;
+    p->n_kernels = d.n_kernels;
+    memcpy(p->kernels, d.kernels, sizeof p->kernels);
+    p->granularity = d.granularity;
+    p->min_channels = d.min_channels;
+    p->max_channels = d.max_channels;
+    p->stem_min = d.stem_min;
+    p->stem_max = d.stem_max;
+    p->head_max = d.head_max;
+    p->head_ratio_min = d.head_ratio_min;
+    p->head_ratio_max = d.head_ratio_max;
+    return DM_OK;
 }
 
 /* ---------------------------------------------------------------- presets */
@@ -259,6 +420,8 @@ dm_status dm_problem_preset(const char *name, dm_problem *p, dm_error *err) {
     for (int i = 0; i < 5; i++) p->stride[i] = q->strides[i];
     p->max_params = q->params;
     p->max_macs = q->macs;
+    dm_status s = dm_problem_set_space(p, DM_SPACE_PAPER, err);
+    if (s) return s;
     if (q->reference) return zoo_budget(q->reference, &p->max_params, &p->max_macs, err);
     return DM_OK;
 }

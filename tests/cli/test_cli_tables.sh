@@ -59,6 +59,10 @@ value() { # value COMMAND FAMILY OPTION
     *:--penalty) echo var ;;
     *:--style) echo torchvision ;;
     *:--space) echo open ;;
+    *:--stem-channels) echo 8,16 ;;
+    *:--head-ratio) echo 1,6 ;;
+    *:--head-max) echo 64 ;;
+    *:--inner-round) echo nearest ;;
     *:--penalty-skip) echo 1 ;;
     *:--nodes) echo 1000 ;;
     *:--effort) echo 1 ;;
