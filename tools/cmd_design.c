@@ -6,6 +6,7 @@
 ** problem it was designed for.
 */
 #include "cli.h"
+#include "report.h"
 #include <assert.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -402,9 +403,10 @@ static int output_cnn(const design_opts *o, const dm_solution *sol, double secs)
     int rc = write_texts(n, paths, texts, st, &err);
     if (rc || !o->json) {
         if (!rc) summary(&o->p, sol, secs);
-        return rc;
+        return rc ? rc : report_design_text(&o->p, &sol->arch); /* H3: plausibility block */
     }
     st = dm_solution_to_json(&o->p, sol, secs, NULL, &text, &err);
+    if (!st) st = report_design_json(&o->p, &sol->arch, &text, &err); /* H3: "plausibility" */
     return put_json(st, text, &err);
 }
 
