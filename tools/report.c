@@ -186,11 +186,13 @@ int report_text(const dm_net *net, const report_space *sp) {
 /* Insert `, "plausibility": <obj>` after the last value of the object in
    *json: just before its closing brace and the whitespace ahead of it. */
 static dm_status splice(char **json, const char *obj, dm_error *err) {
-    const char *key = ", \"plausibility\": ";
     char *close = strrchr(*json, '}');
     if (!close) return set_err(err, DM_ERR_INTERNAL, "no JSON object to add plausibility to");
     size_t at = (size_t)(close - *json);
     while (at > 0 && strchr(" \n\t\r", (*json)[at - 1])) at--;
+    /* A multi-line object (analyze's metrics) gets the key on a line of its own. */
+    const char *key = memchr(*json + at, '\n', (size_t)(close - *json) - at)
+                          ? ",\n  \"plausibility\": " : ", \"plausibility\": ";
     size_t len = strlen(*json), add = strlen(key) + strlen(obj);
     char *t = malloc(len + add + 1);
     if (!t) return set_err(err, DM_ERR_NOMEM, "out of memory");
