@@ -129,7 +129,8 @@ static int analyze_cnn(const char *model, dm_arch *a, const analyze_opts *o) {
        the paper one for a paper-style net, else the open one. */
     report_space sp;
     int rc = CLI_OK;
-    if (report_space_of_net(a, &sp, &err) || (o->json && report_json(net, &sp, &json, &err))) {
+    report_space_of_net(a, &sp);
+    if (o->json && report_json(net, &sp, &json, &err)) {
         rc = cli_fail(&err);
     } else if (o->json) {
         puts(json);

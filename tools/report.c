@@ -48,12 +48,13 @@ static dm_status paper_space(dm_problem *p, dm_error *err) {
     return DM_OK;
 }
 
-dm_status report_space_of_net(const dm_arch *a, report_space *out, dm_error *err) {
+void report_space_of_net(const dm_arch *a, report_space *out) {
     int paper = a->style == DM_STYLE_PAPER;
+    memset(&out->err, 0, sizeof out->err);
     dm_problem_default(&out->p, a->sb[0].kind);
     out->name = paper ? "paper" : "open";
     out->words = paper ? "paper space" : "open space";
-    dm_status s = paper ? paper_space(&out->p, err) : DM_OK;
+    if (paper) paper_space(&out->p, &out->err);
     out->p.n_superblocks = a->n_superblocks;
     for (int32_t i = 0; i < DM_MAX_SUPERBLOCKS; i++) {
         out->p.depth_min[i] = 1;
@@ -66,11 +67,11 @@ dm_status report_space_of_net(const dm_arch *a, report_space *out, dm_error *err
     out->p.stem_kernel = a->stem.kernel;
     out->p.head = a->head > 0;
     out->p.classes = a->classes;
-    return s;
 }
 
 void report_space_of_problem(const dm_problem *p, report_space *out) {
     out->p = *p;
+    memset(&out->err, 0, sizeof out->err);
     out->name = "problem";
     out->words = "design problem";
 }
@@ -151,10 +152,12 @@ int report_text(const dm_net *net, const report_space *sp) {
     dm_plausibility pl;
     dm_limits *lim = malloc(sizeof *lim);
     if (!lim) return cli_error(CLI_FAIL, "out of memory");
-    if (dm_net_plausibility(net, &pl, &err) || dm_space_limits(&sp->p, net, lim, &err)) {
+    if (dm_net_plausibility(net, &pl, &err)) {
         free(lim);
         return cli_fail(&err);
     }
+    dm_error lerr = sp->err;
+    int checked = !lerr.code && !dm_space_limits(&sp->p, net, lim, &lerr);
     char n[40];
     put_count(n, sizeof n, pl.head_params);
     if (!strcmp(sp->name, "problem")) printf("\nplausibility (limits of the design problem):\n");
@@ -174,7 +177,8 @@ int report_text(const dm_net *net, const report_space *sp) {
                pl.head_ratio, (int)pl.last_out);
     else printf("  %-18s none\n", "head width");
     char done[DM_MAX_LIMIT_HITS] = {0};
-    for (int32_t i = 0; i < lim->n; i++)
+    if (!checked) printf("  %-18s not checked: %s\n", "limits", lerr.msg);
+    for (int32_t i = 0; checked && i < lim->n; i++)
         if (!done[i]) warn_group(lim, i, done, sp);
     free(lim);
     return CLI_OK;
@@ -210,8 +214,11 @@ dm_status report_json(const dm_net *net, const report_space *sp, char **json, dm
     char *obj = NULL;
     if (!lim) return set_err(err, DM_ERR_NOMEM, "out of memory");
     dm_status s = dm_net_plausibility(net, &pl, err);
-    if (!s) s = dm_space_limits(&sp->p, net, lim, err);
-    if (!s) s = dm_plausibility_to_json(&pl, lim, sp->name, &obj, err);
+    /* Limits that cannot be checked leave "space" and "at_limit" out, as the
+       text says "not checked": the report never fails the command. */
+    dm_error lerr = sp->err;
+    int checked = !lerr.code && !dm_space_limits(&sp->p, net, lim, &lerr);
+    if (!s) s = dm_plausibility_to_json(&pl, checked ? lim : NULL, sp->name, &obj, err);
     if (!s) s = splice(json, obj, err);
     dm_free(obj);
     free(lim);
