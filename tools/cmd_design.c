@@ -305,6 +305,7 @@ static void summary(const dm_problem *p, const dm_solution *s, double secs) {
                (long long)s->nodes);
     printf("time       %.3f s (%lld evaluations, %lld nodes)\n", secs, (long long)s->evaluations,
            (long long)s->nodes);
+    report_design_text(p, &s->arch); /* H3: the plausibility block (tools/report.c) */
 }
 
 /* ---------------------------------------------------------------------- */
@@ -403,7 +404,7 @@ static int output_cnn(const design_opts *o, const dm_solution *sol, double secs)
     int rc = write_texts(n, paths, texts, st, &err);
     if (rc || !o->json) {
         if (!rc) summary(&o->p, sol, secs);
-        return rc ? rc : report_design_text(&o->p, &sol->arch); /* H3: plausibility block */
+        return rc;
     }
     st = dm_solution_to_json(&o->p, sol, secs, NULL, &text, &err);
     if (!st) st = report_design_json(&o->p, &sol->arch, &text, &err); /* H3: "plausibility" */
