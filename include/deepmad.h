@@ -394,10 +394,12 @@ typedef struct dm_limit_hit {
     dm_limit_var var;
     int32_t sb;           /* 0-based superblock; -1 for stem, head and head_ratio */
     int32_t at_max;       /* 1: the upper end; 0: the lower end */
-    int32_t outside;      /* 1: past that end (the net is not in the space) */
+    int32_t outside;      /* 1: past the domain's end (the net is not in the space) */
     double value;         /* the variable (inner and head_ratio: the ratio) */
-    double limit;         /* the end as the problem states it (inner: the ratio
-                             inner_min or inner_max; head_ratio: the ratio) */
+    double limit;         /* widths, kernel, depth: the domain's end (a width's is a
+                             multiple of the granularity); inner and head_ratio: the
+                             problem's ratio (inner_min / inner_max, head_ratio_min /
+                             head_ratio_max) */
 } dm_limit_hit;
 
 #define DM_MAX_LIMIT_HITS (4 * DM_MAX_SUPERBLOCKS + 3)

@@ -228,6 +228,17 @@ static void outside(void) {
     HIT(3, DM_LIMIT_INNER, 1, 1, 1, 136.0 / 32, 4.0);
     HIT(4, DM_LIMIT_HEAD, -1, 1, 1, 120, 96);
     HIT(5, DM_LIMIT_HEAD_RATIO, -1, 1, 1, 3.75, 3.0);
+    /* Past the domain, not the stated ratio: on a last width of 20 (not a
+       multiple of 8), 3 x 20 = 60 but the head's largest multiple of 8 is 56,
+       so a head of 60 (ratio exactly 3) is outside; so is an inner width of
+       21 on out 20 (1.05 x, above the stated 1 x) when the range starts at
+       ceil_8(20) = 24. */
+    const int32_t u[2][4] = {{16, 32, 3, 1}, {20, 21, 3, 3}};
+    net_of(24, u, 60, &a);
+    CHECK(limits_of(&p, &a, &l));
+    CHECK_EQ_I64(l.n, 2);
+    HIT(0, DM_LIMIT_INNER, 1, 0, 1, 21.0 / 20, 1.0);
+    HIT(1, DM_LIMIT_HEAD_RATIO, -1, 1, 1, 3.0, 3.0);
     const int32_t w[2][4] = {{16, 32, 3, 1}, {32, 64, 3, 3}};
     net_of(24, w, 32, &a);
     CHECK(limits_of(&p, &a, &l));

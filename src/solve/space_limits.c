@@ -40,12 +40,15 @@ static void add(dm_limits *o, dm_limit_var v, int32_t sb, int32_t at_max, int32_
                                     .value = value, .limit = limit};
 }
 
-/* A width in a range whose ends are stated as [lo, hi] and searched as the
-   multiples of g inside it.  `low` = 0: the lower end is not reported. */
+/* A width in a range stated as [lo, hi] and searched as the multiples of g
+   inside it: its ends are the domain's, and a width past them (a net not
+   designed in this space) is "outside".  `low` = 0: the lower end is not
+   reported. */
 static void check_width(dm_limits *o, dm_limit_var v, int32_t sb, int32_t w, int32_t lo,
                         int32_t hi, int32_t g, int low) {
-    if (w >= floor_g(hi, g)) add(o, v, sb, 1, w > hi, w, hi);
-    else if (low && w <= ceil_g(lo, g)) add(o, v, sb, 0, w < lo, w, lo);
+    int32_t top = floor_g(hi, g), bottom = ceil_g(lo, g);
+    if (w >= top) add(o, v, sb, 1, w > top, w, top);
+    else if (low && w <= bottom) add(o, v, sb, 0, w < bottom, w, bottom);
 }
 
 static void check_stem(const dm_problem *p, int32_t stem, dm_limits *o) {
@@ -54,14 +57,15 @@ static void check_stem(const dm_problem *p, int32_t stem, dm_limits *o) {
     check_width(o, DM_LIMIT_STEM, -1, stem, lo, hi, p->granularity, 1);
 }
 
-/* m against the solver's inner range for out c; stated as ratios of c.  A
+/* m against the solver's own inner range for out c (dmi_inner_range: its
+   rounding is the solver's, whatever it is), reported as ratios of c.  A
    range that holds one value (the floor) reports the floor only. */
 static void check_inner(const dm_problem *p, int32_t sb, int32_t m, int32_t c, dm_limits *o) {
     int32_t lo, hi;
     dmi_inner_range(p, c, &lo, &hi);
     double r = (double)m / c;
-    if (m <= lo) add(o, DM_LIMIT_INNER, sb, 0, r < p->inner_min - EPS, r, p->inner_min);
-    else if (m >= hi) add(o, DM_LIMIT_INNER, sb, 1, r > p->inner_max + EPS, r, p->inner_max);
+    if (m <= lo) add(o, DM_LIMIT_INNER, sb, 0, m < lo, r, p->inner_min);
+    else if (m >= hi) add(o, DM_LIMIT_INNER, sb, 1, m > hi, r, p->inner_max);
 }
 
 static void check_kernel(const dm_problem *p, int32_t sb, int32_t k, dm_limits *o) {
@@ -83,10 +87,11 @@ static void check_head(const dm_problem *p, int32_t head, int32_t last, dm_limit
     check_width(o, DM_LIMIT_HEAD, -1, head, p->min_channels,
                 p->head_max > 0 ? p->head_max : p->max_channels, g, 0);
     double r = (double)head / last;
-    if (p->head_ratio_max > 0 && head >= floor_g(p->head_ratio_max * last, g))
-        add(o, DM_LIMIT_HEAD_RATIO, -1, 1, r > p->head_ratio_max + EPS, r, p->head_ratio_max);
-    else if (p->head_ratio_min > 0 && head <= ceil_g(p->head_ratio_min * last, g))
-        add(o, DM_LIMIT_HEAD_RATIO, -1, 0, r < p->head_ratio_min - EPS, r, p->head_ratio_min);
+    int32_t top = floor_g(p->head_ratio_max * last, g), bottom = ceil_g(p->head_ratio_min * last, g);
+    if (p->head_ratio_max > 0 && head >= top)
+        add(o, DM_LIMIT_HEAD_RATIO, -1, 1, head > top, r, p->head_ratio_max);
+    else if (p->head_ratio_min > 0 && head <= bottom)
+        add(o, DM_LIMIT_HEAD_RATIO, -1, 0, head < bottom, r, p->head_ratio_min);
 }
 
 dm_status dm_space_limits(const dm_problem *p, const dm_net *net, dm_limits *out, dm_error *err) {
