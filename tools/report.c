@@ -116,14 +116,15 @@ static int same_group(const dm_limit_hit *a, const dm_limit_hit *b) {
 }
 
 /* One warning line for hit i and every later hit of its group (marked done). */
-static void warn_group(const dm_limits *l, int32_t i, char *done, const report_space *sp) {
+static void warn_group(const dm_limits *l, int32_t i, char *done, const report_space *sp,
+                       const dm_plausibility *pl) {
     const dm_limit_hit *h = &l->hit[i];
     char subject[512], where[96];
     size_t k = 0;
     if (h->sb < 0) {
         if (h->var == DM_LIMIT_HEAD_RATIO)
-            snprintf(subject, sizeof subject, "head width (%.2f x the last superblock's width)",
-                     h->value);
+            snprintf(subject, sizeof subject, "head width %d (%.2f x the last superblock's %d)",
+                     (int)pl->head, h->value, (int)pl->last_out);
         else snprintf(subject, sizeof subject, "%s width %g", h->var == DM_LIMIT_STEM ? "stem" : "head",
                       h->value);
     } else {
@@ -179,7 +180,7 @@ int report_text(const dm_net *net, const report_space *sp) {
     char done[DM_MAX_LIMIT_HITS] = {0};
     if (!checked) printf("  %-18s not checked: %s\n", "limits", lerr.msg);
     for (int32_t i = 0; checked && i < lim->n; i++)
-        if (!done[i]) warn_group(lim, i, done, sp);
+        if (!done[i]) warn_group(lim, i, done, sp, &pl);
     free(lim);
     return CLI_OK;
 }
