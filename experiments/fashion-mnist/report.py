@@ -123,6 +123,10 @@ def write_md(out, table):
                      f"{r['params']:,} | {r['macs']:,} | {100 * r['acc_mean']:.2f}% | "
                      f"{100 * r['acc_min']:.2f}..{100 * r['acc_max']:.2f} | {paired(r)} | "
                      f"{r['train_s_mean']:.0f} |")
+    skipped = os.environ.get("INFEASIBLE", "").split()
+    if skipped:   # run.sh: rho_0 values no design of that series reaches
+        lines += ["", "Not designed (no design of the series reaches that rho_0 within the budget; "
+                  "the solver's message is in designs/NAME.design.txt): " + ", ".join(skipped) + "."]
     with open(os.path.join(out, "results.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
 
