@@ -352,6 +352,86 @@ dm_status dm_net_metrics(const dm_net *net, const dm_score_params *sp,
 dm_status dm_metrics_to_json(const dm_metrics *m, char **out_json, dm_error *err);
 
 /* ======================================================================
+** Plausibility (docs/plausibility.md): where a network's params sit, its
+** inner/out ratios, and which design variables sit at a limit of a search
+** space.  A report, not a constraint: nothing here changes a design.
+** ====================================================================== */
+
+typedef struct dm_plausibility {
+    int64_t params;           /* every param (= dm_metrics.params) */
+    int64_t head_params;      /* the 1x1 head conv with its BN, plus the classifier */
+    double head_share;        /* head_params / params, in [0, 1] */
+    int32_t stem, head;       /* widths; head 0 = no head conv */
+    int32_t last_out;         /* the last superblock's out */
+    double head_ratio;        /* head / last_out; 0 without a head conv */
+    /* inner/out of a superblock = the inner width of its block 0 over its
+       out: the fixed `inner` when set, else round(expand * the superblock's
+       input).  Min and max over superblocks, with the 0-based superblock
+       (the first one on a tie). */
+    double inner_ratio_min, inner_ratio_max;
+    int32_t inner_ratio_min_sb, inner_ratio_max_sb;
+} dm_plausibility;
+
+/* Fill *out from a built net (NULL arguments are DM_ERR_INVALID). */
+dm_status dm_net_plausibility(const dm_net *net, dm_plausibility *out, dm_error *err);
+
+/* The design variables a search space limits.  ORDER DM_LIMIT_VAR:
+   solve/space_limits.c has the name table. */
+typedef enum dm_limit_var {
+    DM_LIMIT_STEM,        /* "stem": stem width in its range */
+    DM_LIMIT_CHANNELS,    /* "channels": a superblock's out in min..max_channels */
+    DM_LIMIT_INNER,       /* "inner": a superblock's inner width in inner_min..inner_max x out */
+    DM_LIMIT_KERNEL,      /* "kernel": a superblock's kernel among the problem's kernels */
+    DM_LIMIT_DEPTH,       /* "depth": a superblock's depth in depth_min..depth_max */
+    DM_LIMIT_HEAD,        /* "head": head width against its cap (head_max or max_channels) */
+    DM_LIMIT_HEAD_RATIO,  /* "head_ratio": head / last out in head_ratio_min..head_ratio_max */
+    DM_LIMIT_VAR_COUNT
+} dm_limit_var;
+const char *dm_limit_var_name(dm_limit_var v);
+
+/* One variable at (or past) an end of its domain. */
+typedef struct dm_limit_hit {
+    dm_limit_var var;
+    int32_t sb;           /* 0-based superblock; -1 for stem, head and head_ratio */
+    int32_t at_max;       /* 1: the upper end; 0: the lower end */
+    int32_t outside;      /* 1: past the domain's end (the net is not in the space) */
+    double value;         /* the variable (inner and head_ratio: the ratio) */
+    double limit;         /* widths, kernel, depth: the domain's end (a width's is a
+                             multiple of the granularity); inner and head_ratio: the
+                             problem's ratio (inner_min / inner_max, head_ratio_min /
+                             head_ratio_max) */
+} dm_limit_hit;
+
+#define DM_MAX_LIMIT_HITS (4 * DM_MAX_SUPERBLOCKS + 3)
+typedef struct dm_limits {
+    int32_t n;
+    dm_limit_hit hit[DM_MAX_LIMIT_HITS];  /* stem, superblocks in order, head */
+} dm_limits;
+
+/* Which of `net`'s design variables sit at an end of `p`'s domains (the
+   domains of the dm_problem comment in "Design problems" below, granularity
+   included: a value is at the upper end when no larger value of the domain
+   exists).  Upper ends count for every variable; lower ends for stem,
+   channels, inner, head_ratio (when set) and depth (when depth_min > 1): a
+   depth of 1 and the smallest kernel are the least a block has, not a limit
+   the space chose.  A kernel counts at the top when it is the largest
+   choice.  The net needs p->n_superblocks superblocks (else
+   DM_ERR_INVALID); p must pass dm_problem_validate. */
+struct dm_problem;   /* declared in "Design problems" below */
+dm_status dm_space_limits(const struct dm_problem *p, const dm_net *net, dm_limits *out,
+                          dm_error *err);
+
+/* {"head_share", "head_params", "stem", "head", "head_ratio",
+   "inner_ratio_min", "inner_ratio_min_superblock", "inner_ratio_max",
+   "inner_ratio_max_superblock" (1-based), "space": SPACE, "at_limit":
+   [{"variable", ["superblock" (1-based)], "end": "min" | "max", "outside",
+   "value", "limit"}]} on one line, no newline (it nests).  `lim` may be
+   NULL (no "space" and "at_limit" keys); `space` names where the limits
+   came from ("paper", "open", "problem"). */
+dm_status dm_plausibility_to_json(const dm_plausibility *pl, const dm_limits *lim,
+                                  const char *space, char **out_json, dm_error *err);
+
+/* ======================================================================
 ** The zoo: torchvision 0.14 nets and the paper's published DeepMAD nets
 ** ====================================================================== */
 

@@ -5,6 +5,7 @@
 ** mean width, rho and the MLP entropy.
 */
 #include "cli.h"
+#include "report.h"
 #include <inttypes.h>
 #include <string.h>
 
@@ -42,7 +43,9 @@ static const cli_option options[] = {
     {"--json", .kind = CLI_FLAG, .family = CLI_ALL, AT(json), .lo = 1,
      .help = "print one JSON object instead of the table: params, macs, peak_activation, "
              "layers, rho, entropy, depth_penalty, objective, stages[{resolution, channels, "
-             "layers, log_width_sum, rho, alpha, entropy}]; for an MLP: params, macs, layers, "
+             "layers, log_width_sum, rho, alpha, entropy}], plausibility{head_share, head_params, "
+             "stem, head, head_ratio, inner_ratio_min/max[_superblock], space, at_limit[{variable, "
+             "superblock, end, outside, value, limit}]} (docs/plausibility.md); for an MLP: params, macs, layers, "
              "log_width_sum, mean_width, rho, entropy"},
     {"--help", .alias = "-h", .kind = CLI_HELP, .family = CLI_ALL, .help = "this text"},
 };
@@ -122,11 +125,22 @@ static int analyze_cnn(const char *model, dm_arch *a, const analyze_opts *o) {
         dm_net_free(net);
         return cli_fail(&err);
     }
-    if (o->json) puts(json);
-    else print_table(model, a, &m);
+    /* The plausibility block judges the net against its own family's space:
+       the paper one for a paper-style net, else the open one. */
+    report_space sp;
+    int rc = CLI_OK;
+    report_space_of_net(a, &sp);
+    if (o->json && report_json(net, &sp, &json, &err)) {
+        rc = cli_fail(&err);
+    } else if (o->json) {
+        puts(json);
+    } else {
+        print_table(model, a, &m);
+        rc = report_text(net, &sp);
+    }
     dm_free(json);
     dm_net_free(net);
-    return CLI_OK;
+    return rc;
 }
 
 static int analyze_mlp(const char *path, const dm_mlp *m, const analyze_opts *o) {

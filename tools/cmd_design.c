@@ -6,6 +6,7 @@
 ** problem it was designed for.
 */
 #include "cli.h"
+#include "report.h"
 #include <assert.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -358,6 +359,7 @@ static void summary(const dm_problem *p, dm_space space, const dm_solution *s, d
                (long long)s->nodes);
     printf("time       %.3f s (%lld evaluations, %lld nodes)\n", secs, (long long)s->evaluations,
            (long long)s->nodes);
+    report_design_text(p, &s->arch); /* H3: the plausibility block (tools/report.c) */
 }
 
 /* ---------------------------------------------------------------------- */
@@ -469,6 +471,7 @@ static int output_cnn(const design_opts *o, const dm_solution *sol, double secs)
         return rc;
     }
     st = dm_solution_to_json(&o->p, sol, secs, NULL, &text, &err);
+    if (!st) st = report_design_json(&o->p, &sol->arch, &text, &err); /* H3: "plausibility" */
     return put_json(st, text, &err);
 }
 

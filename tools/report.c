@@ -1,0 +1,252 @@
+/*
+** report.c -- the plausibility block of `analyze` and `design`
+** (docs/plausibility.md).  The facts come from the library
+** (dm_net_plausibility, dm_space_limits, dm_plausibility_to_json); this
+** file only words them, and groups the superblocks whose variable sits at
+** the same end of the same limit into one warning line.
+*/
+#include "report.h"
+#include "cli.h"
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Fill a caller's dm_error as the library does (the CLI has no DM_FAIL). */
+static dm_status set_err(dm_error *err, dm_status code, const char *msg) {
+    if (err) {
+        err->code = code;
+        snprintf(err->msg, sizeof err->msg, "%s", msg);
+    }
+    return code;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Which space */
+
+/* The paper space of SPEC section 8 for a bottleneck or mbconv problem:
+   the values dm_problem_set_space(p, DM_SPACE_PAPER) sets (solve, docs/
+   spaces.md).  TODO(#13): call dm_problem_set_space once it is on main;
+   until then these rows restate it. */
+static dm_status paper_space(dm_problem *p, dm_error *err) {
+    int mb = p->family == DM_BLOCK_MBCONV;
+    if (!mb && p->family != DM_BLOCK_BOTTLENECK)
+        return set_err(err, DM_ERR_INVALID, p->family == DM_BLOCK_BASIC
+                       ? "the paper space has no basic blocks" : "the paper space has no such blocks");
+    p->style = DM_STYLE_PAPER;
+    p->inner_min = mb ? 1.5 : 0.1;
+    p->inner_max = mb ? 6.0 : 1.0;
+    p->n_kernels = mb ? 3 : 2;
+    for (int32_t i = 0; i < p->n_kernels; i++) p->kernels[i] = 3 + 2 * i;
+    p->granularity = 8;
+    p->min_channels = 8;
+    p->max_channels = mb ? 1280 : 2048;
+    p->stem_min = 16;
+    p->stem_max = 64;
+    p->head_ratio_min = 1.0;
+    p->head_ratio_max = 6.0;
+    p->head_max = 6 * p->max_channels;
+    return DM_OK;
+}
+
+void report_space_of_net(const dm_arch *a, report_space *out) {
+    int paper = a->style == DM_STYLE_PAPER;
+    memset(&out->err, 0, sizeof out->err);
+    dm_problem_default(&out->p, a->sb[0].kind);
+    out->name = paper ? "paper" : "open";
+    out->words = paper ? "paper space" : "open space";
+    if (paper) paper_space(&out->p, &out->err);
+    out->p.n_superblocks = a->n_superblocks;
+    for (int32_t i = 0; i < DM_MAX_SUPERBLOCKS; i++) {
+        out->p.depth_min[i] = 1;
+        out->p.depth_max[i] = DM_MAX_DEPTH;
+        out->p.stride[i] = i < a->n_superblocks ? a->sb[i].stride : 1;
+    }
+    out->p.input_size = a->input_size;
+    out->p.in_channels = a->in_channels;
+    out->p.stem_stride = a->stem.stride;
+    out->p.stem_kernel = a->stem.kernel;
+    out->p.head = a->head > 0;
+    out->p.classes = a->classes;
+}
+
+void report_space_of_problem(const dm_problem *p, report_space *out) {
+    out->p = *p;
+    memset(&out->err, 0, sizeof out->err);
+    out->name = "problem";
+    out->words = "design problem";
+}
+
+/* ---------------------------------------------------------------------- */
+/* Text */
+
+static void put_count(char *out, size_t n, int64_t v) {
+    char digits[32];
+    int len = snprintf(digits, sizeof digits, "%" PRId64, v);
+    size_t j = 0;
+    for (int i = 0; i < len && j + 2 < n; i++) {
+        if (i && (len - i) % 3 == 0) out[j++] = ',';
+        out[j++] = digits[i];
+    }
+    out[j] = 0;
+}
+
+/* How a warning names the end a variable sits at. */
+static void end_words(const dm_limit_hit *h, const dm_problem *p, char *buf, size_t n) {
+    const char *end = h->at_max ? "cap" : "floor";
+    switch (h->var) {
+    case DM_LIMIT_INNER: snprintf(buf, n, "its %s %g x out", end, h->limit); break;
+    case DM_LIMIT_HEAD_RATIO:
+        snprintf(buf, n, "its %s %g x the last superblock's width", end, h->limit);
+        break;
+    case DM_LIMIT_CHANNELS: snprintf(buf, n, "the channel %s %g", end, h->limit); break;
+    case DM_LIMIT_HEAD:
+        snprintf(buf, n, "the %s %g", p->head_max > 0 ? "head width cap" : "channel cap", h->limit);
+        break;
+    case DM_LIMIT_KERNEL:
+        snprintf(buf, n, "the %s kernel %g", h->at_max ? "largest" : "smallest", h->limit);
+        break;
+    case DM_LIMIT_DEPTH: snprintf(buf, n, "its %s depth %g", h->at_max ? "max" : "min", h->limit); break;
+    default: snprintf(buf, n, "its %s %g", end, h->limit); break;
+    }
+}
+
+static int same_group(const dm_limit_hit *a, const dm_limit_hit *b) {
+    return a->var == b->var && a->at_max == b->at_max && a->outside == b->outside &&
+           a->limit == b->limit && a->sb >= 0 && b->sb >= 0;
+}
+
+/* One warning line for hit i and every later hit of its group (marked done). */
+static void warn_group(const dm_limits *l, int32_t i, char *done, const report_space *sp,
+                       const dm_plausibility *pl) {
+    const dm_limit_hit *h = &l->hit[i];
+    char subject[512], where[96];
+    size_t k = 0;
+    if (h->sb < 0) {
+        if (h->var == DM_LIMIT_HEAD_RATIO)
+            snprintf(subject, sizeof subject, "head width %d (%.2f x the last superblock's %d)",
+                     (int)pl->head, h->value, (int)pl->last_out);
+        else snprintf(subject, sizeof subject, "%s width %g", h->var == DM_LIMIT_STEM ? "stem" : "head",
+                      h->value);
+    } else {
+        const char *what = h->var == DM_LIMIT_CHANNELS ? "out width" : dm_limit_var_name(h->var);
+        if (h->var == DM_LIMIT_INNER) what = "inner width";
+        int32_t count = 0;
+        for (int32_t j = i; j < l->n; j++) count += !done[j] && same_group(h, &l->hit[j]);
+        k = (size_t)snprintf(subject, sizeof subject, "%s of superblock%s", what, count > 1 ? "s" : "");
+        for (int32_t j = i, first = 1; j < l->n && k < sizeof subject; j++) {
+            if (done[j] || !same_group(h, &l->hit[j])) continue;
+            done[j] = 1;
+            k += (size_t)snprintf(subject + k, sizeof subject - k, "%s %d", first ? "" : ",",
+                                  (int)l->hit[j].sb + 1);
+            first = 0;
+        }
+    }
+    done[i] = 1;
+    end_words(h, &sp->p, where, sizeof where);
+    if (h->outside)
+        printf("warning: %s is past %s of the %s (outside it)\n", subject, where, sp->words);
+    else printf("warning: %s is at %s of the %s\n", subject, where, sp->words);
+}
+
+int report_text(const dm_net *net, const report_space *sp) {
+    dm_error err = {0};
+    dm_plausibility pl;
+    dm_limits *lim = malloc(sizeof *lim);
+    if (!lim) return cli_error(CLI_FAIL, "out of memory");
+    if (dm_net_plausibility(net, &pl, &err)) {
+        free(lim);
+        return cli_fail(&err);
+    }
+    dm_error lerr = sp->err;
+    int checked = !lerr.code && !dm_space_limits(&sp->p, net, lim, &lerr);
+    char n[40];
+    put_count(n, sizeof n, pl.head_params);
+    if (!strcmp(sp->name, "problem")) printf("\nplausibility (limits of the design problem):\n");
+    else printf("\nplausibility (limits of the %s of %s nets):\n", sp->words,
+                dm_block_kind_name(sp->p.family));
+    printf("  %-18s %s params  (%.1f%% of all)\n", "head + classifier", n, 100.0 * pl.head_share);
+    if (pl.inner_ratio_min == pl.inner_ratio_max)
+        printf("  %-18s %.3f in every superblock  (block 0's inner / out)\n", "inner/out",
+               pl.inner_ratio_min);
+    else
+        printf("  %-18s %.3f (superblock %d) .. %.3f (superblock %d)  (block 0's inner / out)\n",
+               "inner/out", pl.inner_ratio_min, (int)pl.inner_ratio_min_sb + 1,
+               pl.inner_ratio_max, (int)pl.inner_ratio_max_sb + 1);
+    printf("  %-18s %d\n", "stem width", (int)pl.stem);
+    if (pl.head)
+        printf("  %-18s %d  (%.2f x the last superblock's %d)\n", "head width", (int)pl.head,
+               pl.head_ratio, (int)pl.last_out);
+    else printf("  %-18s none\n", "head width");
+    char done[DM_MAX_LIMIT_HITS] = {0};
+    if (!checked) printf("  %-18s not checked: %s\n", "limits", lerr.msg);
+    for (int32_t i = 0; checked && i < lim->n; i++)
+        if (!done[i]) warn_group(lim, i, done, sp, &pl);
+    free(lim);
+    return CLI_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+/* JSON */
+
+/* Insert `, "plausibility": <obj>` after the last value of the object in
+   *json: just before its closing brace and the whitespace ahead of it. */
+static dm_status splice(char **json, const char *obj, dm_error *err) {
+    char *close = strrchr(*json, '}');
+    if (!close) return set_err(err, DM_ERR_INTERNAL, "no JSON object to add plausibility to");
+    size_t at = (size_t)(close - *json);
+    while (at > 0 && strchr(" \n\t\r", (*json)[at - 1])) at--;
+    /* A multi-line object (analyze's metrics) gets the key on a line of its own. */
+    const char *key = memchr(*json + at, '\n', (size_t)(close - *json) - at)
+                          ? ",\n  \"plausibility\": " : ", \"plausibility\": ";
+    size_t len = strlen(*json), add = strlen(key) + strlen(obj);
+    char *t = malloc(len + add + 1);
+    if (!t) return set_err(err, DM_ERR_NOMEM, "out of memory");
+    memcpy(t, *json, at);
+    snprintf(t + at, add + 1, "%s%s", key, obj);
+    memcpy(t + at + add, *json + at, len - at + 1);
+    dm_free(*json);
+    *json = t;  /* freed with dm_free: the library's dm_free is free() */
+    return DM_OK;
+}
+
+dm_status report_json(const dm_net *net, const report_space *sp, char **json, dm_error *err) {
+    dm_plausibility pl;
+    dm_limits *lim = malloc(sizeof *lim);
+    char *obj = NULL;
+    if (!lim) return set_err(err, DM_ERR_NOMEM, "out of memory");
+    dm_status s = dm_net_plausibility(net, &pl, err);
+    /* Limits that cannot be checked leave "space" and "at_limit" out, as the
+       text says "not checked": the report never fails the command. */
+    dm_error lerr = sp->err;
+    int checked = !lerr.code && !dm_space_limits(&sp->p, net, lim, &lerr);
+    if (!s) s = dm_plausibility_to_json(&pl, checked ? lim : NULL, sp->name, &obj, err);
+    if (!s) s = splice(json, obj, err);
+    dm_free(obj);
+    free(lim);
+    return s;
+}
+
+/* ---------------------------------------------------------------------- */
+/* design */
+
+int report_design_text(const dm_problem *p, const dm_arch *sol_arch) {
+    dm_error err = {0};
+    dm_net *net = NULL;
+    report_space sp;
+    report_space_of_problem(p, &sp);
+    if (dm_net_create(sol_arch, &net, &err)) return cli_fail(&err);
+    int rc = report_text(net, &sp);
+    dm_net_free(net);
+    return rc;
+}
+
+dm_status report_design_json(const dm_problem *p, const dm_arch *sol_arch, char **json,
+                             dm_error *err) {
+    dm_net *net = NULL;
+    report_space sp;
+    report_space_of_problem(p, &sp);
+    dm_status s = dm_net_create(sol_arch, &net, err);
+    if (!s) s = report_json(net, &sp, json, err);
+    dm_net_free(net);
+    return s;
+}
