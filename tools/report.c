@@ -21,32 +21,8 @@ static dm_status set_err(dm_error *err, dm_status code, const char *msg) {
 }
 
 /* ---------------------------------------------------------------------- */
-/* Which space */
-
-/* The paper space of SPEC section 8 for a bottleneck or mbconv problem:
-   the values dm_problem_set_space(p, DM_SPACE_PAPER) sets (solve, docs/
-   spaces.md).  TODO(#13): call dm_problem_set_space once it is on main;
-   until then these rows restate it. */
-static dm_status paper_space(dm_problem *p, dm_error *err) {
-    int mb = p->family == DM_BLOCK_MBCONV;
-    if (!mb && p->family != DM_BLOCK_BOTTLENECK)
-        return set_err(err, DM_ERR_INVALID, p->family == DM_BLOCK_BASIC
-                       ? "the paper space has no basic blocks" : "the paper space has no such blocks");
-    p->style = DM_STYLE_PAPER;
-    p->inner_min = mb ? 1.5 : 0.1;
-    p->inner_max = mb ? 6.0 : 1.0;
-    p->n_kernels = mb ? 3 : 2;
-    for (int32_t i = 0; i < p->n_kernels; i++) p->kernels[i] = 3 + 2 * i;
-    p->granularity = 8;
-    p->min_channels = 8;
-    p->max_channels = mb ? 1280 : 2048;
-    p->stem_min = 16;
-    p->stem_max = 64;
-    p->head_ratio_min = 1.0;
-    p->head_ratio_max = 6.0;
-    p->head_max = 6 * p->max_channels;
-    return DM_OK;
-}
+/* Which space: a net's own style picks the paper or the open space
+   (dm_problem_set_space is the one place either is defined). */
 
 void report_space_of_net(const dm_arch *a, report_space *out) {
     int paper = a->style == DM_STYLE_PAPER;
@@ -54,7 +30,7 @@ void report_space_of_net(const dm_arch *a, report_space *out) {
     dm_problem_default(&out->p, a->sb[0].kind);
     out->name = paper ? "paper" : "open";
     out->words = paper ? "paper space" : "open space";
-    if (paper) paper_space(&out->p, &out->err);
+    if (paper) dm_problem_set_space(&out->p, DM_SPACE_PAPER, &out->err);
     out->p.n_superblocks = a->n_superblocks;
     for (int32_t i = 0; i < DM_MAX_SUPERBLOCKS; i++) {
         out->p.depth_min[i] = 1;
