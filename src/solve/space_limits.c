@@ -52,8 +52,8 @@ static void check_width(dm_limits *o, dm_limit_var v, int32_t sb, int32_t w, int
 }
 
 static void check_stem(const dm_problem *p, int32_t stem, dm_limits *o) {
-    int32_t lo = p->stem_min > 0 ? p->stem_min : p->min_channels;
-    int32_t hi = p->stem_max > 0 ? p->stem_max : p->max_channels;
+    int32_t lo, hi;
+    dmi_item_range(p, 0, &lo, &hi);   /* the solver's stem domain */
     check_width(o, DM_LIMIT_STEM, -1, stem, lo, hi, p->granularity, 1);
 }
 
@@ -80,12 +80,13 @@ static void check_depth(const dm_problem *p, int32_t sb, int32_t d, dm_limits *o
         add(o, DM_LIMIT_DEPTH, sb, 0, d < p->depth_min[sb], d, p->depth_min[sb]);
 }
 
-/* The head against its cap, and head / last out against the ratio range
-   (the ratio's ends searched as multiples of g, like every width). */
+/* The head against its cap (the solver's domain, dmi_item_range), and
+   head / last out against the ratio range, whose ends are searched as
+   multiples of g like every width; both are reported when both bind. */
 static void check_head(const dm_problem *p, int32_t head, int32_t last, dm_limits *o) {
-    int32_t g = p->granularity;
-    check_width(o, DM_LIMIT_HEAD, -1, head, p->min_channels,
-                p->head_max > 0 ? p->head_max : p->max_channels, g, 0);
+    int32_t g = p->granularity, cap_lo, cap;
+    dmi_item_range(p, p->n_superblocks + 1, &cap_lo, &cap);
+    check_width(o, DM_LIMIT_HEAD, -1, head, cap_lo, cap, g, 0);
     double r = (double)head / last;
     int32_t top = floor_g(p->head_ratio_max * last, g), bottom = ceil_g(p->head_ratio_min * last, g);
     if (p->head_ratio_max > 0 && head >= top)
