@@ -185,8 +185,8 @@ static const cli_option options[] = {
              "docstring also records the budgets, objective, bound and gap of this design"},
     {"--json", .kind = CLI_FLAG, .family = CLI_ALL, AT(json), .lo = 1,
      .help = "print one object: status (optimal | gap | infeasible), architecture, metrics, "
-             "bound, gap, seconds, stop, nodes; for an infeasible problem status, constraint, "
-             "least, limit, proven, message"},
+             "bound, gap, seconds, stop, nodes, plausibility (docs/plausibility.md); for an "
+             "infeasible problem status, constraint, least, limit, proven, message"},
     {"--help", .alias = "-h", .kind = CLI_HELP, .family = CLI_ALL, .help = "this text"},
 };
 
