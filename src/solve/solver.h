@@ -57,6 +57,10 @@ DM_INTERNAL void dmi_inner_range(const dm_problem *p, int32_t c, int32_t *lo, in
    ratios and, with guideline 3, >= c_last); lo > hi when empty. */
 DM_INTERNAL void dmi_item_range(const dm_problem *p, int32_t item, int32_t *lo, int32_t *hi);
 DM_INTERNAL void dmi_head_range(const dm_problem *p, int32_t c_last, int32_t *lo, int32_t *hi);
+/* The head ratios alone as grid values for c_last: [ceil_g(head_ratio_min
+   * c_last), floor_g(head_ratio_max * c_last)], 0 and INT32_MAX for an
+   unset end.  The one place a ratio becomes a width. */
+DM_INTERNAL void dmi_head_ratio_range(const dm_problem *p, int32_t c_last, int32_t *lo, int32_t *hi);
 
 DM_INTERNAL dm_status dmi_ctx_init(dmi_ctx *x, const dm_problem *p, dm_error *err);
 DM_INTERNAL void dmi_cand_arch(const dmi_ctx *x, const dmi_cand *c, dm_arch *out);

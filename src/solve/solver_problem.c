@@ -91,19 +91,28 @@ void dmi_item_range(const dm_problem *p, int32_t item, int32_t *lo, int32_t *hi)
     }
 }
 
-void dmi_head_range(const dm_problem *p, int32_t c_last, int32_t *lo, int32_t *hi) {
+void dmi_head_ratio_range(const dm_problem *p, int32_t c_last, int32_t *lo, int32_t *hi) {
     int32_t g = p->granularity;
-    dmi_item_range(p, p->n_superblocks + 1, lo, hi);
-    if (!p->drop_monotone && c_last > *lo) *lo = c_last;
-    /* ratio limits, as grid values; the 1e-9 keeps an exact product exact */
+    *lo = 0;
+    *hi = INT32_MAX;
+    /* as grid values; the 1e-9 keeps an exact product exact */
     if (p->head_ratio_min > 0) {
         double v = ceil(p->head_ratio_min * c_last / g - 1e-9) * g;
-        if (v > *lo) *lo = v > INT32_MAX ? INT32_MAX : (int32_t)v;
+        *lo = v > INT32_MAX ? INT32_MAX : (int32_t)v;
     }
     if (p->head_ratio_max > 0) {
         double v = floor(p->head_ratio_max * c_last / g + 1e-9) * g;
-        if (v < *hi) *hi = (int32_t)v;
+        if (v < INT32_MAX) *hi = (int32_t)v;
     }
+}
+
+void dmi_head_range(const dm_problem *p, int32_t c_last, int32_t *lo, int32_t *hi) {
+    int32_t rlo, rhi;
+    dmi_item_range(p, p->n_superblocks + 1, lo, hi);
+    if (!p->drop_monotone && c_last > *lo) *lo = c_last;
+    dmi_head_ratio_range(p, c_last, &rlo, &rhi);
+    if (rlo > *lo) *lo = rlo;
+    if (rhi < *hi) *hi = rhi;
 }
 
 /* v rounded to the nearest integer, ties to even (Python's round); the

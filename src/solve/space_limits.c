@@ -88,7 +88,8 @@ static void check_head(const dm_problem *p, int32_t head, int32_t last, dm_limit
     dmi_item_range(p, p->n_superblocks + 1, &cap_lo, &cap);
     check_width(o, DM_LIMIT_HEAD, -1, head, cap_lo, cap, g, 0);
     double r = (double)head / last;
-    int32_t top = floor_g(p->head_ratio_max * last, g), bottom = ceil_g(p->head_ratio_min * last, g);
+    int32_t bottom, top;
+    dmi_head_ratio_range(p, last, &bottom, &top);
     if (p->head_ratio_max > 0 && head >= top)
         add(o, DM_LIMIT_HEAD_RATIO, -1, 1, head > top, r, p->head_ratio_max);
     else if (p->head_ratio_min > 0 && head <= bottom)
