@@ -751,6 +751,36 @@ void dm_problem_score(const dm_problem *p, dm_score_params *out);
    and `least` set, and the message says the same in words. */
 dm_status dm_solve(const dm_problem *p, dm_solution *out, dm_error *err);
 
+/* Progress of a long solve.  The solver's work is counted, never timed
+   (that is what keeps it deterministic), so progress is reported in
+   counted units: every DM_PROGRESS_EVERY candidate evaluations in the
+   search and the tree, every certificate box, and at each phase's start
+   and end.  The caller decides what to show and when (the CLI prints a
+   line on a terminal once a solve passes 2 s).  ORDER DM_PHASE. */
+#define DM_PROGRESS_EVERY 65536
+typedef enum dm_phase {
+    DM_PHASE_SEARCH,       /* "search": the incumbent's local search; done = evaluations */
+    DM_PHASE_TREE,         /* "tree": branch and bound; done = nodes of total = node_limit */
+    DM_PHASE_CERTIFICATE,  /* "certificate": the bound's boxes; done = dual work of total */
+    DM_PHASE_COUNT
+} dm_phase;
+const char *dm_phase_name(dm_phase ph);   /* "search", "tree", "certificate" */
+
+typedef struct dm_progress {
+    dm_phase phase;
+    int64_t done, total;   /* work units of the phase; total 0 when not known ahead */
+    double objective;      /* best feasible objective so far; -HUGE_VAL before the first */
+    double bound;          /* the best proven bound so far; HUGE_VAL before the first */
+} dm_progress;
+
+/* Called with the state above; `user` is passed through.  It must not
+   call back into the solve.  The answer does not depend on it. */
+typedef void (*dm_progress_fn)(const dm_progress *pr, void *user);
+
+/* dm_solve, reporting progress to fn (NULL: none, exactly dm_solve). */
+dm_status dm_solve_progress(const dm_problem *p, dm_progress_fn fn, void *user,
+                            dm_solution *out, dm_error *err);
+
 /* The result as one JSON object (*out_json freed with dm_free):
      {"status": "optimal" | "gap" | "infeasible", "architecture": {...},
       "metrics": {...}, "bound", "gap", ["seconds"], "stop", "nodes", ...}

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 /* Every message goes out here, as one line: control characters (a
    newline in an echoed value, an escape sequence in a file name) are
@@ -387,6 +388,8 @@ void cli_print_mlp_widths(const dm_mlp *m) {
     for (int32_t i = 0; i < m->n_layers - 1; i++) printf(" %d", m->hidden[i]);
     printf(" -> %d\n", m->out_features);
 }
+
+int cli_stderr_tty(void) { return isatty(STDERR_FILENO); }
 
 double cli_now(void) {
     struct timespec t;

@@ -133,6 +133,8 @@ int cli_set_style(const cli_option *o, const char *val, void *opts);
 
 /* Wall-clock seconds, for the `seconds` a design reports. */
 double cli_now(void);
+/* 1 when stderr is a terminal (progress lines go there only then). */
+int cli_stderr_tty(void);
 
 /* Load MODEL once: a zoo name, or a path to a file of any format (CNN
    JSON, the reference format, MLP JSON; '-' is standard input).  A zoo

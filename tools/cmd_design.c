@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "report.h"
 #include <assert.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -475,6 +476,30 @@ static int output_cnn(const design_opts *o, const dm_solution *sol, double secs)
     return put_json(st, text, &err);
 }
 
+/* Progress on a terminal: a solve's work is counted, not timed, so the
+   library reports counts and the CLI decides when a line is worth
+   showing: once the solve has run PROGRESS_AFTER seconds, on stderr, and
+   only when stderr is a terminal (logs and pipes stay clean). */
+#define PROGRESS_AFTER 2.0
+#define PROGRESS_EVERY 0.25   /* seconds between lines: readable, and cheap */
+typedef struct progress_line { double t0, last; int tty, shown; } progress_line;
+
+static void show_progress(const dm_progress *pr, void *user) {
+    progress_line *pl = user;
+    double now = cli_now();
+    if (!pl->tty || now - pl->t0 < PROGRESS_AFTER || now - pl->last < PROGRESS_EVERY) return;
+    pl->last = now;
+    char work[64] = "", best[CLI_REAL_CAP] = "-", bound[CLI_REAL_CAP] = "-";
+    if (pr->total > 0) snprintf(work, sizeof work, "%3.0f%%", 100.0 * (double)pr->done / (double)pr->total);
+    else snprintf(work, sizeof work, "%lld designs", (long long)pr->done);
+    if (pr->objective > -HUGE_VAL) cli_real(best, sizeof best, pr->objective, 2);
+    if (pr->bound < HUGE_VAL) cli_real(bound, sizeof bound, pr->bound, 2);
+    fprintf(stderr, "\r\033[Kdesign: %.0fs  %s %s  best %s  bound %s", now - pl->t0,
+            dm_phase_name(pr->phase), work, best, bound);
+    fflush(stderr);
+    pl->shown = 1;
+}
+
 static int design_cnn(const design_opts *o) {
     dm_error err = {0};
     if (dm_problem_validate(&o->p, &err)) return cli_error(CLI_USAGE, "%s", err.msg);
@@ -483,8 +508,10 @@ static int design_cnn(const design_opts *o) {
     dm_solution *sol = calloc(1, sizeof *sol);
     if (!sol) return cli_error(CLI_FAIL, "out of memory");
     double t0 = cli_now();
-    dm_status st = dm_solve(&o->p, sol, &err);
+    progress_line pl = {.t0 = t0, .tty = cli_stderr_tty()};
+    dm_status st = dm_solve_progress(&o->p, show_progress, &pl, sol, &err);
     double secs = cli_now() - t0;
+    if (pl.shown) fputs("\r\033[K", stderr);   /* the answer replaces the progress line */
     rc = st ? cli_fail(&err) : output_cnn(o, sol, secs);
     if (st && o->json && sol->stop == DM_STOP_INFEASIBLE) { /* the answer, as JSON too */
         dm_error jerr = {0};

@@ -17,6 +17,13 @@ const char *dm_stop_str(dm_stop s) {
     return (int)s >= 0 && s < DM_STOP_COUNT ? stop_names[s] : "unknown";
 }
 
+/* ORDER DM_PHASE */
+static const char *const phase_names[DM_PHASE_COUNT] = {"search", "tree", "certificate"};
+
+const char *dm_phase_name(dm_phase ph) {
+    return (int)ph >= 0 && ph < DM_PHASE_COUNT ? phase_names[ph] : "unknown";
+}
+
 /* The infeasibility answer.  A monotone constraint (constraint.h) that
    even the smallest design breaks binds, provably, at the smallest
    design's value; otherwise rho binds at the least rho the search saw on
@@ -74,6 +81,11 @@ static dm_status finish(dmi_ctx *x, const dmi_cand *c, dm_solution *out, dm_erro
 }
 
 dm_status dm_solve(const dm_problem *p, dm_solution *out, dm_error *err) {
+    return dm_solve_progress(p, NULL, NULL, out, err);
+}
+
+dm_status dm_solve_progress(const dm_problem *p, dm_progress_fn fn, void *user,
+                            dm_solution *out, dm_error *err) {
     if (!out) return DM_FAIL(err, DM_ERR_INVALID, "no solution output given");
     if (p && (p->effort < 0 || p->effort > MAX_EFFORT))
         return DM_FAIL(err, DM_ERR_INVALID, "problem: effort is %d; it must be in 0..%d", (int)p->effort,
@@ -86,14 +98,23 @@ dm_status dm_solve(const dm_problem *p, dm_solution *out, dm_error *err) {
     int found = 0, complete = 0;
     dmi_bound *b = NULL;
     dm_status s = dmi_ctx_init(x, p, err);
+    x->progress = fn;
+    x->progress_user = user;
+    if (!s) dmi_progress_phase(x, DM_PHASE_SEARCH, 0);
     if (!s) s = dmi_search_local(x, &best, &be, &found, err);
     if (!s) s = dmi_bound_build(x, &b, err);
-    if (!s) s = dmi_search_bb(x, b, NULL, x->p.node_limit, &best, &be, &found, &out->nodes, &complete, err);
+    if (!s) {
+        x->prog.bound = dmi_bound_root(b);
+        dmi_progress_phase(x, DM_PHASE_TREE, x->p.node_limit);
+        s = dmi_search_bb(x, b, NULL, x->p.node_limit, &best, &be, &found, &out->nodes, &complete, err);
+    }
     if (!s && !found) s = infeasible(x, complete, out, err);
     double dual = HUGE_VAL;
     int64_t work = DUAL_WORK * (x->p.effort > 1 ? x->p.effort : 1);
-    if (!s && found && !complete)
+    if (!s && found && !complete) {
+        dmi_progress_phase(x, DM_PHASE_CERTIFICATE, work);
         s = dmi_dual_bb(x, b, &best, &be, work, &dual, &complete, &out->bound_boxes, err);
+    }
     if (!s) s = finish(x, &best, out, err);
     if (!s) {
         double root = fmin(dmi_bound_root(b), dual);   /* both are valid bounds */

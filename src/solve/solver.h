@@ -41,7 +41,20 @@ typedef struct dmi_ctx {
        other constraint (HUGE_VAL: none yet): the infeasibility answer. */
     double least[DM_CONSTRAINT_COUNT];
     int64_t evals;
+    /* Progress reporting (dm_solve_progress): the caller's function, and
+       what it is told; prog.objective is the best feasible objective any
+       evaluation has seen.  Never read by the search itself. */
+    dm_progress_fn progress;
+    void *progress_user;
+    dm_progress prog;
+    int64_t phase_evals;  /* evals when the phase began */
 } dmi_ctx;
+
+/* Progress (solver_eval.c, beside the context): a phase begins (its
+   total work, 0 when unknown); `done` units of it are done.  Each call
+   reports x->prog to the caller's function, if any. */
+DM_INTERNAL void dmi_progress_phase(dmi_ctx *x, dm_phase ph, int64_t total);
+DM_INTERNAL void dmi_progress_done(dmi_ctx *x, int64_t done);
 
 /* The problem as an arch: every field the variables do not set (solver_problem.c). */
 DM_INTERNAL void dmi_problem_arch(const dm_problem *p, dm_arch *a);

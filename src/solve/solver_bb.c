@@ -71,6 +71,8 @@ static dm_status dive(bb *t, int32_t it, int64_t macs, int64_t params, double va
 /* The current item's variables are set: cut or go on. */
 static dm_status node(bb *t, int32_t it, int64_t macs, int64_t params, double value) {
     if (++t->nodes > t->limit) { t->stopped = 1; return DM_OK; }
+    if (t->nodes % DM_PROGRESS_EVERY == 0 && t->x->prog.phase == DM_PHASE_TREE)
+        dmi_progress_done(t->x, t->nodes);
     int64_t m, p;
     dm_status s = item_cost(t, it, &m, &p);
     if (s) return s;

@@ -263,6 +263,9 @@ static dm_status run(dbb *t) {
     dm_status s = roots(t);
     while (!s && t->h.n && spent(t) < t->work && t->stuck < t->h.a[0].ub) {
         dnode v = heap_pop(&t->h);
+        double top = fmax(fmax(v.ub, t->stuck), t->be->objective);  /* bounds every open box */
+        t->x->prog.bound = fmin(t->x->prog.bound, top);
+        dmi_progress_done(t->x, spent(t));
         if (v.ub > t->be->objective) s = visit(t, &v);
     }
     return s;

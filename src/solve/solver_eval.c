@@ -22,7 +22,21 @@ dm_status dmi_ctx_init(dmi_ctx *x, const dm_problem *p, dm_error *err) {
     dmi_space_layout(&x->tmpl, &x->lay);
     dmi_score_alphas(&x->sp, x->lay.n_stages, x->alpha);
     for (int c = 0; c < DM_CONSTRAINT_COUNT; c++) x->least[c] = HUGE_VAL;
+    x->prog.objective = -HUGE_VAL;
+    x->prog.bound = HUGE_VAL;
     return DM_OK;
+}
+
+void dmi_progress_phase(dmi_ctx *x, dm_phase ph, int64_t total) {
+    x->prog.phase = ph;
+    x->prog.total = total;
+    x->phase_evals = x->evals;
+    dmi_progress_done(x, 0);
+}
+
+void dmi_progress_done(dmi_ctx *x, int64_t done) {
+    x->prog.done = done;
+    if (x->progress) x->progress(&x->prog, x->progress_user);
 }
 
 void dmi_cand_arch(const dmi_ctx *x, const dmi_cand *c, dm_arch *out) {
@@ -137,5 +151,8 @@ dm_status dmi_cand_eval(dmi_ctx *x, const dmi_cand *c, dmi_eval *e, dm_error *er
     m.peak_activation = tot.peak;
     e->objective = m.objective;
     judge(x, c, &m, e);
+    if (e->excess == 0 && e->objective > x->prog.objective) x->prog.objective = e->objective;
+    if (x->progress && x->evals % DM_PROGRESS_EVERY == 0 && x->prog.phase == DM_PHASE_SEARCH)
+        dmi_progress_done(x, x->evals - x->phase_evals);
     return DM_OK;
 }
