@@ -173,30 +173,42 @@ static void largest(const dm_problem *p, int64_t *macs, int64_t *params) {
    dm_solve's reported bound is the larger of: the knapsack bound of the
    root, and the Lagrangian over the whole domain at a few multipliers
    (any multipliers give a valid bound), must be >= the optimum. */
+/* The relaxations at the problem's own cells and at coarser ones (the
+   ratio grows for problems too wide to tabulate, dmi_cell_ratio): every
+   ratio must give a bound >= the brute-force optimum. */
 static void check_relaxations(const dm_problem *p, double truth, const char *what) {
-    dmi_ctx *x = calloc(1, sizeof *x);
-    dmi_bound *b = NULL;
-    dmi_dual *d = NULL;
-    CHECK(x && dmi_ctx_init(x, p, NULL) == DM_OK && dmi_bound_build(x, &b, NULL) == DM_OK);
-    double root = dmi_bound_root(b);
-    CHECK(root >= truth - 1e-9);
-    if (root < truth - 1e-9) printf("  %s: knapsack bound %.6f < optimum %.6f\n", what, root, truth);
-    if (!p->drop_monotone && dmi_dual_create(x, b, &d, NULL) == DM_OK) {
-        dmi_dbox box;
-        dmi_dual_root(d, &box);
-        box.pen = x->sp.beta;   /* Q >= 1 */
-        for (int t = 0; t < 3; t++) {
-            dmi_mult m = {{-4.0 - 3 * t, -2.0 - 3 * t, -1.0 + t, 1.0 + t}};
-            double st[4] = {0.5, 0.5, 0.5, 0.5};
-            int64_t evals = 0;
-            double v = dmi_dual_min(d, &box, &m, st, 1, 200, -HUGE_VAL, &evals);
-            CHECK(v >= truth - 1e-9);
-            if (v < truth - 1e-9) printf("  %s: Lagrangian bound %.6f < optimum %.6f\n", what, v, truth);
+    static const double ratios[] = {0, 1.3, 2.0, 4.0};   /* 0: the problem's own */
+    for (int q = 0; q < COUNTOF(ratios); q++) {
+        dmi_ctx *x = calloc(1, sizeof *x);
+        dmi_bound *b = NULL;
+        dmi_dual *d = NULL;
+        CHECK(x && dmi_ctx_init(x, p, NULL) == DM_OK);
+        if (!x) return;
+        if (ratios[q] > 0) x->cell_ratio = ratios[q];
+        CHECK(dmi_bound_build(x, &b, NULL) == DM_OK);
+        double root = dmi_bound_root(b);
+        CHECK(root >= truth - 1e-9);
+        if (root < truth - 1e-9)
+            printf("  %s: knapsack bound %.6f < optimum %.6f (cells %g)\n", what, root, truth, x->cell_ratio);
+        if (!p->drop_monotone && dmi_dual_create(x, b, &d, NULL) == DM_OK) {
+            dmi_dbox box;
+            dmi_dual_root(d, &box);
+            box.pen = x->sp.beta;   /* Q >= 1 */
+            for (int t = 0; t < 3; t++) {
+                dmi_mult m = {{-4.0 - 3 * t, -2.0 - 3 * t, -1.0 + t, 1.0 + t}};
+                double st[4] = {0.5, 0.5, 0.5, 0.5};
+                int64_t evals = 0;
+                double v = dmi_dual_min(d, &box, &m, st, 1, 200, -HUGE_VAL, &evals);
+                CHECK(v >= truth - 1e-9);
+                if (v < truth - 1e-9)
+                    printf("  %s: Lagrangian bound %.6f < optimum %.6f (cells %g)\n", what, v, truth,
+                           x->cell_ratio);
+            }
         }
+        dmi_dual_free(d);
+        dmi_bound_free(b);
+        free(x);
     }
-    dmi_dual_free(d);
-    dmi_bound_free(b);
-    free(x);
 }
 
 static void check_exact(dm_problem *p, const char *what) {

@@ -41,6 +41,7 @@ typedef struct dmi_ctx {
        other constraint (HUGE_VAL: none yet): the infeasibility answer. */
     double least[DM_CONSTRAINT_COUNT];
     int64_t evals;
+    double cell_ratio;    /* of the relaxations' width cells (dmi_cell_end) */
     /* Progress reporting (dm_solve_progress): the caller's function, and
        what it is told; prog.objective is the best feasible objective any
        evaluation has seen.  Never read by the search itself. */
@@ -113,10 +114,12 @@ typedef struct dmi_bound dmi_bound;
 DM_INTERNAL dm_status dmi_bound_build(dmi_ctx *x, dmi_bound **out, dm_error *err);
 DM_INTERNAL void dmi_bound_free(dmi_bound *b);
 /* Geometric cells of the channel grid that both relaxations use: the
-   next cell from lo ends at the largest grid value <= lo * DMI_CELL_RATIO
-   (at least lo, at most top). */
-#define DMI_CELL_RATIO 1.05
-DM_INTERNAL int32_t dmi_cell_end(int32_t lo, int32_t g, int32_t top);
+   next cell from lo ends at the largest grid value <= lo * x->cell_ratio
+   (at least lo, at most top).  The ratio is 1.05, larger only for
+   problems whose cells would not fit the tables' limit
+   (dmi_cell_ratio, solver_problem.c). */
+DM_INTERNAL int32_t dmi_cell_end(const dmi_ctx *x, int32_t lo, int32_t top);
+DM_INTERNAL double dmi_cell_ratio(const dm_problem *p);
 /* Upper bound on the objective of every feasible design. */
 DM_INTERNAL double dmi_bound_root(const dmi_bound *b);
 /* Upper bound over the completions of a candidate whose items before

@@ -203,14 +203,38 @@ static int32_t unit_of(const dmi_bound *b, int r, int64_t cost) {
     return u > b->units[r] ? -1 : (int32_t)u;
 }
 
-/* Record (cost, value) as an option of `item`. */
-static void put(dmi_bound *b, int32_t item, costpair c, double v) {
+/* Record (cost, value) as an option of `item` in the tables of the
+   resources `mask` names (bit r); returns the resources whose budget the
+   cost is past (they stay past it for anything costlier). */
+static int put_some(dmi_bound *b, int32_t item, costpair c, double v, int mask) {
+    int over = 0;
     for (int r = 0; r < 2; r++) {
+        if (!(mask >> r & 1)) continue;
         int32_t u = unit_of(b, r, c.c[r]);
-        if (u < 0) continue;
+        if (u < 0) { over |= 1 << r; continue; }
         double *t = &AT(b, r, table, item, u);
         if (v > *t) *t = v;
     }
+    return over;
+}
+
+static void put(dmi_bound *b, int32_t item, costpair c, double v) { put_some(b, item, c, v, 3); }
+
+/* A superblock cell at every depth.  Cost and value grow with the depth,
+   so a resource's table is done once a depth is past its budget, and a
+   resource without a budget (all costs in unit 0) needs only the deepest:
+   the work is what the budgets allow, not the depth range. */
+static void put_depths(dmi_bound *b, int32_t item, const cell *e, double w) {
+    const dm_problem *p = &b->x->p;
+    int32_t i = item - 1, dmax = p->depth_max[i];
+    int open = (b->budget[0] ? 1 : 0) | (b->budget[1] ? 2 : 0);
+    for (int32_t d = p->depth_min[i]; d <= dmax && open; d++) {
+        dmi_tally sum = cell_depth(e, d);
+        open &= ~put_some(b, item, (costpair){{sum.macs, sum.params}}, w * sum.logw, open);
+    }
+    dmi_tally top = cell_depth(e, dmax);
+    put_some(b, item, (costpair){{top.macs, top.params}}, w * top.logw,
+             (b->budget[0] ? 0 : 1) | (b->budget[1] ? 0 : 2));
 }
 
 static dm_status fill_end(dmi_bound *b, int32_t item, dm_error *err) {
@@ -229,32 +253,22 @@ static dm_status fill_end(dmi_bound *b, int32_t item, dm_error *err) {
     return DM_OK;
 }
 
-int32_t dmi_cell_end(int32_t lo, int32_t g, int32_t top) {
-    int32_t hi = (int32_t)(lo * DMI_CELL_RATIO) / g * g;
-    if (hi < lo) hi = lo;
-    return hi > top ? top : hi;
-}
-
 static dm_status fill_sb(dmi_bound *b, int32_t item, dm_error *err) {
     const dmi_ctx *x = b->x;
     const dm_problem *p = &x->p;
-    int32_t g = p->granularity, i = item - 1;
+    int32_t g = p->granularity;
     for (int32_t clo = dmi_grid_lo(&x->p), chi; clo <= b->cmax[item]; clo = chi + g) {
-        chi = dmi_cell_end(clo, g, b->cmax[item]);
+        chi = dmi_cell_end(x, clo, b->cmax[item]);
         int32_t ml, mh, t;
         dmi_inner_range(p, clo, &ml, &t);
         dmi_inner_range(p, chi, &t, &mh);
         for (int32_t mlo = ml, mhi; mlo <= mh; mlo = mhi + g) {
-            mhi = dmi_cell_end(mlo, g, mh);
+            mhi = dmi_cell_end(x, mlo, mh);
             for (int32_t ki = 0; ki < p->n_kernels; ki++) {
                 cell e;
                 dm_status s = sb_cell(b, item, clo, chi, mlo, mhi, p->kernels[ki], &e, err);
                 if (s) return s;
-                double w = 0.5 * weight(b, item, chi);
-                for (int32_t d = p->depth_min[i]; d <= p->depth_max[i]; d++) {
-                    dmi_tally sum = cell_depth(&e, d);
-                    put(b, item, (costpair){{sum.macs, sum.params}}, w * sum.logw);
-                }
+                put_depths(b, item, &e, 0.5 * weight(b, item, chi));
             }
         }
     }

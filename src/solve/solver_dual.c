@@ -90,7 +90,7 @@ static dm_status make_cells(dual *d, dm_error *err) {
     if (!d->bot || !d->top || !d->rep_of || !d->rep_val) return nomem(err);
     for (int32_t c = lo; c <= hi; c = d->top[d->nc++] + g) {
         d->bot[d->nc] = c;
-        d->top[d->nc] = dmi_cell_end(c, g, hi);
+        d->top[d->nc] = dmi_cell_end(d->x, c, hi);
     }
     for (int32_t a = 0; a < d->nc; a++) {
         if (a == 0 || d->bot[a] >= d->rep_val[d->nrep - 1] * REP_RATIO) d->rep_val[d->nrep++] = d->bot[a];
@@ -194,7 +194,7 @@ static dm_status sb_pass(dual *d, int32_t i, int pass, size_t *ne, size_t *nr, d
         dmi_inner_range(p, d->bot[b], &ml, &tmp);
         dmi_inner_range(p, d->top[b], &tmp, &mh);
         for (int32_t mlo = ml, mhi; mlo <= mh; mlo = mhi + g) {
-            mhi = dmi_cell_end(mlo, g, mh);
+            mhi = dmi_cell_end(d->x, mlo, mh);
             for (int32_t k = 0; k < p->n_kernels; k++) {
                 if (pass) {
                     dent *e = &t->e[*ne];

@@ -22,6 +22,7 @@ dm_status dmi_ctx_init(dmi_ctx *x, const dm_problem *p, dm_error *err) {
     dmi_space_layout(&x->tmpl, &x->lay);
     dmi_score_alphas(&x->sp, x->lay.n_stages, x->alpha);
     for (int c = 0; c < DM_CONSTRAINT_COUNT; c++) x->least[c] = HUGE_VAL;
+    x->cell_ratio = dmi_cell_ratio(p);
     x->prog.objective = -HUGE_VAL;
     x->prog.bound = HUGE_VAL;
     return DM_OK;

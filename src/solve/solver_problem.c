@@ -135,6 +135,47 @@ void dmi_inner_range(const dm_problem *p, int32_t c, int32_t *lo, int32_t *hi) {
     *hi = h < l ? l : h;
 }
 
+/* The relaxations' cells (solver.h).  A preset tabulates some 10^4..10^5
+   superblock cells at ratio 1.05; the widest problems docs/limits.md
+   allows (granularity 1, widths to 65536, inner ratios to 64, eight
+   kernels, 32 superblocks) would tabulate 10^7 (minutes and gigabytes),
+   so past MAX_CELLS the ratio grows until they fit.  Any ratio gives a
+   valid bound; a larger one a looser bound. */
+#define CELL_RATIO 1.05
+#define MAX_CELLS 300000       /* superblocks x kernels x width cells x inner-width cells */
+#define CELL_RATIO_MAX 4.0
+
+static int32_t cell_end(int32_t lo, int32_t g, int32_t top, double q) {
+    double e = lo * q;
+    int32_t hi = e >= top ? top : (int32_t)e / g * g;
+    if (hi < lo) hi = lo;
+    return hi > top ? top : hi;
+}
+
+int32_t dmi_cell_end(const dmi_ctx *x, int32_t lo, int32_t top) {
+    return cell_end(lo, x->p.granularity, top, x->cell_ratio);
+}
+
+/* The superblock cells the relaxations would tabulate at ratio q. */
+static int64_t cell_count(const dm_problem *p, double q) {
+    int32_t g = p->granularity, top = dmi_grid_hi(p);
+    int64_t n = 0;
+    for (int32_t clo = dmi_grid_lo(p), chi; clo <= top; clo = chi + g) {
+        int32_t ml, mh, t;
+        chi = cell_end(clo, g, top, q);
+        dmi_inner_range(p, clo, &ml, &t);
+        dmi_inner_range(p, chi, &t, &mh);
+        for (int32_t mlo = ml; mlo <= mh; mlo = cell_end(mlo, g, mh, q) + g) n++;
+    }
+    return n * p->n_kernels * p->n_superblocks;
+}
+
+double dmi_cell_ratio(const dm_problem *p) {
+    double q = CELL_RATIO;
+    while (q < CELL_RATIO_MAX && cell_count(p, q) > MAX_CELLS) q = 1 + (q - 1) * 1.5;
+    return q;
+}
+
 void dm_problem_score(const dm_problem *p, dm_score_params *out) {
     *out = p->score;
     if (p->drop_depth_penalty) out->beta = 0;
