@@ -9,18 +9,21 @@
 ** take the step that lowers the excess most.  Repair ("ruin and regrow"):
 ** move one variable down, regrow with that variable frozen, and keep the
 ** result when the objective rises: this trades budget between
-** superblocks, which single upward steps cannot do.  Every step is
-** counted, never timed, so the answer is the same on every run.
+** superblocks, which single upward steps cannot do.  Kicks: iterated
+** local search (shake a few variables, regrow, repair).  Annealing: ruin
+** and regrow stops in a basin whose depth vector is wrong (moving depth
+** between superblocks needs every width re-balanced at once), so a
+** simulated annealing walk over the same moves, on the objective less a
+** penalty per unit of constraint excess, crosses between basins (and
+** through infeasible designs).  Every step is counted, never
+** timed, and the walk's random numbers come from a fixed seed, so the
+** answer is the same on every run.
 */
 #include "solver.h"
 #include <math.h>
 #include <string.h>
 
 #define MAX_EVALS_LOCAL 400000   /* evaluation budget of growth and repair */
-#define KICK_EVALS 100000        /* ... and of the iterated kicks after them */
-#define PAPER_KICKS 4            /* times that for paper-style problems: their designs
-                                    gained up to 0.7% from it (bench/README.md), the open
-                                    space's answers stay as they were */
 
 /* Variable ids: 0 stem, 1 head, then 4 per superblock (c, m, k, d). */
 enum { V_STEM, V_HEAD, V_SB };
@@ -208,14 +211,62 @@ static dm_status refine_round(dmi_ctx *x, dmi_cand *c, dmi_eval *ce, int64_t lim
     return DM_OK;
 }
 
-/* xorshift64: the kicks are pseudo-random but the same on every run. */
+/* xorshift64: the walk is pseudo-random but the same on every run. */
 static int32_t next_rand(uint64_t *st, int32_t n) {
     *st ^= *st << 13, *st ^= *st >> 7, *st ^= *st << 17;
     return (int32_t)(*st % (uint64_t)n);
 }
 
-/* Move 2..5 random variables (two in three down) by 1..3 steps each. */
+/* The annealing walk (measured on the presets of both spaces against a
+   long independent search, bench/README.md "Incumbent"). */
+#define ANNEAL_EVALS 300000   /* evaluations of the walk, all rounds together */
+#define ANNEAL_ROUNDS 2       /* walks, each from the best design so far */
+#define ANNEAL_T0 0.006       /* first temperature, as a share of the best objective;
+                                 it falls linearly to ~0 over a round */
+#define ANNEAL_PENALTY 3.0    /* objective lost per unit of excess, as a multiple of
+                                 the best objective: a 1% overrun costs 3% */
+#define ANNEAL_MOVES 3        /* a step moves 1..this many variables */
+#define KICK_EVALS 100000     /* iterated kicks before the walk */
+#define RAND_RES 1000000      /* resolution of the acceptance draw */
+
+/* Move 1..ANNEAL_MOVES random variables, each 1..3 steps in one direction. */
 static void shake(const dmi_ctx *x, uint64_t *st, dmi_cand *c) {
+    int nk = 1 + next_rand(st, ANNEAL_MOVES);
+    for (int k = 0; k < nk; k++) {
+        int var = next_rand(st, VAR_COUNT(x->n)), dir = next_rand(st, 2) ? 1 : -1;
+        int big = next_rand(st, 2);
+        for (int r = next_rand(st, 3); r >= 0; r--) move(x, c, var, dir, big);
+    }
+}
+
+static double penalised(const dmi_eval *e, double pen) { return e->objective - pen * e->excess; }
+
+/* One annealing round of `len` steps from *best; *best keeps the best
+   feasible design seen. */
+static dm_status anneal_round(dmi_ctx *x, uint64_t *st, int64_t len, dmi_cand *best, dmi_eval *be,
+                              dm_error *err) {
+    double scale = fmax(fabs(be->objective), 1.0), pen = ANNEAL_PENALTY * scale;
+    dmi_cand cur = *best;
+    dmi_eval ce = *be;
+    for (int64_t it = 0; it < len; it++) {
+        double temp = ANNEAL_T0 * scale * (1.0 - (double)it / (double)len) + 1e-9 * scale;
+        dmi_cand t = cur;
+        dmi_eval te;
+        shake(x, st, &t);
+        dm_status s = dmi_cand_eval(x, &t, &te, err);
+        if (s) return s;
+        double d = penalised(&te, pen) - penalised(&ce, pen);
+        double u = (next_rand(st, RAND_RES) + 0.5) / RAND_RES;
+        if (d < 0 && exp(d / temp) <= u) continue;
+        cur = t;
+        ce = te;
+        if (te.excess == 0 && te.objective > be->objective + 1e-9) { *best = t; *be = te; }
+    }
+    return DM_OK;
+}
+
+/* Move 2..5 random variables (two in three down) by 1..3 steps each. */
+static void kick_shake(const dmi_ctx *x, uint64_t *st, dmi_cand *c) {
     int nk = 2 + next_rand(st, 4);
     for (int k = 0; k < nk; k++) {
         int var = next_rand(st, VAR_COUNT(x->n)), big = next_rand(st, 2);
@@ -231,7 +282,7 @@ static dm_status kick(dmi_ctx *x, uint64_t *st, dmi_cand *cur, dmi_eval *ce, int
                       dm_error *err) {
     dmi_cand t = *cur;
     dmi_eval te;
-    shake(x, st, &t);
+    kick_shake(x, st, &t);
     dm_status s = dmi_cand_eval(x, &t, &te, err);
     if (!s) s = grow(x, &t, &te, -1, limit, err);
     for (int improved = 1; !s && improved && te.excess == 0 && x->evals < limit;)
@@ -248,13 +299,25 @@ static dm_status kick(dmi_ctx *x, uint64_t *st, dmi_cand *cur, dmi_eval *ce, int
    evaluations; *best keeps the best design seen. */
 static dm_status kicks(dmi_ctx *x, dmi_cand *best, dmi_eval *be, dm_error *err) {
     uint64_t st = 88172645463325252ull;
-    int64_t limit = x->evals + KICK_EVALS * (x->p.style == DM_STYLE_PAPER ? PAPER_KICKS : 1);
+    int64_t limit = x->evals + KICK_EVALS;
     dmi_cand cur = *best;
     dmi_eval ce = *be;
     while (x->evals < limit) {
         dm_status s = kick(x, &st, &cur, &ce, limit, err);
         if (s) return s;
         if (ce.objective > be->objective + 1e-9) { *best = cur; *be = ce; }
+    }
+    return DM_OK;
+}
+
+/* Kick the local optimum *best, then anneal from the best design so far. */
+static dm_status anneal(dmi_ctx *x, dmi_cand *best, dmi_eval *be, dm_error *err) {
+    uint64_t st = 88172645463325252ull;
+    dm_status s0 = kicks(x, best, be, err);
+    if (s0) return s0;
+    for (int r = 0; r < ANNEAL_ROUNDS; r++) {
+        dm_status s = anneal_round(x, &st, ANNEAL_EVALS / ANNEAL_ROUNDS, best, be, err);
+        if (s) return s;
     }
     return DM_OK;
 }
@@ -275,5 +338,5 @@ dm_status dmi_search_local(dmi_ctx *x, dmi_cand *best, dmi_eval *be, int *found,
             *found = 1;
         }
     }
-    return *found ? kicks(x, best, be, err) : DM_OK;
+    return *found ? anneal(x, best, be, err) : DM_OK;
 }
