@@ -64,7 +64,7 @@ static double best_sample(dmi_ctx *x) {
         for (int32_t i = 0; i < x->n; i++) {
             c.sb[i].c = w[i];
             dmi_inner_range(p, w[i], &lo, &hi);
-            c.sb[i].m = pick(lo, hi, 1);
+            c.sb[i].m = pick(lo, hi, g);
             c.sb[i].k = p->kernels[rnd(p->n_kernels)];
             c.sb[i].d = p->depth_min[i] + rnd(p->depth_max[i] - p->depth_min[i] + 1);
         }
@@ -101,6 +101,10 @@ static void check_search(const dm_problem *p, const char *what) {
     double o = -HUGE_VAL, sample = best_sample(x);
     dmi_cand_arch(x, &c, &a);
     CHECK(found && judge(p, &a, &o));
+    int on_grid = a.stem.out % p->granularity == 0 && a.head % p->granularity == 0;
+    for (int32_t i = 0; i < a.n_superblocks; i++)   /* every width on the channel grid */
+        on_grid &= a.sb[i].out % p->granularity == 0 && a.sb[i].inner % p->granularity == 0;
+    CHECK(on_grid);
     CHECK_NEAR(o, e.objective, 1e-9 * fabs(o));
     if (o < sample) printf("  %s: search %.4f < random sample %.4f\n", what, o, sample);
     CHECK(o >= sample);

@@ -219,14 +219,15 @@ static int32_t next_rand(uint64_t *st, int32_t n) {
 
 /* The annealing walk (measured on the presets of both spaces against a
    long independent search, bench/README.md "Incumbent"). */
-#define ANNEAL_EVALS 300000   /* evaluations of the walk, all rounds together */
+#define ANNEAL_EVALS 250000   /* evaluations of the walk, all rounds together */
 #define ANNEAL_ROUNDS 2       /* walks, each from the best design so far */
-#define ANNEAL_T0 0.006       /* first temperature, as a share of the best objective;
+#define ANNEAL_T0 0.01        /* first temperature, as a share of the best objective;
                                  it falls linearly to ~0 over a round */
 #define ANNEAL_PENALTY 3.0    /* objective lost per unit of excess, as a multiple of
                                  the best objective: a 1% overrun costs 3% */
 #define ANNEAL_MOVES 3        /* a step moves 1..this many variables */
-#define KICK_EVALS 100000     /* iterated kicks before the walk */
+#define KICK_EVALS 50000      /* iterated kicks before the walk */
+#define POLISH_EVALS 60000    /* pair moves after it */
 #define RAND_RES 1000000      /* resolution of the acceptance draw */
 
 /* Move 1..ANNEAL_MOVES random variables, each 1..3 steps in one direction. */
@@ -310,7 +311,131 @@ static dm_status kicks(dmi_ctx *x, dmi_cand *best, dmi_eval *be, dm_error *err) 
     return DM_OK;
 }
 
-/* Kick the local optimum *best, then anneal from the best design so far. */
+/* One pass of the pair polish: the best feasible design among every
+   single move and every pair of single moves (variable, direction, small
+   or big step) from *c; 1 when it is better than *c. */
+static dm_status pair_pass(dmi_ctx *x, dmi_cand *c, dmi_eval *ce, int64_t limit, int *improved,
+                           dm_error *err) {
+    int nm = 4 * VAR_COUNT(x->n);   /* move a: variable a/4, up when a%4 >= 2, big when odd */
+    dmi_cand bc = *c;
+    dmi_eval be = *ce;
+    *improved = 0;
+    for (int a = 0; a < nm && x->evals < limit; a++) {
+        dmi_cand t = *c;
+        if (!move(x, &t, a / 4, a % 4 >= 2 ? 1 : -1, a % 2)) continue;
+        for (int b = a; b < nm; b++) {   /* b == a: the single move */
+            dmi_cand u = t;
+            dmi_eval ue;
+            if (b > a && !move(x, &u, b / 4, b % 4 >= 2 ? 1 : -1, b % 2)) continue;
+            dm_status s = dmi_cand_eval(x, &u, &ue, err);
+            if (s) return s;
+            if (ue.excess == 0 && ue.objective > be.objective + 1e-9) { bc = u; be = ue; *improved = 1; }
+        }
+    }
+    *c = bc;
+    *ce = be;
+    return DM_OK;
+}
+
+/* Width variable `var` (stem, head, a superblock's c or m) set to v,
+   clamped to its range, others pushed out of its way (repair); 0 when
+   it did not change or `var` is not a width. */
+static int set_width(const dmi_ctx *x, dmi_cand *c, int var, int32_t v) {
+    int32_t *w, lo, hi, item;
+    if (var == V_STEM) w = &c->stem, item = 0;
+    else if (var == V_HEAD) {
+        if (!x->p.head) return 0;
+        w = &c->head, item = x->n + 1;
+    } else if ((var - V_SB) % 4 == 1) {   /* inner width: its range follows c */
+        dmi_sbvar *sb = &c->sb[(var - V_SB) / 4];
+        int32_t old = sb->m;
+        dmi_inner_range(&x->p, sb->c, &lo, &hi);
+        sb->m = v < lo ? lo : v > hi ? hi : v;
+        return sb->m != old;
+    } else if ((var - V_SB) % 4 == 0) w = &c->sb[(var - V_SB) / 4].c, item = (var - V_SB) / 4 + 1;
+    else return 0;
+    int32_t old = *w;
+    *w = clamp_ch(x, item, v);
+    if (*w == old) return 0;
+    repair(x, c, var, *w > old);
+    return 1;
+}
+
+static int32_t width_of(const dmi_cand *c, int var) {
+    if (var == V_STEM) return c->stem;
+    if (var == V_HEAD) return c->head;
+    const dmi_sbvar *sb = &c->sb[(var - V_SB) / 4];
+    return (var - V_SB) % 4 ? sb->m : sb->c;
+}
+
+/* Width `var` of the feasible *c up as far as the constraints allow:
+   double the number of grid steps while feasible, then bisect.  *c and
+   *ce become the widest feasible one found (unchanged when none is). */
+static dm_status grow_max(dmi_ctx *x, dmi_cand *c, dmi_eval *ce, int var, dm_error *err) {
+    int32_t g = x->p.granularity;   /* inner widths too are on the channel grid */
+    int32_t base = width_of(c, var), ok = 0, bad = -1;
+    dmi_cand best = *c;
+    dmi_eval be = *ce;
+    for (int32_t k = 1; bad < 0; k *= 2) {
+        dmi_cand t = *c;
+        dmi_eval te;
+        if (!set_width(x, &t, var, base + k * g)) break;   /* at the top */
+        dm_status s = dmi_cand_eval(x, &t, &te, err);
+        if (s) return s;
+        if (te.excess > 0) bad = k;
+        else { ok = k; best = t; be = te; }
+        if (width_of(&t, var) < base + k * g) break;   /* clamped: the top */
+    }
+    while (bad > ok + 1) {
+        int32_t k = ok + (bad - ok) / 2;
+        dmi_cand t = *c;
+        dmi_eval te;
+        set_width(x, &t, var, base + k * g);
+        dm_status s = dmi_cand_eval(x, &t, &te, err);
+        if (s) return s;
+        if (te.excess > 0) bad = k;
+        else { ok = k; best = t; be = te; }
+    }
+    *c = best;
+    *ce = be;
+    return DM_OK;
+}
+
+/* One pass of budget exchanges: every single downward move (any
+   variable, small or big step) followed by one width grown as far as
+   the constraints allow; the best such design replaces *c when better. */
+static dm_status exchange_pass(dmi_ctx *x, dmi_cand *c, dmi_eval *ce, int64_t limit, int *improved,
+                               dm_error *err) {
+    int nv = VAR_COUNT(x->n);
+    dmi_cand bc = *c;
+    dmi_eval be = *ce;
+    *improved = 0;
+    for (int a = 0; a < 2 * nv && x->evals < limit; a++) {
+        dmi_cand t = *c;
+        dmi_eval te;
+        if (!move(x, &t, a / 2, -1, a % 2)) continue;
+        dm_status s = dmi_cand_eval(x, &t, &te, err);
+        if (s) return s;
+        if (te.excess > 0) continue;
+        for (int var = 0; var < nv; var++) {
+            if (var >= V_SB && (var - V_SB) % 4 >= 2) continue;   /* kernels, depths: not widths */
+            if (var == a / 2) continue;
+            dmi_cand u = t;
+            dmi_eval ue = te;
+            s = grow_max(x, &u, &ue, var, err);
+            if (s) return s;
+            if (ue.objective > be.objective + 1e-9) { bc = u; be = ue; *improved = 1; }
+        }
+    }
+    *c = bc;
+    *ce = be;
+    return DM_OK;
+}
+
+/* Kick the local optimum *best, anneal from the best design so far, then
+   polish the walk's best with pair moves: the walk ends cold, but a step
+   that needs two variables to move together (one budget traded for
+   another) it rarely proposes at the right moment. */
 static dm_status anneal(dmi_ctx *x, dmi_cand *best, dmi_eval *be, dm_error *err) {
     uint64_t st = 88172645463325252ull;
     dm_status s0 = kicks(x, best, be, err);
@@ -318,6 +443,14 @@ static dm_status anneal(dmi_ctx *x, dmi_cand *best, dmi_eval *be, dm_error *err)
     for (int r = 0; r < ANNEAL_ROUNDS; r++) {
         dm_status s = anneal_round(x, &st, ANNEAL_EVALS / ANNEAL_ROUNDS, best, be, err);
         if (s) return s;
+    }
+    int64_t limit = x->evals + POLISH_EVALS;
+    for (int improved = 1; improved && x->evals < limit;) {
+        int more = 0;
+        dm_status s = exchange_pass(x, best, be, limit, &more, err);
+        if (!s) s = pair_pass(x, best, be, limit, &improved, err);
+        if (s) return s;
+        improved |= more;
     }
     return DM_OK;
 }
