@@ -9,18 +9,21 @@
 ** take the step that lowers the excess most.  Repair ("ruin and regrow"):
 ** move one variable down, regrow with that variable frozen, and keep the
 ** result when the objective rises: this trades budget between
-** superblocks, which single upward steps cannot do.  Every step is
-** counted, never timed, so the answer is the same on every run.
+** superblocks, which single upward steps cannot do.  Kicks: iterated
+** local search (shake a few variables, regrow, repair).  Annealing: ruin
+** and regrow stops in a basin whose depth vector is wrong (moving depth
+** between superblocks needs every width re-balanced at once), so a
+** simulated annealing walk over the same moves, on the objective less a
+** penalty per unit of constraint excess, crosses between basins (and
+** through infeasible designs).  Every step is counted, never
+** timed, and the walk's random numbers come from a fixed seed, so the
+** answer is the same on every run.
 */
 #include "solver.h"
 #include <math.h>
 #include <string.h>
 
 #define MAX_EVALS_LOCAL 400000   /* evaluation budget of growth and repair */
-#define KICK_EVALS 100000        /* ... and of the iterated kicks after them */
-#define PAPER_KICKS 4            /* times that for paper-style problems: their designs
-                                    gained up to 0.7% from it (bench/README.md), the open
-                                    space's answers stay as they were */
 
 /* Variable ids: 0 stem, 1 head, then 4 per superblock (c, m, k, d). */
 enum { V_STEM, V_HEAD, V_SB };
@@ -208,14 +211,63 @@ static dm_status refine_round(dmi_ctx *x, dmi_cand *c, dmi_eval *ce, int64_t lim
     return DM_OK;
 }
 
-/* xorshift64: the kicks are pseudo-random but the same on every run. */
+/* xorshift64: the walk is pseudo-random but the same on every run. */
 static int32_t next_rand(uint64_t *st, int32_t n) {
     *st ^= *st << 13, *st ^= *st >> 7, *st ^= *st << 17;
     return (int32_t)(*st % (uint64_t)n);
 }
 
-/* Move 2..5 random variables (two in three down) by 1..3 steps each. */
+/* The annealing walk (measured on the presets of both spaces against a
+   long independent search, bench/README.md "Incumbent"). */
+#define ANNEAL_EVALS 250000   /* evaluations of the walk, all rounds together */
+#define ANNEAL_ROUNDS 2       /* walks, each from the best design so far */
+#define ANNEAL_T0 0.01        /* first temperature, as a share of the best objective;
+                                 it falls linearly to ~0 over a round */
+#define ANNEAL_PENALTY 3.0    /* objective lost per unit of excess, as a multiple of
+                                 the best objective: a 1% overrun costs 3% */
+#define ANNEAL_MOVES 3        /* a step moves 1..this many variables */
+#define KICK_EVALS 50000      /* iterated kicks before the walk */
+#define POLISH_EVALS 60000    /* pair moves after it */
+#define RAND_RES 1000000      /* resolution of the acceptance draw */
+
+/* Move 1..ANNEAL_MOVES random variables, each 1..3 steps in one direction. */
 static void shake(const dmi_ctx *x, uint64_t *st, dmi_cand *c) {
+    int nk = 1 + next_rand(st, ANNEAL_MOVES);
+    for (int k = 0; k < nk; k++) {
+        int var = next_rand(st, VAR_COUNT(x->n)), dir = next_rand(st, 2) ? 1 : -1;
+        int big = next_rand(st, 2);
+        for (int r = next_rand(st, 3); r >= 0; r--) move(x, c, var, dir, big);
+    }
+}
+
+static double penalised(const dmi_eval *e, double pen) { return e->objective - pen * e->excess; }
+
+/* One annealing round of `len` steps from *best; *best keeps the best
+   feasible design seen. */
+static dm_status anneal_round(dmi_ctx *x, uint64_t *st, int64_t len, dmi_cand *best, dmi_eval *be,
+                              dm_error *err) {
+    double scale = fmax(fabs(be->objective), 1.0), pen = ANNEAL_PENALTY * scale;
+    dmi_cand cur = *best;
+    dmi_eval ce = *be;
+    for (int64_t it = 0; it < len; it++) {
+        double temp = ANNEAL_T0 * scale * (1.0 - (double)it / (double)len) + 1e-9 * scale;
+        dmi_cand t = cur;
+        dmi_eval te;
+        shake(x, st, &t);
+        dm_status s = dmi_cand_eval(x, &t, &te, err);
+        if (s) return s;
+        double d = penalised(&te, pen) - penalised(&ce, pen);
+        double u = (next_rand(st, RAND_RES) + 0.5) / RAND_RES;
+        if (d < 0 && exp(d / temp) <= u) continue;
+        cur = t;
+        ce = te;
+        if (te.excess == 0 && te.objective > be->objective + 1e-9) { *best = t; *be = te; }
+    }
+    return DM_OK;
+}
+
+/* Move 2..5 random variables (two in three down) by 1..3 steps each. */
+static void kick_shake(const dmi_ctx *x, uint64_t *st, dmi_cand *c) {
     int nk = 2 + next_rand(st, 4);
     for (int k = 0; k < nk; k++) {
         int var = next_rand(st, VAR_COUNT(x->n)), big = next_rand(st, 2);
@@ -231,7 +283,7 @@ static dm_status kick(dmi_ctx *x, uint64_t *st, dmi_cand *cur, dmi_eval *ce, int
                       dm_error *err) {
     dmi_cand t = *cur;
     dmi_eval te;
-    shake(x, st, &t);
+    kick_shake(x, st, &t);
     dm_status s = dmi_cand_eval(x, &t, &te, err);
     if (!s) s = grow(x, &t, &te, -1, limit, err);
     for (int improved = 1; !s && improved && te.excess == 0 && x->evals < limit;)
@@ -248,13 +300,157 @@ static dm_status kick(dmi_ctx *x, uint64_t *st, dmi_cand *cur, dmi_eval *ce, int
    evaluations; *best keeps the best design seen. */
 static dm_status kicks(dmi_ctx *x, dmi_cand *best, dmi_eval *be, dm_error *err) {
     uint64_t st = 88172645463325252ull;
-    int64_t limit = x->evals + KICK_EVALS * (x->p.style == DM_STYLE_PAPER ? PAPER_KICKS : 1);
+    int64_t limit = x->evals + KICK_EVALS;
     dmi_cand cur = *best;
     dmi_eval ce = *be;
     while (x->evals < limit) {
         dm_status s = kick(x, &st, &cur, &ce, limit, err);
         if (s) return s;
         if (ce.objective > be->objective + 1e-9) { *best = cur; *be = ce; }
+    }
+    return DM_OK;
+}
+
+/* One pass of the pair polish: the best feasible design among every
+   single move and every pair of single moves (variable, direction, small
+   or big step) from *c; 1 when it is better than *c. */
+static dm_status pair_pass(dmi_ctx *x, dmi_cand *c, dmi_eval *ce, int64_t limit, int *improved,
+                           dm_error *err) {
+    int nm = 4 * VAR_COUNT(x->n);   /* move a: variable a/4, up when a%4 >= 2, big when odd */
+    dmi_cand bc = *c;
+    dmi_eval be = *ce;
+    *improved = 0;
+    for (int a = 0; a < nm && x->evals < limit; a++) {
+        dmi_cand t = *c;
+        if (!move(x, &t, a / 4, a % 4 >= 2 ? 1 : -1, a % 2)) continue;
+        for (int b = a; b < nm; b++) {   /* b == a: the single move */
+            dmi_cand u = t;
+            dmi_eval ue;
+            if (b > a && !move(x, &u, b / 4, b % 4 >= 2 ? 1 : -1, b % 2)) continue;
+            dm_status s = dmi_cand_eval(x, &u, &ue, err);
+            if (s) return s;
+            if (ue.excess == 0 && ue.objective > be.objective + 1e-9) { bc = u; be = ue; *improved = 1; }
+        }
+    }
+    *c = bc;
+    *ce = be;
+    return DM_OK;
+}
+
+/* Width variable `var` (stem, head, a superblock's c or m) set to v,
+   clamped to its range, others pushed out of its way (repair); 0 when
+   it did not change or `var` is not a width. */
+static int set_width(const dmi_ctx *x, dmi_cand *c, int var, int32_t v) {
+    int32_t *w, lo, hi, item;
+    if (var == V_STEM) w = &c->stem, item = 0;
+    else if (var == V_HEAD) {
+        if (!x->p.head) return 0;
+        w = &c->head, item = x->n + 1;
+    } else if ((var - V_SB) % 4 == 1) {   /* inner width: its range follows c */
+        dmi_sbvar *sb = &c->sb[(var - V_SB) / 4];
+        int32_t old = sb->m;
+        dmi_inner_range(&x->p, sb->c, &lo, &hi);
+        sb->m = v < lo ? lo : v > hi ? hi : v;
+        return sb->m != old;
+    } else if ((var - V_SB) % 4 == 0) w = &c->sb[(var - V_SB) / 4].c, item = (var - V_SB) / 4 + 1;
+    else return 0;
+    int32_t old = *w;
+    *w = clamp_ch(x, item, v);
+    if (*w == old) return 0;
+    repair(x, c, var, *w > old);
+    return 1;
+}
+
+static int32_t width_of(const dmi_cand *c, int var) {
+    if (var == V_STEM) return c->stem;
+    if (var == V_HEAD) return c->head;
+    const dmi_sbvar *sb = &c->sb[(var - V_SB) / 4];
+    return (var - V_SB) % 4 ? sb->m : sb->c;
+}
+
+/* Width `var` of the feasible *c up as far as the constraints allow:
+   double the number of grid steps while feasible, then bisect.  *c and
+   *ce become the widest feasible one found (unchanged when none is). */
+static dm_status grow_max(dmi_ctx *x, dmi_cand *c, dmi_eval *ce, int var, dm_error *err) {
+    int32_t g = x->p.granularity;   /* inner widths too are on the channel grid */
+    int32_t base = width_of(c, var), ok = 0, bad = -1;
+    dmi_cand best = *c;
+    dmi_eval be = *ce;
+    for (int32_t k = 1; bad < 0; k *= 2) {
+        dmi_cand t = *c;
+        dmi_eval te;
+        if (!set_width(x, &t, var, base + k * g)) break;   /* at the top */
+        dm_status s = dmi_cand_eval(x, &t, &te, err);
+        if (s) return s;
+        if (te.excess > 0) bad = k;
+        else { ok = k; best = t; be = te; }
+        if (width_of(&t, var) < base + k * g) break;   /* clamped: the top */
+    }
+    while (bad > ok + 1) {
+        int32_t k = ok + (bad - ok) / 2;
+        dmi_cand t = *c;
+        dmi_eval te;
+        set_width(x, &t, var, base + k * g);
+        dm_status s = dmi_cand_eval(x, &t, &te, err);
+        if (s) return s;
+        if (te.excess > 0) bad = k;
+        else { ok = k; best = t; be = te; }
+    }
+    *c = best;
+    *ce = be;
+    return DM_OK;
+}
+
+/* One pass of budget exchanges: every single downward move (any
+   variable, small or big step) followed by one width grown as far as
+   the constraints allow; the best such design replaces *c when better. */
+static dm_status exchange_pass(dmi_ctx *x, dmi_cand *c, dmi_eval *ce, int64_t limit, int *improved,
+                               dm_error *err) {
+    int nv = VAR_COUNT(x->n);
+    dmi_cand bc = *c;
+    dmi_eval be = *ce;
+    *improved = 0;
+    for (int a = 0; a < 2 * nv && x->evals < limit; a++) {
+        dmi_cand t = *c;
+        dmi_eval te;
+        if (!move(x, &t, a / 2, -1, a % 2)) continue;
+        dm_status s = dmi_cand_eval(x, &t, &te, err);
+        if (s) return s;
+        if (te.excess > 0) continue;
+        for (int var = 0; var < nv; var++) {
+            if (var >= V_SB && (var - V_SB) % 4 >= 2) continue;   /* kernels, depths: not widths */
+            if (var == a / 2) continue;
+            dmi_cand u = t;
+            dmi_eval ue = te;
+            s = grow_max(x, &u, &ue, var, err);
+            if (s) return s;
+            if (ue.objective > be.objective + 1e-9) { bc = u; be = ue; *improved = 1; }
+        }
+    }
+    *c = bc;
+    *ce = be;
+    return DM_OK;
+}
+
+/* Kick the local optimum *best, anneal from the best design so far, then
+   polish the walk's best with pair moves: the walk ends cold, but a step
+   that needs two variables to move together (one budget traded for
+   another) it rarely proposes at the right moment. */
+static dm_status anneal(dmi_ctx *x, dmi_cand *best, dmi_eval *be, dm_error *err) {
+    uint64_t st = 88172645463325252ull;
+    dm_status s0 = kicks(x, best, be, err);
+    if (s0) return s0;
+    for (int r = 0; r < ANNEAL_ROUNDS; r++) {
+        dm_status s = anneal_round(x, &st, ANNEAL_EVALS / ANNEAL_ROUNDS, best, be, err);
+        if (s) return s;
+    }
+    int64_t limit = x->evals + POLISH_EVALS;
+    for (int improved = 1; improved && x->evals < limit;) {
+        int more = 0;
+        dm_status s = exchange_pass(x, best, be, limit, &more, err);
+        if (!s) s = pair_pass(x, best, be, limit, &improved, err);
+        if (s) return s;
+        improved |= more;
     }
     return DM_OK;
 }
@@ -275,5 +471,5 @@ dm_status dmi_search_local(dmi_ctx *x, dmi_cand *best, dmi_eval *be, int *found,
             *found = 1;
         }
     }
-    return *found ? kicks(x, best, be, err) : DM_OK;
+    return *found ? anneal(x, best, be, err) : DM_OK;
 }

@@ -1,0 +1,155 @@
+/*
+** test_search.c -- the incumbent search (solver_search.c) against
+** independent truth: its design, built by dm_net_create and scored by
+** dm_net_metrics, keeps every constraint and beats the best of many
+** random designs of the same domain judged the same way; it is the same
+** on every run; and its work is bounded in evaluations.  (dm_solve's
+** optimum against brute force is tests/test_solver.c.)
+*/
+#include "deepmad.h"
+#include "harness.h"
+#include "solver.h"
+
+#define SAMPLES 20000          /* random designs per problem */
+#define MAX_SEARCH_EVALS 1000000 /* the search's whole budget: ~1 s at 1 us an evaluation */
+
+static uint64_t rng = 0x9E3779B97F4A7C15ull;
+static int32_t rnd(int32_t n) {
+    rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+    return (int32_t)(rng % (uint64_t)n);
+}
+
+/* A uniform grid value in lo..hi (granularity g); lo when empty. */
+static int32_t pick(int32_t lo, int32_t hi, int32_t g) {
+    return hi < lo ? lo : lo + g * rnd((hi - lo) / g + 1);
+}
+
+/* Build and score an arch through the core; 1 when it keeps every
+   constraint of p. */
+static int judge(const dm_problem *p, const dm_arch *a, double *objective) {
+    dm_score_params sp;
+    dm_net *net = NULL;
+    dm_metrics m;
+    dm_error err;
+    dm_problem_score(p, &sp);
+    int ok = dm_net_create(a, &net, &err) == DM_OK && dm_net_metrics(net, &sp, &m, &err) == DM_OK;
+    dm_net_free(net);
+    for (int k = 0; ok && k < DM_CONSTRAINT_COUNT; k++)
+        ok = dm_constraint_met(p, &m, (dm_constraint)k);
+    if (ok) *objective = m.objective;
+    return ok;
+}
+
+/* The best of SAMPLES random designs in p's domain (non-decreasing widths
+   when guideline 3 is on); -HUGE_VAL when none is feasible. */
+static double best_sample(dmi_ctx *x) {
+    const dm_problem *p = &x->p;
+    int32_t g = p->granularity, lo, hi;
+    double best = -HUGE_VAL;
+    for (int t = 0; t < SAMPLES; t++) {
+        dmi_cand c;
+        int32_t w[DM_MAX_SUPERBLOCKS];
+        dmi_cand_smallest(x, &c, 0);
+        dmi_item_range(p, 0, &lo, &hi);
+        c.stem = pick(lo, hi, g);
+        for (int32_t i = 0; i < x->n; i++) {
+            dmi_item_range(p, i + 1, &lo, &hi);
+            w[i] = pick(lo, hi, g);
+        }
+        for (int32_t i = 1; !p->drop_monotone && i < x->n; i++)   /* sort: insertion */
+            for (int32_t j = i; j > 0 && w[j - 1] > w[j]; j--) {
+                int32_t v = w[j];
+                w[j] = w[j - 1], w[j - 1] = v;
+            }
+        for (int32_t i = 0; i < x->n; i++) {
+            c.sb[i].c = w[i];
+            dmi_inner_range(p, w[i], &lo, &hi);
+            c.sb[i].m = pick(lo, hi, g);
+            c.sb[i].k = p->kernels[rnd(p->n_kernels)];
+            c.sb[i].d = p->depth_min[i] + rnd(p->depth_max[i] - p->depth_min[i] + 1);
+        }
+        if (p->head) {
+            dmi_head_range(p, c.sb[x->n - 1].c, &lo, &hi);
+            c.head = pick(lo, hi, g);
+        }
+        if (!dmi_cand_in_domain(x, &c) || !dmi_cand_monotone(x, &c)) continue;
+        dm_arch a;
+        double o;
+        dmi_cand_arch(x, &c, &a);
+        if (judge(p, &a, &o) && o > best) best = o;
+    }
+    return best;
+}
+
+/* Run the search alone on p; its design must be feasible, >= the best
+   random design, and the same on a second run. */
+static void check_search(const dm_problem *p, const char *what) {
+    dm_error err;
+    dmi_ctx *x = calloc(1, sizeof *x), *y = calloc(1, sizeof *y);
+    dmi_cand c, c2;
+    dmi_eval e, e2;
+    int found = 0, found2 = 0;
+    CHECK(x && y && dmi_ctx_init(x, p, &err) == DM_OK && dmi_ctx_init(y, p, &err) == DM_OK);
+    if (!x || !y) { free(x); free(y); return; }
+    memset(&c, 0, sizeof c), memset(&c2, 0, sizeof c2);
+    CHECK(dmi_search_local(x, &c, &e, &found, &err) == DM_OK);
+    CHECK(dmi_search_local(y, &c2, &e2, &found2, &err) == DM_OK);
+    CHECK(found && found2);
+    CHECK(memcmp(&c, &c2, sizeof c) == 0 && x->evals == y->evals);   /* deterministic */
+    CHECK(x->evals <= MAX_SEARCH_EVALS);
+    dm_arch a;
+    double o = -HUGE_VAL, sample = best_sample(x);
+    dmi_cand_arch(x, &c, &a);
+    CHECK(found && judge(p, &a, &o));
+    int on_grid = a.stem.out % p->granularity == 0 && a.head % p->granularity == 0;
+    for (int32_t i = 0; i < a.n_superblocks; i++)   /* every width on the channel grid */
+        on_grid &= a.sb[i].out % p->granularity == 0 && a.sb[i].inner % p->granularity == 0;
+    CHECK(on_grid);
+    CHECK_NEAR(o, e.objective, 1e-9 * fabs(o));
+    if (o < sample) printf("  %s: search %.4f < random sample %.4f\n", what, o, sample);
+    CHECK(o >= sample);
+    if (getenv("DM_TEST_VERBOSE"))
+        printf("  %s: search %.4f, best sample %.4f, %lld evaluations\n", what, o, sample,
+               (long long)x->evals);
+    free(x);
+    free(y);
+}
+
+/* Small problems of each family, with budgets that bind. */
+static void test_small_problems(void) {
+    static const dm_block_kind kinds[] = {DM_BLOCK_BASIC, DM_BLOCK_BOTTLENECK, DM_BLOCK_MBCONV};
+    static const char *const names[] = {"basic", "bottleneck", "mbconv"};
+    for (int k = 0; k < COUNTOF(kinds); k++) {
+        dm_problem p;
+        dm_problem_default(&p, kinds[k]);
+        p.input_size = 64;
+        p.classes = 10;
+        p.n_superblocks = 3;
+        p.max_channels = 256;
+        for (int i = 0; i < 3; i++) p.depth_max[i] = 4;
+        p.max_macs = 60000000;
+        p.max_params = 1500000;
+        p.rho0 = 0.5;
+        check_search(&p, names[k]);
+    }
+}
+
+/* Two presets, one per space and family: real sizes, where the annealing
+   walk matters. */
+static void test_presets(void) {
+    static const char *const names[] = {"r18", "b0"};
+    for (int i = 0; i < COUNTOF(names); i++) {
+        dm_problem p;
+        dm_error err;
+        CHECK(dm_problem_preset(names[i], &p, &err) == DM_OK);
+        CHECK(dm_problem_set_space(&p, i ? DM_SPACE_PAPER : DM_SPACE_OPEN, &err) == DM_OK);
+        check_search(&p, names[i]);
+    }
+}
+
+int main(void) {
+    test_small_problems();
+    test_presets();
+    printf("%d passed, %d failed\n", dm_t_passed, dm_t_failed);
+    return dm_t_failed ? 1 : 0;
+}
