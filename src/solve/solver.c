@@ -69,7 +69,7 @@ static dm_status finish(dmi_ctx *x, const dmi_cand *c, dm_solution *out, dm_erro
     dm_net_free(net);
     if (s) return s;
     out->objective = out->metrics.objective;
-    if (!dmi_cand_in_domain(x, c) || !dmi_cand_monotone(x, c))
+    if (!dmi_cand_on_grid(x, c) || !dmi_cand_monotone(x, c))
         return DM_FAIL(err, DM_ERR_INTERNAL, "the solver's answer breaks a rule of the search space "
                        "on re-check");
     for (int k = 0; k < DM_CONSTRAINT_COUNT; k++)

@@ -106,6 +106,9 @@ DM_INTERNAL void dmi_cand_smallest(const dmi_ctx *x, dmi_cand *c, int kernel_top
 /* True when the stem and head lie in their ranges (dmi_item_range,
    dmi_head_range); a candidate outside them is infeasible. */
 DM_INTERNAL bool dmi_cand_in_domain(const dmi_ctx *x, const dmi_cand *c);
+/* True when every variable lies in its domain: the above, and each
+   superblock's c, m, k, d on its grid and range (the answer's re-check). */
+DM_INTERNAL bool dmi_cand_on_grid(const dmi_ctx *x, const dmi_cand *c);
 /* True when the candidate's widths are non-decreasing (or guideline 3 is off). */
 DM_INTERNAL bool dmi_cand_monotone(const dmi_ctx *x, const dmi_cand *c);
 

@@ -112,6 +112,29 @@ bool dmi_cand_in_domain(const dmi_ctx *x, const dmi_cand *c) {
     return c->head >= lo && c->head <= hi;
 }
 
+/* Every variable in its documented domain (deepmad.h): the stem and head
+   ranges above, and per superblock c on the channel grid within its
+   range, m a multiple of the granularity within dmi_inner_range, k one of
+   the kernels, d within the depth range.  The searches keep to these by
+   construction; dm_solve checks its answer once more, because
+   dm_net_create would accept a width off the grid. */
+bool dmi_cand_on_grid(const dmi_ctx *x, const dmi_cand *c) {
+    const dm_problem *p = &x->p;
+    int32_t g = p->granularity, lo, hi, mlo, mhi;
+    if (!dmi_cand_in_domain(x, c) || c->stem % g || (p->head && c->head % g)) return false;
+    dmi_item_range(p, 1, &lo, &hi);
+    for (int32_t i = 0; i < x->n; i++) {
+        const dmi_sbvar *s = &c->sb[i];
+        bool kernel = false;
+        for (int k = 0; k < p->n_kernels; k++) kernel |= p->kernels[k] == s->k;
+        dmi_inner_range(p, s->c, &mlo, &mhi);
+        if (s->c < lo || s->c > hi || s->c % g || s->m < mlo || s->m > mhi || s->m % g || !kernel ||
+            s->d < p->depth_min[i] || s->d > p->depth_max[i])
+            return false;
+    }
+    return true;
+}
+
 /* Record the candidate's measures against the constraint table: the
    excess, and the least value of a constraint it alone breaks. */
 static void judge(dmi_ctx *x, const dmi_cand *c, const dm_metrics *m, dmi_eval *e) {
