@@ -187,7 +187,7 @@ static void check_relaxations(const dm_problem *p, double truth, const char *wha
         box.pen = x->sp.beta;   /* Q >= 1 */
         for (int t = 0; t < 3; t++) {
             dmi_mult m = {{-4.0 - 3 * t, -2.0 - 3 * t, -1.0 + t, 1.0 + t}};
-            double st[4] = {0.5, 0.5, 0.5, 0.5};
+            double st[DMI_MULT_N] = {0.5, 0.5, 0.5, 0.5, 0.5};
             int64_t evals = 0;
             double v = dmi_dual_min(d, &box, &m, st, 1, 200, -HUGE_VAL, &evals);
             CHECK(v >= truth - 1e-9);

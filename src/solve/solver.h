@@ -124,7 +124,9 @@ typedef struct dmi_dbox {
     int32_t dlo[DM_MAX_SUPERBLOCKS], dhi[DM_MAX_SUPERBLOCKS];
     int32_t clo[DM_MAX_STAGES], chi[DM_MAX_STAGES];
     int32_t wmin[DM_MAX_SUPERBLOCKS + 2], wmax[DM_MAX_SUPERBLOCKS + 2];
+    int32_t slo, shi;  /* the sum of the penalised depths (those dmi_score counts in Q) */
     double pen;   /* <= beta Q of every design in the box */
+    double vmin;  /* <= the depths' variance of every design in the box */
 } dmi_dbox;
 
 /* The Lagrangian bound (solver_dual.c): keeps rho, the width chain and
@@ -132,7 +134,10 @@ typedef struct dmi_dbox {
    dmi_dual_value(box) >= the objective of every feasible design in the
    box.  Only valid with guideline 3 on. */
 typedef struct dmi_dual dmi_dual;
-typedef struct dmi_mult { double v[4]; } dmi_mult;  /* log lam_M, log lam_P, log mu, log L0 */
+/* log lam_M, log lam_P, log mu, log L0, and the point where the depth
+   penalty's tangent touches (its std, or variance; < 1 for std: none). */
+#define DMI_MULT_N 5
+typedef struct dmi_mult { double v[DMI_MULT_N]; } dmi_mult;
 DM_INTERNAL dm_status dmi_dual_create(dmi_ctx *x, const dmi_bound *b, dmi_dual **out, dm_error *err);
 DM_INTERNAL void dmi_dual_free(dmi_dual *d);
 /* The whole domain (depths, final widths up to the budget's limit);
@@ -156,6 +161,17 @@ DM_INTERNAL void dmi_dual_start(const dmi_dual *d, const dmi_eval *ie, dmi_mult 
 DM_INTERNAL double dmi_dual_min(dmi_dual *d, const dmi_dbox *box, dmi_mult *m, double *st, int grow,
                                 int max_evals, double enough, int64_t *evals);
 DM_INTERNAL int dmi_dual_converged(const dmi_dual *d, const double *st);
+/* The box's penalised depth count and their sum's range from its intervals. */
+DM_INTERNAL int32_t dmi_dual_pen_first(const dmi_dual *d);
+/* The maximiser of the dual over a box at multipliers m, as the DP
+   counted it: per stage its (upper) log-width sum and layers, its (lower)
+   MACs and params, per item its width cell, per superblock its depth. */
+typedef struct dmi_dual_arg {
+    double cost[2];
+    double logw[DM_MAX_STAGES], layers[DM_MAX_STAGES];
+    int32_t cell[DM_MAX_SUPERBLOCKS + 2], depth[DM_MAX_SUPERBLOCKS];
+} dmi_dual_arg;
+DM_INTERNAL double dmi_dual_eval(dmi_dual *d, const dmi_dbox *box, const dmi_mult *m, dmi_dual_arg *arg);
 
 /* The certificate (solver_dbb.c): a best-first branch and bound over
    boxes of depths and final widths, each bounded by the dual; boxes it

@@ -30,11 +30,12 @@
 #define CHILD_STEP 0.5        /* ... in a child, from its parent's multipliers */
 #define LEAF_NODES 20000      /* dmi_search_bb nodes tried on an unsplittable box */
 #define NODES_PER_EVAL 256    /* search nodes that cost one dual evaluation */
+#define MEAN_WEIGHT 2.0       /* split the depths' mean before a depth of the same width */
 
 typedef struct dnode {
     dmi_dbox box;
     dmi_mult m;
-    double st[4];   /* the multiplier search's steps (converged: all tiny) */
+    double st[DMI_MULT_N];   /* the multiplier search's steps (converged: all tiny) */
     double ub;
     int32_t evals;  /* spent on this box */
     int32_t cap;    /* ... at most, before it is split */
@@ -86,9 +87,9 @@ static double dist2(const int32_t *lo, const int32_t *hi, int32_t n, double t) {
    mean minimises over t).  Over real d it is exact and convex in t; on
    each segment between interval ends the sum is one quadratic whose
    minimiser (clamped) is checked.  Integers can only do worse. */
-static double least_var(const int32_t *lo, const int32_t *hi, int32_t n) {
+static double least_var(const int32_t *lo, const int32_t *hi, int32_t n, double ml, double mh) {
     if (n <= 0) return 0.0;
-    double best = HUGE_VAL;
+    double best = HUGE_VAL, at = ml;
     for (int32_t u = 0; u < 2 * n; u++) {
         double p = u < n ? lo[u] : hi[u - n], q = HUGE_VAL, sum = 0;
         for (int32_t v = 0; v < 2 * n; v++) {
@@ -103,15 +104,22 @@ static double least_var(const int32_t *lo, const int32_t *hi, int32_t n) {
         double t = cnt ? sum / cnt : p;
         if (t < p) t = p;
         if (q < HUGE_VAL && t > q) t = q;
-        best = fmin(best, dist2(lo, hi, n, t));
+        double v = dist2(lo, hi, n, t);
+        if (v < best) best = v, at = t;
     }
-    return best / n;
+    /* the mean lies in [ml, mh]: the convex sum's least there is at the
+       nearest point to its overall minimiser */
+    at = at < ml ? ml : at > mh ? mh : at;
+    return dist2(lo, hi, n, at) / n;
 }
 
 /* A lower limit of beta Q over the box (a hair under, for rounding). */
 static void set_pen(const dmi_ctx *x, dmi_dbox *box) {
     int32_t skip = x->sp.penalty_skip < x->n ? x->sp.penalty_skip : x->n;
-    double v = least_var(box->dlo + skip, box->dhi + skip, x->n - skip);
+    int32_t n = x->n - skip;
+    double v = n > 0 ? least_var(box->dlo + skip, box->dhi + skip, n, (double)box->slo / n, (double)box->shi / n)
+                     : 0.0;
+    box->vmin = v * (1 - 1e-12);
     double e = x->sp.penalty == DM_PENALTY_VAR ? v : sqrt(v);
     /* beta 0 (guideline 2 off) means no penalty, even where exp(e) is
        infinite: 0 x inf would be NaN and poison every comparison. */
@@ -119,10 +127,13 @@ static void set_pen(const dmi_ctx *x, dmi_dbox *box) {
 }
 
 /* Which interval to split: 0..n-1 a depth, n + t stage t's end width,
-   -1 none.  A width cell (ratio 1.05) counts as half a depth step. */
+   n + stages the depths' sum, -1 none.  A width cell (ratio 1.05) counts
+   as 0.03 depth steps, the sum's range as MEAN_WEIGHT times its mean's. */
 static int32_t widest(const dmi_ctx *x, const dmi_dbox *b) {
-    int32_t w = -1;
+    int32_t w = -1, np = x->n - (x->sp.penalty_skip < x->n ? x->sp.penalty_skip : x->n);
     double ww = 0;
+    if (np > 0 && x->sp.beta > 0 && MEAN_WEIGHT * (b->shi - b->slo) / np > ww)
+        ww = MEAN_WEIGHT * (b->shi - b->slo) / np, w = x->n + x->lay.n_stages;
     for (int32_t i = 0; i < x->n; i++)
         if (b->dhi[i] - b->dlo[i] > ww) ww = b->dhi[i] - b->dlo[i], w = i;
     for (int32_t t = 0; t < x->lay.n_stages; t++)
@@ -134,7 +145,11 @@ static int32_t widest(const dmi_ctx *x, const dmi_dbox *b) {
    non-empty (moved to the front). */
 static int split(const dmi_dual *d, const dmi_ctx *x, const dmi_dbox *b, int32_t w, dmi_dbox *c) {
     c[0] = c[1] = *b;
-    if (w < x->n) {
+    if (w == x->n + x->lay.n_stages) {
+        int32_t mid = (int32_t)(((int64_t)b->slo + b->shi) / 2);
+        c[0].shi = mid;
+        c[1].slo = mid + 1;
+    } else if (w < x->n) {
         int32_t mid = (b->dlo[w] + b->dhi[w]) / 2;
         c[0].dhi[w] = mid;
         c[1].dlo[w] = mid + 1;
@@ -192,7 +207,7 @@ static dm_status branch(dbb *t, dnode *v, int32_t w) {
     int nc = split(t->d, t->x, &v->box, w, c);
     dm_status s = DM_OK;
     for (int k = 0; k < nc && !s; k++) {
-        dnode u = {.box = c[k], .m = v->m, .st = {CHILD_STEP, CHILD_STEP, CHILD_STEP, CHILD_STEP}};
+        dnode u = {.box = c[k], .m = v->m, .st = {CHILD_STEP, CHILD_STEP, CHILD_STEP, CHILD_STEP, CHILD_STEP}};
         u.grow = 1;
         u.ub = fmin(v->ub, dmi_dual_min(t->d, &u.box, &u.m, u.st, 1, 1, t->be->objective, &t->evals));
         u.evals = 1;
@@ -225,7 +240,7 @@ static void first(dbb *t, const dnode *r, dnode *u) {
     dnode w = *r;
     w.box = u->box;
     w.ub = dmi_dual_min(t->d, &w.box, &w.m, w.st, 1, ROOT_EVALS, t->be->objective, &t->evals);
-    if (w.ub < u->ub) u->m = w.m, u->st[0] = w.st[0], u->st[1] = w.st[1], u->st[2] = w.st[2], u->st[3] = w.st[3];
+    if (w.ub < u->ub) u->m = w.m, memcpy(u->st, w.st, sizeof u->st);
     u->ub = fmin(u->ub, w.ub);
 }
 
@@ -236,7 +251,7 @@ static dm_status roots(dbb *t) {
     dmi_dbox all;
     dmi_dual_root(t->d, &all);
     int32_t last = t->x->lay.n_stages - 1, f0 = dmi_dual_cell(t->d, t->best->head ? t->best->head : t->best->sb[t->x->n - 1].c);
-    dnode r = {.st = {ROOT_STEP, ROOT_STEP, ROOT_STEP, ROOT_STEP}};
+    dnode r = {.st = {ROOT_STEP, ROOT_STEP, ROOT_STEP, ROOT_STEP, ROOT_STEP}};
     dmi_dual_start(t->d, t->be, &r.m);
     dm_status s = DM_OK;
     for (int pass = 0; pass < 2 && !s; pass++)
@@ -252,7 +267,8 @@ static dm_status roots(dbb *t) {
             if (pass == 0) first(t, &r, &u);
             u.evals = n;
             u.cap = ROOT_EVALS;
-            if (pass == 0) r.m = u.m, r.st[0] = r.st[1] = r.st[2] = r.st[3] = CHILD_STEP;
+            if (pass == 0)
+                for (int c = 0; c < DMI_MULT_N; c++) r.m = u.m, r.st[c] = CHILD_STEP;
             t->nodes++;
             s = push(t, &u);
         }
