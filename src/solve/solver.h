@@ -129,6 +129,11 @@ typedef struct dmi_dbox {
     double vmin;  /* <= the depths' variance of every design in the box */
 } dmi_dbox;
 
+/* Set box->vmin (<= the penalised depths' variance of every design in
+   the box: their least over real depths, the mean within the sum's range)
+   and box->pen = beta phi(vmin) <= beta Q (solver_dbb.c). */
+DM_INTERNAL void dmi_dbox_pen(const dmi_ctx *x, dmi_dbox *box);
+
 /* The Lagrangian bound (solver_dual.c): keeps rho, the width chain and
    the final width that the knapsack bound drops.  For any multipliers,
    dmi_dual_value(box) >= the objective of every feasible design in the

@@ -31,6 +31,7 @@
 #define LEAF_NODES 20000      /* dmi_search_bb nodes tried on an unsplittable box */
 #define NODES_PER_EVAL 256    /* search nodes that cost one dual evaluation */
 #define MEAN_WEIGHT 2.0       /* split the depths' mean before a depth of the same width */
+#define CELL_WEIGHT 0.03      /* a stage-end width cell, in depth steps */
 
 typedef struct dnode {
     dmi_dbox box;
@@ -114,7 +115,7 @@ static double least_var(const int32_t *lo, const int32_t *hi, int32_t n, double 
 }
 
 /* A lower limit of beta Q over the box (a hair under, for rounding). */
-static void set_pen(const dmi_ctx *x, dmi_dbox *box) {
+void dmi_dbox_pen(const dmi_ctx *x, dmi_dbox *box) {
     int32_t skip = x->sp.penalty_skip < x->n ? x->sp.penalty_skip : x->n;
     int32_t n = x->n - skip;
     double v = n > 0 ? least_var(box->dlo + skip, box->dhi + skip, n, (double)box->slo / n, (double)box->shi / n)
@@ -128,7 +129,7 @@ static void set_pen(const dmi_ctx *x, dmi_dbox *box) {
 
 /* Which interval to split: 0..n-1 a depth, n + t stage t's end width,
    n + stages the depths' sum, -1 none.  A width cell (ratio 1.05) counts
-   as 0.03 depth steps, the sum's range as MEAN_WEIGHT times its mean's. */
+   as CELL_WEIGHT depth steps, the sum's range as MEAN_WEIGHT times its mean's. */
 static int32_t widest(const dmi_ctx *x, const dmi_dbox *b) {
     int32_t w = -1, np = x->n - (x->sp.penalty_skip < x->n ? x->sp.penalty_skip : x->n);
     double ww = 0;
@@ -137,7 +138,7 @@ static int32_t widest(const dmi_ctx *x, const dmi_dbox *b) {
     for (int32_t i = 0; i < x->n; i++)
         if (b->dhi[i] - b->dlo[i] > ww) ww = b->dhi[i] - b->dlo[i], w = i;
     for (int32_t t = 0; t < x->lay.n_stages; t++)
-        if (0.03 * (b->chi[t] - b->clo[t]) > ww) ww = 0.03 * (b->chi[t] - b->clo[t]), w = x->n + t;
+        if (CELL_WEIGHT * (b->chi[t] - b->clo[t]) > ww) ww = CELL_WEIGHT * (b->chi[t] - b->clo[t]), w = x->n + t;
     return w;
 }
 
@@ -161,7 +162,7 @@ static int split(const dmi_dual *d, const dmi_ctx *x, const dmi_dbox *b, int32_t
     int n = 0;
     for (int k = 0; k < 2; k++)
         if (dmi_dual_tidy(d, &c[k])) {
-            set_pen(x, &c[k]);
+            dmi_dbox_pen(x, &c[k]);
             c[n++] = c[k];
         }
     return n;
@@ -261,7 +262,7 @@ static dm_status roots(dbb *t) {
             u.box = all;
             u.box.clo[last] = u.box.chi[last] = a;
             if (!dmi_dual_tidy(t->d, &u.box)) continue;
-            set_pen(t->x, &u.box);
+            dmi_dbox_pen(t->x, &u.box);
             int n = pass == 0 ? ROOT_EVALS : 1;
             u.ub = dmi_dual_min(t->d, &u.box, &u.m, u.st, 0, n, t->be->objective, &t->evals);
             if (pass == 0) first(t, &r, &u);
