@@ -32,6 +32,8 @@
 #define NODES_PER_EVAL 256    /* search nodes that cost one dual evaluation */
 #define MEAN_WEIGHT 2.0       /* split the depths' mean before a depth of the same width */
 #define CELL_WEIGHT 0.03      /* a stage-end width cell, in depth steps */
+#define FINAL_WEIGHT 1.0      /* ... of the final width (it weights every stage) */
+#define FINAL_GROUP 16        /* final-width cells per first box (the incumbent's alone) */
 
 typedef struct dnode {
     dmi_dbox box;
@@ -137,8 +139,10 @@ static int32_t widest(const dmi_ctx *x, const dmi_dbox *b) {
         ww = MEAN_WEIGHT * (b->shi - b->slo) / np, w = x->n + x->lay.n_stages;
     for (int32_t i = 0; i < x->n; i++)
         if (b->dhi[i] - b->dlo[i] > ww) ww = b->dhi[i] - b->dlo[i], w = i;
-    for (int32_t t = 0; t < x->lay.n_stages; t++)
-        if (CELL_WEIGHT * (b->chi[t] - b->clo[t]) > ww) ww = CELL_WEIGHT * (b->chi[t] - b->clo[t]), w = x->n + t;
+    for (int32_t t = 0; t < x->lay.n_stages; t++) {
+        double cw = t == x->lay.n_stages - 1 ? FINAL_WEIGHT : CELL_WEIGHT;
+        if (cw * (b->chi[t] - b->clo[t]) > ww) ww = cw * (b->chi[t] - b->clo[t]), w = x->n + t;
+    }
     return w;
 }
 
@@ -245,9 +249,11 @@ static void first(dbb *t, const dnode *r, dnode *u) {
     u->ub = fmin(u->ub, w.ub);
 }
 
-/* The first boxes: one per cell of the final width, as the final
-   width weights every stage.  The incumbent's cell first, its
-   multipliers searched at length; the others start from them. */
+/* The first boxes: the incumbent's cell of the final width alone, its
+   multipliers searched at length, then the other cells in groups of
+   FINAL_GROUP starting from them (the final width weights every stage,
+   so a group is split across it early: FINAL_WEIGHT; most groups of
+   small widths close whole). */
 static dm_status roots(dbb *t) {
     dmi_dbox all;
     dmi_dual_root(t->d, &all);
@@ -256,11 +262,17 @@ static dm_status roots(dbb *t) {
     dmi_dual_start(t->d, t->be, &r.m);
     dm_status s = DM_OK;
     for (int pass = 0; pass < 2 && !s; pass++)
-        for (int32_t a = all.clo[last]; a <= all.chi[last] && !s; a++) {
+        for (int32_t a = all.clo[last], e; a <= all.chi[last] && !s; a = e + 1) {
+            e = a;
+            if (a != f0) {   /* a group of cells, never across f0 */
+                e = a + FINAL_GROUP - 1;
+                if (e > all.chi[last]) e = all.chi[last];
+                if (a < f0 && e >= f0) e = f0 - 1;
+            }
             if ((a == f0) != (pass == 0)) continue;
             dnode u = r;
             u.box = all;
-            u.box.clo[last] = u.box.chi[last] = a;
+            u.box.clo[last] = a, u.box.chi[last] = e;
             if (!dmi_dual_tidy(t->d, &u.box)) continue;
             dmi_dbox_pen(t->x, &u.box);
             int n = pass == 0 ? ROOT_EVALS : 1;
