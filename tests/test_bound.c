@@ -17,7 +17,7 @@
 #define MAX_DESIGNS 200000
 #define NSB 3
 
-typedef struct design { int32_t d[NSB]; double obj; } design;
+typedef struct design { int32_t d[NSB], w[NSB + 2]; double obj; } design;  /* w: stem, superblocks, head */
 
 typedef struct brute {
     const dm_problem *p;
@@ -53,7 +53,8 @@ static void leaf(brute *b) {
     if (!ok || m.macs > p->max_macs || m.params > p->max_params || m.rho > p->rho0) return;
     if (b->n >= MAX_DESIGNS) return;
     design *d = &b->out[b->n++];
-    for (int i = 0; i < NSB; i++) d->d[i] = b->a.sb[i].depth;
+    for (int i = 0; i < NSB; i++) d->d[i] = b->a.sb[i].depth, d->w[i + 1] = b->a.sb[i].out;
+    d->w[0] = b->a.stem.out, d->w[NSB + 1] = b->a.head;
     d->obj = m.objective;
 }
 
@@ -267,6 +268,23 @@ static void check_argmax(const dm_problem *p, const ctxs *c, const design *opt) 
     }
 }
 
+/* The budget's width cap of each item given a box's least depths and
+   widths is never below the width of a feasible design in that box (the
+   design's own depths and widths as the box's least). */
+static void check_caps(const dm_problem *p, const ctxs *c, const design *ds, int32_t nd) {
+    int bad = 0;
+    for (int32_t k = 0; k < nd; k++) {
+        int32_t wlo[NSB + 2], zero[NSB + 2] = {0};
+        for (int j = 0; j < NSB + 2; j++) wlo[j] = ds[k].w[j];
+        for (int32_t it = 0; it < NSB + 1 + p->head; it++) {
+            bad += dmi_bound_box_cap(c->b, it, ds[k].d, wlo) < ds[k].w[it];
+            bad += dmi_bound_box_cap(c->b, it, ds[k].d, zero) < ds[k].w[it];
+        }
+    }
+    CHECK(bad == 0);
+    if (bad) printf("  %d width caps below a feasible design's width\n", bad);
+}
+
 static void test_boxes_vs_brute_force(void) {
     static const dm_block_kind kinds[2] = {DM_BLOCK_BOTTLENECK, DM_BLOCK_MBCONV};
     design *ds = malloc(MAX_DESIGNS * sizeof *ds);
@@ -285,6 +303,7 @@ static void test_boxes_vs_brute_force(void) {
             CHECK(open_ctx(&p, &c));
             check_boxes(&p, &c, ds, nd, &opt, &helped, &boxes);
             check_argmax(&p, &c, &opt);
+            check_caps(&p, &c, ds, nd);
             close_ctx(&c);
             if (getenv("DM_TEST_VERBOSE"))
                 printf("  %s/%d: %d designs, optimum %.4f depths %d %d %d\n", dm_block_kind_name(kinds[k]), variant,

@@ -115,6 +115,11 @@ DM_INTERNAL double dmi_bound_suffix(const dmi_bound *b, int32_t item, int64_t sp
 DM_INTERNAL double dmi_bound_item_value(const dmi_bound *b, const dmi_cand *c, int32_t item);
 /* The largest channel count the budgets allow superblock / head / stem to have. */
 DM_INTERNAL int32_t dmi_bound_cmax(const dmi_bound *b, int32_t item);
+/* The same when superblock i's depth is at least dlo[i] and item j's
+   width at least wlo[j] (0 stem, 1..n superblocks, n+1 head): every other
+   item at its least cost there, later items at least as wide; at most
+   dmi_bound_cmax (solver_bound.c). */
+DM_INTERNAL int32_t dmi_bound_box_cap(const dmi_bound *b, int32_t item, const int32_t *dlo, const int32_t *wlo);
 
 /* A box of the depth branch and bound (solver_dbb.c): per superblock a
    depth interval, and per stage an interval of the width at its end as

@@ -148,7 +148,23 @@ static int32_t widest(const dmi_ctx *x, const dmi_dbox *b) {
 
 /* Split box b across interval w into c[0..1]; returns how many are
    non-empty (moved to the front). */
-static int split(const dmi_dual *d, const dmi_ctx *x, const dmi_dbox *b, int32_t w, dmi_dbox *c) {
+/* Tidy a box and lower each stage end's upper cell to what the budgets
+   leave its item given the box's least depths and widths
+   (dmi_bound_box_cap); 0 when the box is empty. */
+static int tidy_capped(const dmi_dual *d, const dmi_bound *bd, const dmi_ctx *x, dmi_dbox *b) {
+    int32_t closer[DM_MAX_STAGES];
+    if (!dmi_dual_tidy(d, b)) return 0;
+    dmi_closers(x, closer);
+    int cut = 0;
+    for (int32_t t = 0; t < x->lay.n_stages; t++) {
+        int32_t cap = dmi_dual_cell(d, dmi_bound_box_cap(bd, closer[t], b->dlo, b->wmin));
+        if (cap < b->chi[t]) b->chi[t] = cap, cut = 1;
+    }
+    return !cut || dmi_dual_tidy(d, b);
+}
+
+static int split(const dmi_dual *d, const dmi_bound *bd, const dmi_ctx *x, const dmi_dbox *b, int32_t w,
+                 dmi_dbox *c) {
     c[0] = c[1] = *b;
     if (w == x->n + x->lay.n_stages) {
         int32_t mid = (int32_t)(((int64_t)b->slo + b->shi) / 2);
@@ -165,7 +181,7 @@ static int split(const dmi_dual *d, const dmi_ctx *x, const dmi_dbox *b, int32_t
     }
     int n = 0;
     for (int k = 0; k < 2; k++)
-        if (dmi_dual_tidy(d, &c[k])) {
+        if (tidy_capped(d, bd, x, &c[k])) {
             dmi_dbox_pen(x, &c[k]);
             c[n++] = c[k];
         }
@@ -209,7 +225,7 @@ static dm_status leaf(dbb *t, dnode *v) {
    they are refined only if they come to the top. */
 static dm_status branch(dbb *t, dnode *v, int32_t w) {
     dmi_dbox c[2];
-    int nc = split(t->d, t->x, &v->box, w, c);
+    int nc = split(t->d, t->b, t->x, &v->box, w, c);
     dm_status s = DM_OK;
     for (int k = 0; k < nc && !s; k++) {
         dnode u = {.box = c[k], .m = v->m, .st = {CHILD_STEP, CHILD_STEP, CHILD_STEP, CHILD_STEP, CHILD_STEP}};
@@ -273,7 +289,7 @@ static dm_status roots(dbb *t) {
             dnode u = r;
             u.box = all;
             u.box.clo[last] = a, u.box.chi[last] = e;
-            if (!dmi_dual_tidy(t->d, &u.box)) continue;
+            if (!tidy_capped(t->d, t->b, t->x, &u.box)) continue;
             dmi_dbox_pen(t->x, &u.box);
             int n = pass == 0 ? ROOT_EVALS : 1;
             u.ub = dmi_dual_min(t->d, &u.box, &u.m, u.st, 0, n, t->be->objective, &t->evals);
