@@ -47,6 +47,7 @@ static void leaf(brute *b) {
         prev = b->a.sb[i].out;
     }
     if (b->a.head && b->a.head < prev) return;
+    if (b->a.head && p->head_ratio_max > 0 && b->a.head > p->head_ratio_max * prev + 1e-9) return;
     if (dm_net_create(&b->a, &net, NULL)) return;
     int ok = !dm_net_metrics(net, &b->sp, &m, NULL);
     dm_net_free(net);
@@ -285,6 +286,60 @@ static void check_caps(const dm_problem *p, const ctxs *c, const design *ds, int
     if (bad) printf("  %d width caps below a feasible design's width\n", bad);
 }
 
+/* A head-ratio problem (head <= 2 c_n): each box of one final-width cell
+   is bounded by at least its best design (the ratio's lower limit on c_n
+   is in the DP, solver_dual.c box_limits). */
+static void test_head_ratio(void) {
+    design *ds = malloc(MAX_DESIGNS * sizeof *ds);
+    dm_problem p;
+    tiny(&p, DM_BLOCK_MBCONV, 0);
+    p.max_channels = 40;
+    p.head_ratio_max = 2.0;
+    p.max_params = 60000;
+    int32_t nd = brute_force(&p, ds), checked = 0, cut = 0;
+    ctxs c;
+    CHECK(nd > 0 && open_ctx(&p, &c));
+    int32_t last = c.x->lay.n_stages - 1, closer[DM_MAX_STAGES];
+    dmi_closers(c.x, closer);
+    /* boxes of every design's depths and stage-end cells: tight enough
+       that a wrong limit on c_n shows */
+    for (int32_t q = 0; q < nd; q += 29) {
+        dmi_dbox bx;
+        dmi_dual_root(c.d, &bx);
+        for (int i = 0; i < NSB; i++) bx.dlo[i] = bx.dhi[i] = ds[q].d[i];
+        for (int32_t t = 0; t <= last; t++) bx.clo[t] = bx.chi[t] = dmi_dual_cell(c.d, ds[q].w[closer[t]]);
+        if (!dmi_dual_tidy(c.d, &bx)) continue;
+        dmi_dbox_pen(c.x, &bx);
+        double truth = -HUGE_VAL;
+        for (int32_t k = 0; k < nd; k++) {
+            int in = 1;
+            for (int i = 0; i < NSB; i++) in &= ds[k].d[i] == ds[q].d[i];
+            for (int32_t t = 0; t <= last; t++) in &= dmi_dual_cell(c.d, ds[k].w[closer[t]]) == bx.clo[t];
+            if (in) truth = fmax(truth, ds[k].obj);
+        }
+        dmi_eval ie = {.objective = truth};
+        ie.value[DM_CONSTRAINT_LAYERS] = 20;
+        dmi_mult m;
+        dmi_dual_start(c.d, &ie, &m);
+        double st[DMI_MULT_N] = {1, 1, 1, 1, 1};
+        int64_t ev = 0;
+        double v = dmi_dual_min(c.d, &bx, &m, st, 1, 100, -HUGE_VAL, &ev);
+        CHECK(v >= truth - 1e-9);
+        if (v < truth - 1e-9) printf("  design %d's box: dual %.6f < best %.6f\n", q, v, truth);
+        checked++;
+        /* the same multipliers without the ratio's limit: never lower */
+        c.x->p.head_ratio_max = 0;
+        double free_v = dmi_dual_eval(c.d, &bx, &m, NULL);
+        c.x->p.head_ratio_max = p.head_ratio_max;
+        CHECK(free_v >= v - 1e-9);
+        cut += free_v > v + 1e-6;
+    }
+    CHECK(checked >= 3);
+    if (getenv("DM_TEST_VERBOSE")) printf("  head ratio: %d boxes, the limit lowered %d\n", checked, cut);
+    close_ctx(&c);
+    free(ds);
+}
+
 static void test_boxes_vs_brute_force(void) {
     static const dm_block_kind kinds[2] = {DM_BLOCK_BOTTLENECK, DM_BLOCK_MBCONV};
     design *ds = malloc(MAX_DESIGNS * sizeof *ds);
@@ -349,6 +404,7 @@ static void test_certificate(int slow) {
 int main(int argc, char **argv) {
     int slow = argc > 1 && !strcmp(argv[1], "--slow");
     test_boxes_vs_brute_force();
+    test_head_ratio();
     test_certificate(slow);
     printf("%d passed, %d failed\n", dm_t_passed, dm_t_failed);
     return dm_t_failed ? 1 : 0;

@@ -299,13 +299,13 @@ typedef struct lag {   /* the multipliers of one evaluation, decoded, and the bo
     int32_t lo[DM_MAX_SUPERBLOCKS + 2], hi[DM_MAX_SUPERBLOCKS + 2];  /* cells per item */
 } lag;
 
-/* 1/2 A_s for a layer of `item` whose own output tops at ctop. */
-static double weight(const dual *d, int32_t item, int32_t ctop, const lag *g) {
+/* 1/2 A_s for a layer of `item` whose own output is in width cell `cell`. */
+static double weight(const dual *d, int32_t item, int32_t cell, const lag *g) {
     const dmi_ctx *x = d->x;
     int32_t s = dmi_item_stage(x, item);
     double a = 0;
     for (int32_t t = s; t <= d->last; t++)
-        a += x->alpha[t] * (d->logr2[t] + (d->closer[t] == item ? log(ctop) : g->lc[t]));
+        a += x->alpha[t] * (d->logr2[t] + (d->closer[t] == item ? d->logtop[cell] : g->lc[t]));
     return 0.5 * a;
 }
 
@@ -323,6 +323,14 @@ static void box_limits(const dual *d, lag *g) {
         g->lo[it] = 0;
     }
     for (int32_t u = 0; u <= d->last; u++) g->lo[d->closer[u]] = bx->clo[u];
+    /* head <= head_ratio_max c_n: the last superblock is at least the
+       head's least width in the box over the ratio */
+    const dm_problem *p = &d->x->p;
+    if (p->head && p->head_ratio_max > 0) {
+        int32_t gr = p->granularity;
+        int32_t a = dmi_dual_cell(d, (int32_t)ceil(d->bot[bx->clo[d->last]] / p->head_ratio_max / gr - 1e-9) * gr);
+        if (a > g->lo[d->x->n]) g->lo[d->x->n] = a;
+    }
 }
 
 /* fmax without the library call (a third of the solve when it is not
@@ -380,7 +388,7 @@ static void sb_step(dual *d, int32_t i, const lag *g) {
         cur[b] = NEG;
         if (b > amin && b - 1 <= amax) d->pm[d->rep_of[b - 1]] = mx(d->pm[d->rep_of[b - 1]], prev[b - 1]);
         if (b > g->hi[i + 1] || b < g->lo[i + 1] || b < amin) continue;
-        double om = weight(d, i + 1, d->top[b], g) + g->mu, ms = NEG;
+        double om = weight(d, i + 1, b, g) + g->mu, ms = NEG;
         /* block 0's input representatives of the cells a < b the DP reached */
         int32_t j0 = d->rep_of[amin], j1 = b > amin ? d->rep_of[b - 1 < amax ? b - 1 : amax] : -1;
         for (int32_t j = j0; j <= j1; j++) d->mj[j] = NEG;
@@ -402,7 +410,7 @@ static void sb_step(dual *d, int32_t i, const lag *g) {
 static double head_step(const dual *d, const lag *g) {
     int32_t h = d->x->n + 1, flo = g->lo[h], fhi = g->hi[h];
     const double *prev = d->val + (size_t)d->x->n * d->nc;
-    double om = weight(d, h, d->top[fhi], g) + g->mu, ma = g->mu * g->a, best = NEG;
+    double om = weight(d, h, fhi, g) + g->mu, ma = g->mu * g->a, best = NEG;
     for (int32_t a = 0; a <= fhi; a++) {
         int32_t f = a > flo ? a : flo;
         best = mx(best, prev[a] + om * d->logtop[a] - ma - lcost(g, d->head_c + 2 * ((size_t)a * d->nc + f)));
@@ -427,7 +435,7 @@ static void arg_add(const dual *d, dmi_dual_arg *o, int32_t item, double lw, dou
 static int32_t sb_back(const dual *d, int32_t i, int32_t b, const lag *g, dmi_dual_arg *o) {
     const sbtab *t = &d->sb[i];
     const double *prev = d->val + (size_t)i * d->nc;
-    double om = weight(d, i + 1, d->top[b], g) + g->mu, ma = g->mu * g->a, best = NEG;
+    double om = weight(d, i + 1, b, g) + g->mu, ma = g->mu * g->a, best = NEG;
     double lw = 0, lay = 0, c[2] = {0, 0};
     int32_t from = b, depth = 1;
     for (int32_t k = t->off[b]; k < t->off[b + 1]; k++) {
@@ -472,7 +480,7 @@ static void backtrack(const dual *d, const lag *g, dmi_dual_arg *o) {
     int32_t b = 0;
     if (x->p.head) {
         int32_t h = x->n + 1, flo = g->lo[h], fhi = g->hi[h];
-        double om = weight(d, h, d->top[fhi], g) + g->mu, ma = g->mu * g->a, best = NEG;
+        double om = weight(d, h, fhi, g) + g->mu, ma = g->mu * g->a, best = NEG;
         for (int32_t a = 0; a <= fhi; a++) {
             int32_t f = a > flo ? a : flo;
             double v = last[a] + om * d->logtop[a] - ma - lcost(g, d->head_c + 2 * ((size_t)a * d->nc + f));
@@ -494,7 +502,7 @@ static double evaluate(dual *d, const lag *g) {
     double ma = g->mu * g->a;
     for (int32_t a = 0; a < d->nc; a++)
         d->val[a] = a > g->hi[0] || a < g->lo[0] || !d->stem_ok[a] ? NEG
-                                 : (weight(d, 0, d->top[a], g) + g->mu) * d->stem_lw - ma -
+                                 : (weight(d, 0, a, g) + g->mu) * d->stem_lw - ma -
                                        lcost(g, d->stem_c + 2 * a);
     for (int32_t i = 0; i < x->n; i++) sb_step(d, i, g);
     double best = NEG;
