@@ -33,7 +33,7 @@
 #define MEAN_WEIGHT 2.0       /* split the depths' mean before a depth of the same width */
 #define CELL_WEIGHT 0.03      /* a stage-end width cell, in depth steps */
 #define FINAL_WEIGHT 1.0      /* ... of the final width (it weights every stage) */
-#define FINAL_GROUP 16        /* final-width cells per first box (the incumbent's alone) */
+#define FINAL_GROUP 8         /* final-width cells per first box (the incumbent's alone) */
 
 typedef struct dnode {
     dmi_dbox box;
