@@ -171,7 +171,7 @@ DM_INTERNAL void dmi_dual_start(const dmi_dual *d, const dmi_eval *ie, dmi_mult 
 DM_INTERNAL double dmi_dual_min(dmi_dual *d, const dmi_dbox *box, dmi_mult *m, double *st, int grow,
                                 int max_evals, double enough, int64_t *evals);
 DM_INTERNAL int dmi_dual_converged(const dmi_dual *d, const double *st);
-/* The box's penalised depth count and their sum's range from its intervals. */
+/* The first superblock the depth penalty counts (penalty_skip within 0..n). */
 DM_INTERNAL int32_t dmi_dual_pen_first(const dmi_dual *d);
 /* The maximiser of the dual over a box at multipliers m, as the DP
    counted it: per stage its (upper) log-width sum and layers, its (lower)
