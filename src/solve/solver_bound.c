@@ -364,30 +364,41 @@ static double least_at(const dmi_bound *b, int32_t j, int32_t k, int32_t d, int 
     return (double)(r ? t.params : t.macs);
 }
 
-int32_t dmi_bound_box_cap(const dmi_bound *b, int32_t item, const int32_t *dlo, const int32_t *wlo) {
+/* Whether item `item` at grid index k leaves room in both budgets when
+   every other item costs its least (later items at least index k). */
+static bool cap_fits(const dmi_bound *b, int32_t item, int32_t k, const int32_t *low, const int32_t *dlo) {
     const dmi_ctx *x = b->x;
-    int32_t ni = b->n_items, g = b->g, k = (b->cmax[item] - b->base) / g, klo = (b->ilo[item] - b->base) / g;
+    for (int r = 0; r < 2; r++) {
+        double tot = 0;
+        for (int32_t j = 0; j < b->n_items; j++) {
+            int32_t kj = low[j];
+            if (j == item || (j > item && !x->p.drop_monotone && k > kj)) kj = k;
+            if (kj > (b->ihi[j] - b->base) / b->g) return false;   /* a later item cannot be that wide */
+            tot += least_at(b, j, kj, j >= 1 && j <= x->n ? dlo[j - 1] : 1, r);
+        }
+        if (b->budget[r] && tot > (double)b->budget[r]) return false;
+    }
+    return true;
+}
+
+int32_t dmi_bound_box_cap(const dmi_bound *b, int32_t item, const int32_t *dlo, const int32_t *wlo) {
+    int32_t g = b->g, hi = (b->cmax[item] - b->base) / g, lo = (b->ilo[item] - b->base) / g;
     int32_t low[DM_MAX_SUPERBLOCKS + 2];
-    for (int32_t j = 0; j < ni; j++) {   /* each item's least grid index in the box */
+    for (int32_t j = 0; j < b->n_items; j++) {   /* each item's least grid index in the box */
         int32_t w = wlo[j] > b->ilo[j] ? wlo[j] : b->ilo[j];
         low[j] = (w - b->base + g - 1) / g;
     }
-    if (klo < low[item]) klo = low[item];
-    for (; k > klo; k--) {
-        bool ok = true;
-        for (int r = 0; r < 2 && ok; r++) {
-            double tot = 0;
-            for (int32_t j = 0; j < ni && ok; j++) {
-                int32_t kj = low[j];
-                if (j == item || (j > item && !x->p.drop_monotone && k > kj)) kj = k;
-                if (kj > (b->ihi[j] - b->base) / g) ok = false;   /* a later item cannot be that wide */
-                else tot += least_at(b, j, kj, j >= 1 && j <= x->n ? dlo[j - 1] : 1, r);
-            }
-            if (b->budget[r] && tot > (double)b->budget[r]) ok = false;
-        }
-        if (ok) break;
+    if (lo < low[item]) lo = low[item];
+    if (lo >= hi) return b->base + (lo < hi ? lo : hi) * g;
+    /* costs grow with the width, so the indices that fit are a prefix:
+       the largest by bisection (lo when none fits, as channel_limits) */
+    if (cap_fits(b, item, hi, low, dlo)) return b->base + hi * g;
+    while (hi - lo > 1) {
+        int32_t mid = lo + (hi - lo) / 2;
+        if (cap_fits(b, item, mid, low, dlo)) lo = mid;
+        else hi = mid;
     }
-    return b->base + k * g;
+    return b->base + lo * g;
 }
 
 double dmi_bound_item_value(const dmi_bound *b, const dmi_cand *c, int32_t item) {
