@@ -172,10 +172,9 @@ static void largest(const dm_problem *p, int64_t *macs, int64_t *params) {
 /* The relaxations on their own, not hidden behind the incumbent that
    dm_solve's reported bound is the larger of: the knapsack bound of the
    root, and the Lagrangian over the whole domain at a few multipliers
-   (any multipliers give a valid bound), must be >= the optimum. */
-/* The relaxations at the problem's own cells and at coarser ones (the
-   ratio grows for problems too wide to tabulate, dmi_cell_ratio): every
-   ratio must give a bound >= the brute-force optimum. */
+   (any multipliers give a valid bound), must be >= the optimum, at the
+   problem's own cells and at coarser ones (the ratio grows for problems
+   too wide to tabulate, dmi_cell_ratio). */
 static void check_relaxations(const dm_problem *p, double truth, const char *what) {
     static const double ratios[] = {0, 1.3, 2.0, 4.0};   /* 0: the problem's own */
     for (int q = 0; q < COUNTOF(ratios); q++) {
@@ -196,7 +195,7 @@ static void check_relaxations(const dm_problem *p, double truth, const char *wha
             box.pen = x->sp.beta;   /* Q >= 1 */
             for (int t = 0; t < 3; t++) {
                 dmi_mult m = {{-4.0 - 3 * t, -2.0 - 3 * t, -1.0 + t, 1.0 + t}};
-                double st[4] = {0.5, 0.5, 0.5, 0.5};
+                double st[DMI_MULT_N] = {0.5, 0.5, 0.5, 0.5, 0.5};
                 int64_t evals = 0;
                 double v = dmi_dual_min(d, &box, &m, st, 1, 200, -HUGE_VAL, &evals);
                 CHECK(v >= truth - 1e-9);

@@ -134,6 +134,11 @@ DM_INTERNAL double dmi_bound_suffix(const dmi_bound *b, int32_t item, int64_t sp
 DM_INTERNAL double dmi_bound_item_value(const dmi_bound *b, const dmi_cand *c, int32_t item);
 /* The largest channel count the budgets allow superblock / head / stem to have. */
 DM_INTERNAL int32_t dmi_bound_cmax(const dmi_bound *b, int32_t item);
+/* The same when superblock i's depth is at least dlo[i] and item j's
+   width at least wlo[j] (0 stem, 1..n superblocks, n+1 head): every other
+   item at its least cost there, later items at least as wide; at most
+   dmi_bound_cmax (solver_bound.c). */
+DM_INTERNAL int32_t dmi_bound_box_cap(const dmi_bound *b, int32_t item, const int32_t *dlo, const int32_t *wlo);
 
 /* A box of the depth branch and bound (solver_dbb.c): per superblock a
    depth interval, and per stage an interval of the width at its end as
@@ -143,15 +148,25 @@ typedef struct dmi_dbox {
     int32_t dlo[DM_MAX_SUPERBLOCKS], dhi[DM_MAX_SUPERBLOCKS];
     int32_t clo[DM_MAX_STAGES], chi[DM_MAX_STAGES];
     int32_t wmin[DM_MAX_SUPERBLOCKS + 2], wmax[DM_MAX_SUPERBLOCKS + 2];
+    int32_t slo, shi;  /* the sum of the penalised depths (those dmi_score counts in Q) */
     double pen;   /* <= beta Q of every design in the box */
+    double vmin;  /* <= the depths' variance of every design in the box */
 } dmi_dbox;
+
+/* Set box->vmin (<= the penalised depths' variance of every design in
+   the box: their least over real depths, the mean within the sum's range)
+   and box->pen = beta phi(vmin) <= beta Q (solver_dbb.c). */
+DM_INTERNAL void dmi_dbox_pen(const dmi_ctx *x, dmi_dbox *box);
 
 /* The Lagrangian bound (solver_dual.c): keeps rho, the width chain and
    the final width that the knapsack bound drops.  For any multipliers,
    dmi_dual_value(box) >= the objective of every feasible design in the
    box.  Only valid with guideline 3 on. */
 typedef struct dmi_dual dmi_dual;
-typedef struct dmi_mult { double v[4]; } dmi_mult;  /* log lam_M, log lam_P, log mu, log L0 */
+/* log lam_M, log lam_P, log mu, log L0, and the point where the depth
+   penalty's tangent touches (its std, or variance; < 1 for std: none). */
+#define DMI_MULT_N 5
+typedef struct dmi_mult { double v[DMI_MULT_N]; } dmi_mult;
 DM_INTERNAL dm_status dmi_dual_create(dmi_ctx *x, const dmi_bound *b, dmi_dual **out, dm_error *err);
 DM_INTERNAL void dmi_dual_free(dmi_dual *d);
 /* The whole domain (depths, final widths up to the budget's limit);
@@ -175,6 +190,17 @@ DM_INTERNAL void dmi_dual_start(const dmi_dual *d, const dmi_eval *ie, dmi_mult 
 DM_INTERNAL double dmi_dual_min(dmi_dual *d, const dmi_dbox *box, dmi_mult *m, double *st, int grow,
                                 int max_evals, double enough, int64_t *evals);
 DM_INTERNAL int dmi_dual_converged(const dmi_dual *d, const double *st);
+/* The first superblock the depth penalty counts (penalty_skip within 0..n). */
+DM_INTERNAL int32_t dmi_dual_pen_first(const dmi_dual *d);
+/* The maximiser of the dual over a box at multipliers m, as the DP
+   counted it: per stage its (upper) log-width sum and layers, its (lower)
+   MACs and params, per item its width cell, per superblock its depth. */
+typedef struct dmi_dual_arg {
+    double cost[2];
+    double logw[DM_MAX_STAGES], layers[DM_MAX_STAGES];
+    int32_t cell[DM_MAX_SUPERBLOCKS + 2], depth[DM_MAX_SUPERBLOCKS];
+} dmi_dual_arg;
+DM_INTERNAL double dmi_dual_eval(dmi_dual *d, const dmi_dbox *box, const dmi_mult *m, dmi_dual_arg *arg);
 
 /* The certificate (solver_dbb.c): a best-first branch and bound over
    boxes of depths and final widths, each bounded by the dual; boxes it

@@ -38,6 +38,9 @@ struct dmi_bound {
     int32_t closer[DM_MAX_STAGES];   /* item whose output ends stage s */
     int64_t budget[2], delta[2];     /* per resource: MACs, params */
     int32_t units[2];                /* budget / delta */
+    int32_t base, ng, g;             /* the grid of lf/lr: width base + k g, k < ng */
+    int32_t ilo[DM_MAX_SUPERBLOCKS + 2], ihi[DM_MAX_SUPERBLOCKS + 2];   /* item ranges */
+    dmi_tally *lf, *lr;              /* [item * ng + k]: least block 0 (whole item) and repeated costs */
     double *table[2];                /* [item][u]: best value with cost units <= u */
     double *suffix[2];               /* [item][u]: best over items >= item */
 };
@@ -136,13 +139,20 @@ static dm_status end_item(const dmi_bound *b, int32_t item, int32_t c, costpair 
     return s;
 }
 
-/* Least cost of an item with output c (for the channel limits). */
-static dm_status least(const dmi_bound *b, int32_t item, int32_t c, costpair *o, dm_error *err) {
+/* Least cost of an item with output c (for the channel limits), and the
+   least costs of its block 0 (or the whole stem / head) and of a repeated
+   block, so that any depth's least cost follows (dmi_bound_box_cap). */
+static dm_status least(const dmi_bound *b, int32_t item, int32_t c, costpair *o, dmi_tally *f, dmi_tally *r,
+                       dm_error *err) {
     const dmi_ctx *x = b->x;
     double lw;
+    *r = (dmi_tally){0};
     if (item == 0 || item == x->n + 1) {
-        if (item == x->n + 1 && !x->p.head) { *o = (costpair){{0, 0}}; return DM_OK; }
-        return end_item(b, item, c, o, &lw, err);
+        dm_status s = DM_OK;
+        *o = (costpair){{0, 0}};
+        if (!(item == x->n + 1 && !x->p.head)) s = end_item(b, item, c, o, &lw, err);
+        *f = (dmi_tally){.macs = o->c[0], .params = o->c[1]};
+        return s;
     }
     int32_t lo, hi, d = x->p.depth_min[item - 1];
     dmi_inner_range(&x->p, c, &lo, &hi);
@@ -150,6 +160,7 @@ static dm_status least(const dmi_bound *b, int32_t item, int32_t c, costpair *o,
     dm_status s = sb_cell(b, item, c, c, lo, lo, x->p.kernels[0], &e, err);
     dmi_tally t = cell_depth(&e, d);
     *o = (costpair){{t.macs, t.params}};
+    *f = e.f, *r = e.r;
     return s;
 }
 
@@ -169,12 +180,18 @@ static dm_status channel_limits(dmi_bound *b, dm_error *err) {
     }
     int32_t ng = (top - base) / g + 1;
     costpair *mc = dmi_calloc((size_t)ni * (size_t)ng, sizeof *mc);
-    if (!mc) return DM_FAIL(err, DM_ERR_NOMEM, "out of memory bounding the problem");
+    b->lf = dmi_calloc((size_t)ni * (size_t)ng, sizeof *b->lf);
+    b->lr = dmi_calloc((size_t)ni * (size_t)ng, sizeof *b->lr);
+    if (!mc || !b->lf || !b->lr) { free(mc); return DM_FAIL(err, DM_ERR_NOMEM, "out of memory bounding the problem"); }
+    b->base = base, b->ng = ng, b->g = g;
+    memcpy(b->ilo, ilo, sizeof ilo), memcpy(b->ihi, ihi, sizeof ihi);
     dm_status s = DM_OK;
     for (int32_t it = 0; it < ni; it++) b->cmax[it] = ihi[it];
     for (int32_t it = 0; it < ni && !s; it++)
-        for (int32_t c = ilo[it]; c <= ihi[it] && !s; c += g)
-            s = least(b, it, c, &mc[(size_t)it * ng + (c - base) / g], err);
+        for (int32_t c = ilo[it]; c <= ihi[it] && !s; c += g) {
+            size_t k = (size_t)it * ng + (c - base) / g;
+            s = least(b, it, c, &mc[k], &b->lf[k], &b->lr[k], err);
+        }
     for (int32_t it = 0; it < ni && !s; it++) {
         int32_t k = (ihi[it] - base) / g, klo = (ilo[it] - base) / g;
         for (; k > klo; k--) {
@@ -327,6 +344,7 @@ dm_status dmi_bound_build(dmi_ctx *x, dmi_bound **out, dm_error *err) {
 void dmi_bound_free(dmi_bound *b) {
     if (!b) return;
     for (int r = 0; r < 2; r++) { free(b->table[r]); free(b->suffix[r]); }
+    free(b->lf), free(b->lr);
     free(b);
 }
 
@@ -350,6 +368,52 @@ double dmi_bound_suffix(const dmi_bound *b, int32_t item, int64_t spent_macs, in
 double dmi_bound_root(const dmi_bound *b) { return dmi_bound_suffix(b, 0, 0, 0) - penalty_floor(b); }
 
 int32_t dmi_bound_cmax(const dmi_bound *b, int32_t item) { return b->cmax[item]; }
+
+/* Least cost of item j at grid index k and depth at least d (resource r). */
+static double least_at(const dmi_bound *b, int32_t j, int32_t k, int32_t d, int r) {
+    const dmi_tally *f = &b->lf[(size_t)j * b->ng + k], *rp = &b->lr[(size_t)j * b->ng + k];
+    dmi_tally t = {0};
+    if (j == 0 || j == b->x->n + 1) t = *f;
+    else dmi_space_repeat(&t, f, rp, d);
+    return (double)(r ? t.params : t.macs);
+}
+
+/* Whether item `item` at grid index k leaves room in both budgets when
+   every other item costs its least (later items at least index k). */
+static bool cap_fits(const dmi_bound *b, int32_t item, int32_t k, const int32_t *low, const int32_t *dlo) {
+    const dmi_ctx *x = b->x;
+    for (int r = 0; r < 2; r++) {
+        double tot = 0;
+        for (int32_t j = 0; j < b->n_items; j++) {
+            int32_t kj = low[j];
+            if (j == item || (j > item && !x->p.drop_monotone && k > kj)) kj = k;
+            if (kj > (b->ihi[j] - b->base) / b->g) return false;   /* a later item cannot be that wide */
+            tot += least_at(b, j, kj, j >= 1 && j <= x->n ? dlo[j - 1] : 1, r);
+        }
+        if (b->budget[r] && tot > (double)b->budget[r]) return false;
+    }
+    return true;
+}
+
+int32_t dmi_bound_box_cap(const dmi_bound *b, int32_t item, const int32_t *dlo, const int32_t *wlo) {
+    int32_t g = b->g, hi = (b->cmax[item] - b->base) / g, lo = (b->ilo[item] - b->base) / g;
+    int32_t low[DM_MAX_SUPERBLOCKS + 2];
+    for (int32_t j = 0; j < b->n_items; j++) {   /* each item's least grid index in the box */
+        int32_t w = wlo[j] > b->ilo[j] ? wlo[j] : b->ilo[j];
+        low[j] = (w - b->base + g - 1) / g;
+    }
+    if (lo < low[item]) lo = low[item];
+    if (lo >= hi) return b->base + (lo < hi ? lo : hi) * g;
+    /* costs grow with the width, so the indices that fit are a prefix:
+       the largest by bisection (lo when none fits, as channel_limits) */
+    if (cap_fits(b, item, hi, low, dlo)) return b->base + hi * g;
+    while (hi - lo > 1) {
+        int32_t mid = lo + (hi - lo) / 2;
+        if (cap_fits(b, item, mid, low, dlo)) lo = mid;
+        else hi = mid;
+    }
+    return b->base + lo * g;
+}
 
 double dmi_bound_item_value(const dmi_bound *b, const dmi_cand *c, int32_t item) {
     const dmi_ctx *x = b->x;

@@ -30,11 +30,15 @@
 #define CHILD_STEP 0.5        /* ... in a child, from its parent's multipliers */
 #define LEAF_NODES 20000      /* dmi_search_bb nodes tried on an unsplittable box */
 #define NODES_PER_EVAL 256    /* search nodes that cost one dual evaluation */
+#define MEAN_WEIGHT 2.0       /* split the depths' mean before a depth of the same width */
+#define CELL_WEIGHT 0.03      /* a stage-end width cell, in depth steps */
+#define FINAL_WEIGHT 1.0      /* ... of the final width (it weights every stage) */
+#define FINAL_GROUP 8         /* final-width cells per first box (the incumbent's alone) */
 
 typedef struct dnode {
     dmi_dbox box;
     dmi_mult m;
-    double st[4];   /* the multiplier search's steps (converged: all tiny) */
+    double st[DMI_MULT_N];   /* the multiplier search's steps (converged: all tiny) */
     double ub;
     int32_t evals;  /* spent on this box */
     int32_t cap;    /* ... at most, before it is split */
@@ -86,9 +90,9 @@ static double dist2(const int32_t *lo, const int32_t *hi, int32_t n, double t) {
    mean minimises over t).  Over real d it is exact and convex in t; on
    each segment between interval ends the sum is one quadratic whose
    minimiser (clamped) is checked.  Integers can only do worse. */
-static double least_var(const int32_t *lo, const int32_t *hi, int32_t n) {
+static double least_var(const int32_t *lo, const int32_t *hi, int32_t n, double ml, double mh) {
     if (n <= 0) return 0.0;
-    double best = HUGE_VAL;
+    double best = HUGE_VAL, at = ml;
     for (int32_t u = 0; u < 2 * n; u++) {
         double p = u < n ? lo[u] : hi[u - n], q = HUGE_VAL, sum = 0;
         for (int32_t v = 0; v < 2 * n; v++) {
@@ -103,15 +107,22 @@ static double least_var(const int32_t *lo, const int32_t *hi, int32_t n) {
         double t = cnt ? sum / cnt : p;
         if (t < p) t = p;
         if (q < HUGE_VAL && t > q) t = q;
-        best = fmin(best, dist2(lo, hi, n, t));
+        double v = dist2(lo, hi, n, t);
+        if (v < best) best = v, at = t;
     }
-    return best / n;
+    /* the mean lies in [ml, mh]: the convex sum's least there is at the
+       nearest point to its overall minimiser */
+    at = at < ml ? ml : at > mh ? mh : at;
+    return dist2(lo, hi, n, at) / n;
 }
 
 /* A lower limit of beta Q over the box (a hair under, for rounding). */
-static void set_pen(const dmi_ctx *x, dmi_dbox *box) {
+void dmi_dbox_pen(const dmi_ctx *x, dmi_dbox *box) {
     int32_t skip = x->sp.penalty_skip < x->n ? x->sp.penalty_skip : x->n;
-    double v = least_var(box->dlo + skip, box->dhi + skip, x->n - skip);
+    int32_t n = x->n - skip;
+    double v = n > 0 ? least_var(box->dlo + skip, box->dhi + skip, n, (double)box->slo / n, (double)box->shi / n)
+                     : 0.0;
+    box->vmin = v * (1 - 1e-12);
     double e = x->sp.penalty == DM_PENALTY_VAR ? v : sqrt(v);
     /* beta 0 (guideline 2 off) means no penalty, even where exp(e) is
        infinite: 0 x inf would be NaN and poison every comparison. */
@@ -119,22 +130,47 @@ static void set_pen(const dmi_ctx *x, dmi_dbox *box) {
 }
 
 /* Which interval to split: 0..n-1 a depth, n + t stage t's end width,
-   -1 none.  A width cell (ratio 1.05) counts as half a depth step. */
+   n + stages the depths' sum, -1 none.  A width cell (ratio 1.05) counts
+   as CELL_WEIGHT depth steps, the sum's range as MEAN_WEIGHT times its mean's. */
 static int32_t widest(const dmi_ctx *x, const dmi_dbox *b) {
-    int32_t w = -1;
+    int32_t w = -1, np = x->n - (x->sp.penalty_skip < x->n ? x->sp.penalty_skip : x->n);
     double ww = 0;
+    if (np > 0 && x->sp.beta > 0 && MEAN_WEIGHT * (b->shi - b->slo) / np > ww)
+        ww = MEAN_WEIGHT * (b->shi - b->slo) / np, w = x->n + x->lay.n_stages;
     for (int32_t i = 0; i < x->n; i++)
         if (b->dhi[i] - b->dlo[i] > ww) ww = b->dhi[i] - b->dlo[i], w = i;
-    for (int32_t t = 0; t < x->lay.n_stages; t++)
-        if (0.03 * (b->chi[t] - b->clo[t]) > ww) ww = 0.03 * (b->chi[t] - b->clo[t]), w = x->n + t;
+    for (int32_t t = 0; t < x->lay.n_stages; t++) {
+        double cw = t == x->lay.n_stages - 1 ? FINAL_WEIGHT : CELL_WEIGHT;
+        if (cw * (b->chi[t] - b->clo[t]) > ww) ww = cw * (b->chi[t] - b->clo[t]), w = x->n + t;
+    }
     return w;
 }
 
 /* Split box b across interval w into c[0..1]; returns how many are
    non-empty (moved to the front). */
-static int split(const dmi_dual *d, const dmi_ctx *x, const dmi_dbox *b, int32_t w, dmi_dbox *c) {
+/* Tidy a box and lower each stage end's upper cell to what the budgets
+   leave its item given the box's least depths and widths
+   (dmi_bound_box_cap); 0 when the box is empty. */
+static int tidy_capped(const dmi_dual *d, const dmi_bound *bd, const dmi_ctx *x, dmi_dbox *b) {
+    int32_t closer[DM_MAX_STAGES];
+    if (!dmi_dual_tidy(d, b)) return 0;
+    dmi_closers(x, closer);
+    int cut = 0;
+    for (int32_t t = 0; t < x->lay.n_stages; t++) {
+        int32_t cap = dmi_dual_cell(d, dmi_bound_box_cap(bd, closer[t], b->dlo, b->wmin));
+        if (cap < b->chi[t]) b->chi[t] = cap, cut = 1;
+    }
+    return !cut || dmi_dual_tidy(d, b);
+}
+
+static int split(const dmi_dual *d, const dmi_bound *bd, const dmi_ctx *x, const dmi_dbox *b, int32_t w,
+                 dmi_dbox *c) {
     c[0] = c[1] = *b;
-    if (w < x->n) {
+    if (w == x->n + x->lay.n_stages) {
+        int32_t mid = (int32_t)(((int64_t)b->slo + b->shi) / 2);
+        c[0].shi = mid;
+        c[1].slo = mid + 1;
+    } else if (w < x->n) {
         int32_t mid = (b->dlo[w] + b->dhi[w]) / 2;
         c[0].dhi[w] = mid;
         c[1].dlo[w] = mid + 1;
@@ -145,8 +181,8 @@ static int split(const dmi_dual *d, const dmi_ctx *x, const dmi_dbox *b, int32_t
     }
     int n = 0;
     for (int k = 0; k < 2; k++)
-        if (dmi_dual_tidy(d, &c[k])) {
-            set_pen(x, &c[k]);
+        if (tidy_capped(d, bd, x, &c[k])) {
+            dmi_dbox_pen(x, &c[k]);
             c[n++] = c[k];
         }
     return n;
@@ -189,10 +225,10 @@ static dm_status leaf(dbb *t, dnode *v) {
    they are refined only if they come to the top. */
 static dm_status branch(dbb *t, dnode *v, int32_t w) {
     dmi_dbox c[2];
-    int nc = split(t->d, t->x, &v->box, w, c);
+    int nc = split(t->d, t->b, t->x, &v->box, w, c);
     dm_status s = DM_OK;
     for (int k = 0; k < nc && !s; k++) {
-        dnode u = {.box = c[k], .m = v->m, .st = {CHILD_STEP, CHILD_STEP, CHILD_STEP, CHILD_STEP}};
+        dnode u = {.box = c[k], .m = v->m, .st = {CHILD_STEP, CHILD_STEP, CHILD_STEP, CHILD_STEP, CHILD_STEP}};
         u.grow = 1;
         u.ub = fmin(v->ub, dmi_dual_min(t->d, &u.box, &u.m, u.st, 1, 1, t->be->objective, &t->evals));
         u.evals = 1;
@@ -225,34 +261,43 @@ static void first(dbb *t, const dnode *r, dnode *u) {
     dnode w = *r;
     w.box = u->box;
     w.ub = dmi_dual_min(t->d, &w.box, &w.m, w.st, 1, ROOT_EVALS, t->be->objective, &t->evals);
-    if (w.ub < u->ub) u->m = w.m, u->st[0] = w.st[0], u->st[1] = w.st[1], u->st[2] = w.st[2], u->st[3] = w.st[3];
+    if (w.ub < u->ub) u->m = w.m, memcpy(u->st, w.st, sizeof u->st);
     u->ub = fmin(u->ub, w.ub);
 }
 
-/* The first boxes: one per cell of the final width, as the final
-   width weights every stage.  The incumbent's cell first, its
-   multipliers searched at length; the others start from them. */
+/* The first boxes: the incumbent's cell of the final width alone, its
+   multipliers searched at length, then the other cells in groups of
+   FINAL_GROUP starting from them (the final width weights every stage,
+   so a group is split across it early: FINAL_WEIGHT; most groups of
+   small widths close whole). */
 static dm_status roots(dbb *t) {
     dmi_dbox all;
     dmi_dual_root(t->d, &all);
     int32_t last = t->x->lay.n_stages - 1, f0 = dmi_dual_cell(t->d, t->best->head ? t->best->head : t->best->sb[t->x->n - 1].c);
-    dnode r = {.st = {ROOT_STEP, ROOT_STEP, ROOT_STEP, ROOT_STEP}};
+    dnode r = {.st = {ROOT_STEP, ROOT_STEP, ROOT_STEP, ROOT_STEP, ROOT_STEP}};
     dmi_dual_start(t->d, t->be, &r.m);
     dm_status s = DM_OK;
     for (int pass = 0; pass < 2 && !s; pass++)
-        for (int32_t a = all.clo[last]; a <= all.chi[last] && !s; a++) {
+        for (int32_t a = all.clo[last], e; a <= all.chi[last] && !s; a = e + 1) {
+            e = a;
+            if (a != f0) {   /* a group of cells, never across f0 */
+                e = a + FINAL_GROUP - 1;
+                if (e > all.chi[last]) e = all.chi[last];
+                if (a < f0 && e >= f0) e = f0 - 1;
+            }
             if ((a == f0) != (pass == 0)) continue;
             dnode u = r;
             u.box = all;
-            u.box.clo[last] = u.box.chi[last] = a;
-            if (!dmi_dual_tidy(t->d, &u.box)) continue;
-            set_pen(t->x, &u.box);
+            u.box.clo[last] = a, u.box.chi[last] = e;
+            if (!tidy_capped(t->d, t->b, t->x, &u.box)) continue;
+            dmi_dbox_pen(t->x, &u.box);
             int n = pass == 0 ? ROOT_EVALS : 1;
             u.ub = dmi_dual_min(t->d, &u.box, &u.m, u.st, 0, n, t->be->objective, &t->evals);
             if (pass == 0) first(t, &r, &u);
             u.evals = n;
             u.cap = ROOT_EVALS;
-            if (pass == 0) r.m = u.m, r.st[0] = r.st[1] = r.st[2] = r.st[3] = CHILD_STEP;
+            if (pass == 0)
+                for (int c = 0; c < DMI_MULT_N; c++) r.m = u.m, r.st[c] = CHILD_STEP;
             t->nodes++;
             s = push(t, &u);
         }

@@ -32,6 +32,8 @@
 #include <string.h>
 
 #define REP_RATIO 1.3     /* block 0 input representatives */
+#define DUAL_GUARD 1e-9   /* relative margin against rounding */
+#define PEN_START 3.0     /* first tangent point of the depth penalty (std 3) */
 #define NEG (-HUGE_VAL)
 
 /* One (c cell, m cell, k) of a superblock: general variant (expand conv
@@ -60,7 +62,7 @@ struct dmi_dual {
     double *stem_c, stem_lw;   /* [a][2] */
     bool *stem_ok;             /* [a]: the cell meets the stem's range */
     double *head_c;            /* [a * nc + F][2], head conv + classifier */
-    double *prev, *cur, *mj;
+    double *val, *mj, *pm;     /* [item * nc + cell]: the DP's value after each item; per representative */
     double budget[2];
     double *logtop;            /* log of each cell's top */
 };
@@ -266,7 +268,7 @@ static void layout(dual *d) {
 static void dual_free(dual *d) {
     free(d->bot), free(d->top), free(d->rep_of), free(d->rep_val);
     for (int32_t i = 0; i < DM_MAX_SUPERBLOCKS; i++) free(d->sb[i].off), free(d->sb[i].e), free(d->sb[i].rc);
-    free(d->stem_c), free(d->stem_ok), free(d->head_c), free(d->prev), free(d->cur), free(d->mj), free(d->logtop);
+    free(d->stem_c), free(d->stem_ok), free(d->head_c), free(d->val), free(d->mj), free(d->pm), free(d->logtop);
 }
 
 static dm_status dual_build(dual *d, const dmi_bound *bd, dm_error *err) {
@@ -276,11 +278,11 @@ static dm_status dual_build(dual *d, const dmi_bound *bd, dm_error *err) {
     for (int32_t i = 0; i < d->x->n && !s; i++) s = sb_table(d, i, err);
     if (!s) s = end_tables(d, err);
     if (s) return s;
-    d->prev = dmi_calloc((size_t)d->nc, sizeof(double));
-    d->cur = dmi_calloc((size_t)d->nc, sizeof(double));
+    d->val = dmi_calloc((size_t)d->nc * (size_t)d->n_items, sizeof(double));
     d->mj = dmi_calloc((size_t)d->nrep + 1, sizeof(double));
+    d->pm = dmi_calloc((size_t)d->nrep + 1, sizeof(double));
     d->logtop = dmi_calloc((size_t)d->nc, sizeof(double));
-    if (!d->prev || !d->cur || !d->mj || !d->logtop) return nomem(err);
+    if (!d->val || !d->mj || !d->pm || !d->logtop) return nomem(err);
     for (int32_t a = 0; a < d->nc; a++) d->logtop[a] = log(d->top[a]);
     return DM_OK;
 }
@@ -289,18 +291,21 @@ static dm_status dual_build(dual *d, const dmi_bound *bd, dm_error *err) {
 
 typedef struct lag {   /* the multipliers of one evaluation, decoded, and the box */
     double lam[2], mu, a, L0;
+    double P, sig, pconst;  /* depth penalty: -P d^2 + P sig d per penalised superblock, - pconst */
+    double inv2p;           /* 1 / (2 P) */
+    int32_t skip;           /* superblocks before it are not penalised */
     const dmi_dbox *box;
     double lc[DM_MAX_STAGES];   /* log of the upper limit of C_t for items not closing t */
     int32_t lo[DM_MAX_SUPERBLOCKS + 2], hi[DM_MAX_SUPERBLOCKS + 2];  /* cells per item */
 } lag;
 
-/* 1/2 A_s for a layer of `item` whose own output tops at ctop. */
-static double weight(const dual *d, int32_t item, int32_t ctop, const lag *g) {
+/* 1/2 A_s for a layer of `item` whose own output is in width cell `cell`. */
+static double weight(const dual *d, int32_t item, int32_t cell, const lag *g) {
     const dmi_ctx *x = d->x;
     int32_t s = dmi_item_stage(x, item);
     double a = 0;
     for (int32_t t = s; t <= d->last; t++)
-        a += x->alpha[t] * (d->logr2[t] + (d->closer[t] == item ? log(ctop) : g->lc[t]));
+        a += x->alpha[t] * (d->logr2[t] + (d->closer[t] == item ? d->logtop[cell] : g->lc[t]));
     return 0.5 * a;
 }
 
@@ -318,6 +323,14 @@ static void box_limits(const dual *d, lag *g) {
         g->lo[it] = 0;
     }
     for (int32_t u = 0; u <= d->last; u++) g->lo[d->closer[u]] = bx->clo[u];
+    /* head <= head_ratio_max c_n: the last superblock is at least the
+       head's least width in the box over the ratio */
+    const dm_problem *p = &d->x->p;
+    if (p->head && p->head_ratio_max > 0) {
+        int32_t gr = p->granularity;
+        int32_t a = dmi_dual_cell(d, (int32_t)ceil(d->bot[bx->clo[d->last]] / p->head_ratio_max / gr - 1e-9) * gr);
+        if (a > g->lo[d->x->n]) g->lo[d->x->n] = a;
+    }
 }
 
 /* fmax without the library call (a third of the solve when it is not
@@ -326,83 +339,238 @@ static inline double mx(double a, double b) { return a > b ? a : b; }
 
 static double lcost(const lag *g, const double *c) { return g->lam[0] * c[0] + g->lam[1] * c[1]; }
 
-/* Best Lagrangian of one entry given its weight, with the depth at the
-   end of the box's interval that the (linear) repeated part prefers;
-   *same gets the value when block 0's input shares the output's cell. */
+/* The best depth of superblock i in the box when each repeated block
+   adds rr: max over d of (d - 1) rr - P (d^2 - sig d), concave in d
+   (linear when P is 0: an end of the interval).  *dd gets d - 1. */
+static inline double depth_part(int32_t i, double rr, const lag *g, int32_t *dd) {
+    int32_t lo = g->box->dlo[i], hi = g->box->dhi[i];
+    if (i < g->skip || g->P <= 0 || lo == hi) {
+        *dd = (rr > 0 || lo == hi ? hi : lo) - 1;
+        return *dd * rr - (i < g->skip ? 0.0 : g->P * ((double)hi * hi - g->sig * hi) * (lo == hi));
+    }
+    double P = g->P, t = rr * g->inv2p + 0.5 * g->sig;   /* the vertex */
+    int32_t c = t <= lo ? lo : t >= hi ? hi : (int32_t)t;
+    double v = (c - 1) * rr - P * ((double)c * c - g->sig * c);
+    *dd = c - 1;
+    if (c < hi) {
+        double w = c * rr - P * ((double)(c + 1) * (c + 1) - g->sig * (c + 1));
+        if (w > v) v = w, *dd = c;
+    }
+    return v;
+}
+
+/* Best Lagrangian of one entry given its weight, with the best depth of
+   the box's interval (depth_part); *same gets the value when block 0's
+   input shares the output's cell. */
 static double entry_value(int32_t i, const dent *e, double om, const lag *g, double *same) {
     double ma = g->mu * g->a;
     double rr = om * e->lwr - ma * e->layr - lcost(g, e->cr);
     if (e->layfr >= 0) rr = mx(rr, om * e->lwfr - ma * e->layfr - lcost(g, e->cfr));
-    double dd = (rr > 0 ? g->box->dhi[i] : g->box->dlo[i]) - 1;
-    double r = dd * rr + om * e->lw0 - ma * e->lay0;
+    int32_t ddi;
+    double dr = depth_part(i, rr, g, &ddi);
+    double r = dr + om * e->lw0 - ma * e->lay0;
     *same = r - lcost(g, e->cs);
-    if (e->layf0 >= 0) *same = mx(*same, dd * rr + om * e->lwf0 - ma * e->layf0 - lcost(g, e->cf0));
+    if (e->layf0 >= 0) *same = mx(*same, dr + om * e->lwf0 - ma * e->layf0 - lcost(g, e->cf0));
     return r;
 }
 
-/* One superblock step of the DP: cur[b] from prev[a <= b], b within
+/* One superblock step of the DP: V(i+1)[b] from V(i)[a <= b], b within
    the box's cells for the item. */
 static void sb_step(dual *d, int32_t i, const lag *g) {
     const sbtab *t = &d->sb[i];
+    const double *prev = d->val + (size_t)i * d->nc;
+    double *cur = d->val + (size_t)(i + 1) * d->nc;
+    int32_t amin = 0, amax = d->nc - 1;   /* the input cells the DP reached */
+    while (amin < d->nc && prev[amin] == NEG) amin++;
+    while (amax >= amin && prev[amax] == NEG) amax--;
+    for (int32_t j = 0; j < d->nrep; j++) d->pm[j] = NEG;
     for (int32_t b = 0; b < d->nc; b++) {
-        d->cur[b] = NEG;
-        if (b > g->hi[i + 1] || b < g->lo[i + 1]) continue;
-        double om = weight(d, i + 1, d->top[b], g) + g->mu, ms = NEG;
-        int32_t jb = d->rep_of[b];
-        for (int32_t j = 0; j <= jb; j++) d->mj[j] = NEG;
+        cur[b] = NEG;
+        if (b > amin && b - 1 <= amax) d->pm[d->rep_of[b - 1]] = mx(d->pm[d->rep_of[b - 1]], prev[b - 1]);
+        if (b > g->hi[i + 1] || b < g->lo[i + 1] || b < amin) continue;
+        double om = weight(d, i + 1, b, g) + g->mu, ms = NEG;
+        /* block 0's input representatives of the cells a < b the DP reached */
+        int32_t j0 = d->rep_of[amin], j1 = b > amin ? d->rep_of[b - 1 < amax ? b - 1 : amax] : -1;
+        for (int32_t j = j0; j <= j1; j++) d->mj[j] = NEG;
         for (int32_t k = t->off[b]; k < t->off[b + 1]; k++) {
             const dent *e = &t->e[k];
             const double *rc = t->rc + 2 * e->rep;
             double same, r = entry_value(i, e, om, g, &same);
             ms = mx(ms, same);
-            for (int32_t j = 0; j <= jb; j++) d->mj[j] = mx(d->mj[j], r - lcost(g, rc + 2 * j));
+            for (int32_t j = j0; j <= j1; j++) d->mj[j] = mx(d->mj[j], r - lcost(g, rc + 2 * j));
         }
-        double best = d->prev[b] + ms;
-        for (int32_t a = 0; a < b; a++) best = mx(best, d->prev[a] + d->mj[d->rep_of[a]]);
-        d->cur[b] = best;
+        double best = prev[b] + ms;
+        for (int32_t j = j0; j <= j1; j++) best = mx(best, d->pm[j] + d->mj[j]);
+        cur[b] = best;
     }
-    double *sw = d->prev;
-    d->prev = d->cur;
-    d->cur = sw;
 }
 
 /* The head closes the network: input cell a, own cell F in the box's
    range and >= a; its cost is least at the smallest such F. */
 static double head_step(const dual *d, const lag *g) {
     int32_t h = d->x->n + 1, flo = g->lo[h], fhi = g->hi[h];
-    double om = weight(d, h, d->top[fhi], g) + g->mu, ma = g->mu * g->a, best = NEG;
+    const double *prev = d->val + (size_t)d->x->n * d->nc;
+    double om = weight(d, h, fhi, g) + g->mu, ma = g->mu * g->a, best = NEG;
     for (int32_t a = 0; a <= fhi; a++) {
         int32_t f = a > flo ? a : flo;
-        best = mx(best, d->prev[a] + om * d->logtop[a] - ma - lcost(g, d->head_c + 2 * ((size_t)a * d->nc + f)));
+        best = mx(best, prev[a] + om * d->logtop[a] - ma - lcost(g, d->head_c + 2 * ((size_t)a * d->nc + f)));
     }
     return best;
+}
+
+/* ------------------------------------------------------------ argmax */
+
+/* One choice of the maximiser: its log widths, layers and lower costs as
+   the DP counted them, by stage. */
+static void arg_add(const dual *d, dmi_dual_arg *o, int32_t item, double lw, double lay, const double *c) {
+    int32_t s = dmi_item_stage(d->x, item);
+    o->logw[s] += lw;
+    o->layers[s] += lay;
+    o->cost[0] += c[0];
+    o->cost[1] += c[1];
+}
+
+/* Superblock i with output cell b: re-run its DP cell and take the best
+   (input cell, entry, variants, depth); returns the input cell. */
+static int32_t sb_back(const dual *d, int32_t i, int32_t b, const lag *g, dmi_dual_arg *o) {
+    const sbtab *t = &d->sb[i];
+    const double *prev = d->val + (size_t)i * d->nc;
+    double om = weight(d, i + 1, b, g) + g->mu, ma = g->mu * g->a, best = NEG;
+    double lw = 0, lay = 0, c[2] = {0, 0};
+    int32_t from = b, depth = 1;
+    for (int32_t k = t->off[b]; k < t->off[b + 1]; k++) {
+        const dent *e = &t->e[k];
+        /* the repeated block: general or expand-free, as entry_value */
+        double rg = om * e->lwr - ma * e->layr - lcost(g, e->cr), rr = rg;
+        int fr = e->layfr >= 0 && om * e->lwfr - ma * e->layfr - lcost(g, e->cfr) > rg;
+        if (fr) rr = om * e->lwfr - ma * e->layfr - lcost(g, e->cfr);
+        int32_t dd;
+        double dr = depth_part(i, rr, g, &dd);
+        double rlw = dd * (fr ? e->lwfr : e->lwr), rlay = dd * (fr ? e->layfr : e->layr);
+        double rc[2] = {dd * (fr ? e->cfr : e->cr)[0], dd * (fr ? e->cfr : e->cr)[1]};
+        double v0 = om * e->lw0 - ma * e->lay0 + dr;
+        for (int32_t a = 0; a <= b; a++) {
+            if (prev[a] == NEG) continue;
+            int free0 = 0;
+            const double *c0 = a == b ? e->cs : t->rc + 2 * (e->rep + (size_t)d->rep_of[a]);
+            double v = prev[a] + v0 - lcost(g, c0);
+            if (a == b && e->layf0 >= 0) {
+                double vf = prev[a] + dr + om * e->lwf0 - ma * e->layf0 - lcost(g, e->cf0);
+                if (vf > v) v = vf, free0 = 1, c0 = e->cf0;
+            }
+            if (v > best) {
+                best = v, from = a, depth = dd + 1;
+                lw = (free0 ? e->lwf0 : e->lw0) + rlw;
+                lay = (free0 ? e->layf0 : e->lay0) + rlay;
+                c[0] = c0[0] + rc[0], c[1] = c0[1] + rc[1];
+            }
+        }
+    }
+    o->cell[i + 1] = b;
+    o->depth[i] = depth;
+    arg_add(d, o, i + 1, lw, lay, c);
+    return from;
+}
+
+/* The maximiser of the last evaluation, backtracked through the DP. */
+static void backtrack(const dual *d, const lag *g, dmi_dual_arg *o) {
+    const dmi_ctx *x = d->x;
+    memset(o, 0, sizeof *o);
+    const double *last = d->val + (size_t)x->n * d->nc;
+    int32_t b = 0;
+    if (x->p.head) {
+        int32_t h = x->n + 1, flo = g->lo[h], fhi = g->hi[h];
+        double om = weight(d, h, fhi, g) + g->mu, ma = g->mu * g->a, best = NEG;
+        for (int32_t a = 0; a <= fhi; a++) {
+            int32_t f = a > flo ? a : flo;
+            double v = last[a] + om * d->logtop[a] - ma - lcost(g, d->head_c + 2 * ((size_t)a * d->nc + f));
+            if (v > best) best = v, b = a, o->cell[h] = f;
+        }
+        int32_t f = o->cell[h];
+        arg_add(d, o, h, d->logtop[b], 1, d->head_c + 2 * ((size_t)b * d->nc + f));
+    } else
+        for (int32_t a = 0; a < d->nc; a++)
+            if (last[a] > last[b]) b = a;
+    for (int32_t i = x->n - 1; i >= 0; i--) b = sb_back(d, i, b, g, o);
+    o->cell[0] = b;
+    arg_add(d, o, 0, d->stem_lw, 1, d->stem_c + 2 * b);
 }
 
 /* The Lagrangian's maximum over the box, plus its constants. */
 static double evaluate(dual *d, const lag *g) {
     const dmi_ctx *x = d->x;
-    const dmi_dbox *bx = g->box;
     double ma = g->mu * g->a;
     for (int32_t a = 0; a < d->nc; a++)
-        d->prev[a] = a > g->hi[0] || a < g->lo[0] || !d->stem_ok[a] ? NEG
-                                 : (weight(d, 0, d->top[a], g) + g->mu) * d->stem_lw - ma -
+        d->val[a] = a > g->hi[0] || a < g->lo[0] || !d->stem_ok[a] ? NEG
+                                 : (weight(d, 0, a, g) + g->mu) * d->stem_lw - ma -
                                        lcost(g, d->stem_c + 2 * a);
     for (int32_t i = 0; i < x->n; i++) sb_step(d, i, g);
     double best = NEG;
     if (x->p.head) best = head_step(d, g);
     else
-        for (int32_t b = 0; b < d->nc; b++) best = mx(best, d->prev[b]);
-    return best + g->lam[0] * d->budget[0] + g->lam[1] * d->budget[1] + g->mu * g->L0 - bx->pen;
+        for (int32_t b = 0; b < d->nc; b++) best = mx(best, d->val[(size_t)x->n * d->nc + b]);
+    return best + g->lam[0] * d->budget[0] + g->lam[1] * d->budget[1] + g->mu * g->L0 - g->pconst;
 }
 
-static double eval_mult(dual *d, const dmi_mult *m, const dmi_dbox *box) {
+/* The depth penalty over the box.  beta Q >= box->pen always; and with
+   Q = phi(var) (phi = exp(sqrt) or exp), any line l(v) = p0 + p1 v,
+   p1 >= 0, below phi for v >= box->vmin gives beta Q >= beta (p0 + p1
+   var).  With the mean M of the penalised depths in [Ml, Mh] (their sum
+   in the box's range), M^2 <= (Ml + Mh) M - Ml Mh (a chord of a convex
+   function), so var = (1/n) sum d^2 - M^2 >= (1/n) sum d^2 - (Ml + Mh) M
+   + Ml Mh: separable in the depths.  The line is phi's tangent at v0
+   (std: sqrt(v0) = t >= 1, below the convex part v >= 1, and checked at
+   vmin when vmin < 1; variance: v0 = t >= 0, phi convex), else p1 = 0. */
+static void pen_terms(const dual *d, double t, lag *g) {
+    const dmi_ctx *x = d->x;
+    const dmi_dbox *bx = g->box;
+    double beta = x->sp.beta, p0 = 0, p1 = 0, vm = bx->vmin;
+    bool std = x->sp.penalty != DM_PENALTY_VAR;
+    int32_t skip = dmi_dual_pen_first(d), n = x->n - skip;
+    g->skip = skip;
+    g->P = g->sig = 0;
+    g->pconst = bx->pen;
+    if (beta <= 0 || n <= 0 || !(t >= (std ? 1.0 : 0.0)) || t > 30) return;
+    if (std) {
+        p1 = exp(t) / (2 * t);
+        p0 = exp(t) * (1 - t / 2);
+        if (vm < 1 && p0 + p1 * vm > exp(sqrt(vm))) return;
+    } else {
+        p1 = exp(t);
+        p0 = exp(t) * (1 - t);
+    }
+    p1 *= 1 - 1e-12, p0 = p0 > 0 ? p0 * (1 - 1e-12) : p0 * (1 + 1e-12);
+    double ml = (double)bx->slo / n, mh = (double)bx->shi / n;
+    g->P = beta * p1 / n;
+    g->inv2p = 1 / (2 * g->P);
+    g->sig = ml + mh;
+    g->pconst = beta * (p0 + p1 * ml * mh);
+    g->pconst += DUAL_GUARD * (1 + fabs(g->pconst));   /* rounding in the DP's sums */
+}
+
+int32_t dmi_dual_pen_first(const dual *d) {
+    int32_t skip = d->x->sp.penalty_skip;
+    return skip < 0 ? 0 : skip > d->x->n ? d->x->n : skip;
+}
+
+static double eval_mult(dual *d, const dmi_mult *m, const dmi_dbox *box, dmi_dual_arg *arg) {
     lag g = {.box = box};
     for (int r = 0; r < 2; r++) g.lam[r] = d->budget[r] > 0 ? exp(m->v[r]) : 0.0;
     g.mu = exp(m->v[2]);
     g.L0 = exp(m->v[3]);
     g.a = log(g.L0 / d->x->p.rho0) + 1;
+    pen_terms(d, m->v[4], &g);
     box_limits(d, &g);
-    return evaluate(d, &g);
+    double v = evaluate(d, &g);
+    if (arg) backtrack(d, &g, arg);
+    /* a box whose relaxation is exact (every depth and width cell a
+       point) lands within ~1e-10 relative of the design's objective as
+       dm_net_metrics sums it, on either side: keep the bound above */
+    return v + DUAL_GUARD * (1 + fabs(v));
+}
+
+double dmi_dual_eval(dual *d, const dmi_dbox *box, const dmi_mult *m, dmi_dual_arg *arg) {
+    return eval_mult(d, m, box, arg);
 }
 
 /* Coordinate search in log space with a step per coordinate (st[4], in
@@ -413,16 +581,16 @@ static double eval_mult(dual *d, const dmi_mult *m, const dmi_dbox *box) {
    `enough`. */
 double dmi_dual_min(dual *d, const dmi_dbox *box, dmi_mult *m, double *st, int grow, int max_evals,
                     double enough, int64_t *evals) {
-    double v = eval_mult(d, m, box);
+    double v = eval_mult(d, m, box, NULL);
     int n = 1;
     while (!dmi_dual_converged(d, st) && n < max_evals && v > enough) {
         bool any = false;
-        for (int c = 0; c < 4 && v > enough && n < max_evals; c++) {
+        for (int c = 0; c < DMI_MULT_N && v > enough && n < max_evals; c++) {
             if ((c < 2 && d->budget[c] <= 0) || st[c] < DMI_DUAL_STEP_MIN) continue;
             for (int sgn = -1; sgn <= 1 && n < max_evals; sgn += 2) {
                 dmi_mult t = *m;
                 t.v[c] += sgn * st[c];
-                double w = eval_mult(d, &t, box);
+                double w = eval_mult(d, &t, box, NULL);
                 n++;
                 if (w < v - 1e-12) {
                     *m = t, v = w, any = true;
@@ -432,14 +600,14 @@ double dmi_dual_min(dual *d, const dmi_dbox *box, dmi_mult *m, double *st, int g
             }
         }
         if (!any && n < max_evals)
-            for (int c = 0; c < 4; c++) st[c] *= 0.5;
+            for (int c = 0; c < DMI_MULT_N; c++) st[c] *= 0.5;
     }
     *evals += n;
     return v;
 }
 
 int dmi_dual_converged(const dual *d, const double *st) {
-    for (int c = 0; c < 4; c++)
+    for (int c = 0; c < DMI_MULT_N; c++)
         if (!(c < 2 && d->budget[c] <= 0) && st[c] >= DMI_DUAL_STEP_MIN) return 0;
     return 1;
 }
@@ -450,13 +618,31 @@ int32_t dmi_dual_cell(const dual *d, int32_t c) {
     return a;
 }
 
+/* The sum of the penalised depths within [sum of lo, sum of hi], and each
+   interval within what the sum's range leaves it; 0 when empty. */
+static int tidy_depths(const dual *d, dmi_dbox *box) {
+    int32_t n = d->x->n, k = dmi_dual_pen_first(d);
+    int64_t lo = 0, hi = 0;
+    for (int32_t i = k; i < n; i++) lo += box->dlo[i], hi += box->dhi[i];
+    if (box->slo < lo) box->slo = (int32_t)lo;
+    if (box->shi > hi) box->shi = (int32_t)hi;
+    if (box->slo > box->shi) return 0;
+    for (int32_t i = k; i < n; i++) {
+        int64_t a = box->slo - (hi - box->dhi[i]), b = box->shi - (lo - box->dlo[i]);
+        if (a > box->dlo[i]) box->dlo[i] = (int32_t)a;
+        if (b < box->dhi[i]) box->dhi[i] = (int32_t)b;
+        if (box->dlo[i] > box->dhi[i]) return 0;
+    }
+    return 1;
+}
+
 int dmi_dual_tidy(const dual *d, dmi_dbox *box) {
     for (int32_t t = d->last; t > 0; t--)
         if (box->chi[t - 1] > box->chi[t]) box->chi[t - 1] = box->chi[t];
     for (int32_t t = 1; t <= d->last; t++)
         if (box->clo[t] < box->clo[t - 1]) box->clo[t] = box->clo[t - 1];
     for (int32_t it = 0; it < d->x->n + 2; it++) box->wmin[it] = 0, box->wmax[it] = INT32_MAX;
-    int ok = 1;
+    int ok = tidy_depths(d, box);
     for (int32_t t = 0; t <= d->last; t++) {
         ok &= box->clo[t] <= box->chi[t];
         box->wmin[d->closer[t]] = d->bot[box->clo[t]];
@@ -470,13 +656,14 @@ void dmi_dual_root(const dual *d, dmi_dbox *box) {
     memset(box, 0, sizeof *box);
     for (int32_t i = 0; i < d->x->n; i++) box->dlo[i] = p->depth_min[i], box->dhi[i] = p->depth_max[i];
     for (int32_t t = 0; t <= d->last; t++) box->clo[t] = 0, box->chi[t] = dmi_dual_cell(d, d->cap[t]);
+    box->slo = 0, box->shi = INT32_MAX;
     dmi_dual_tidy(d, box);
 }
 
 void dmi_dual_start(const dual *d, const dmi_eval *ie, dmi_mult *m) {
     double obj = fmax(ie->objective, 1.0);
     *m = (dmi_mult){{log(obj / fmax(d->budget[0], 1)), log(obj / fmax(d->budget[1], 1)), log(30.0),
-                     log(fmax(ie->value[DM_CONSTRAINT_LAYERS], 1))}};
+                     log(fmax(ie->value[DM_CONSTRAINT_LAYERS], 1)), PEN_START}};
 }
 
 dm_status dmi_dual_create(dmi_ctx *x, const dmi_bound *bd, dual **out, dm_error *err) {
