@@ -5,6 +5,8 @@
 #include "harness.h"
 #include "deepmad.h"
 #include "space.h"
+#include <stdlib.h>
+#include <string.h>
 
 /* ResNet-18 at 224: 7x7/2 stem to 112, max-pool to 56 (opens stage 1),
    layer1 stride 1 (stays in stage 1), layers 2-4 stride 2 (stages 2-4). */
@@ -200,7 +202,7 @@ static void zoo_fast_tally(void) {
         CHECK(dm_net_create(&a, &net, NULL) == DM_OK);
         CHECK(dm_net_metrics(net, NULL, &m, NULL) == DM_OK);
         dmi_space_layout(&a, &lay);
-        CHECK(dmi_space_tally_fast(&a, &lay, ts, chan, NULL) == DM_OK);
+        CHECK(dmi_space_tally_fast(&a, &lay, ts, chan, NULL, NULL) == DM_OK);
         CHECK(dmi_space_sums(&a, &lay, ts, chan, st, &tot));
         for (int32_t i = 0; i < lay.n_stages; i++) {
             CHECK_EQ_I64(st[i].resolution, m.stage[i].resolution);
@@ -215,7 +217,54 @@ static void zoo_fast_tally(void) {
     }
 }
 
+/* The block memo (space.h) returns exactly what the direct tally gives:
+   a zoo net scored with a cold memo, again with it warm, and a variant
+   of it in every superblock's widths and kernel scored through the same
+   memo (entries keyed by another shape must not answer for it). */
+static void same_tally(const dm_arch *a, dmi_memo *memo) {
+    dmi_layout lay;
+    dmi_tally t0[DM_MAX_STAGES] = {{0}}, t1[DM_MAX_STAGES] = {{0}};
+    int32_t c0[DM_MAX_STAGES], c1[DM_MAX_STAGES];
+    dmi_space_layout(a, &lay);
+    CHECK(dmi_space_tally_fast(a, &lay, t0, c0, NULL, NULL) == DM_OK);
+    CHECK(dmi_space_tally_fast(a, &lay, t1, c1, memo, NULL) == DM_OK);
+    for (int32_t i = 0; i < lay.n_stages; i++) {
+        CHECK_EQ_I64(t0[i].macs, t1[i].macs);
+        CHECK_EQ_I64(t0[i].params, t1[i].params);
+        CHECK_EQ_I64(t0[i].peak, t1[i].peak);
+        CHECK_EQ_I64(t0[i].layers, t1[i].layers);
+        CHECK(t0[i].logw == t1[i].logw);
+        CHECK_EQ_I64(c0[i], c1[i]);
+    }
+}
+
+static void memo_tally(void) {
+    dmi_memo *memo = calloc(1, sizeof *memo);
+    CHECK(memo != NULL);
+    if (!memo) return;
+    static const char *const nets[] = {"resnet18", "resnet50", "efficientnet_b0"};
+    for (int z = 0; z < 3; z++) {
+        dm_arch a;
+        CHECK(dm_zoo_arch(nets[z], &a, NULL) == DM_OK);
+        memset(memo, 0, sizeof *memo);   /* one template per memo */
+        same_tally(&a, memo);
+        same_tally(&a, memo);
+        for (int v = 1; v <= 4; v++) {   /* 4: the kernels alone */
+            dm_arch b = a;
+            for (int32_t i = 0; i < b.n_superblocks; i++) {
+                b.sb[i].out += v < 4 ? 8 * v * (i % 2) : 0;
+                b.sb[i].inner += v < 4 ? 8 * v : 0;
+                if (v >= 3) b.sb[i].kernel = b.sb[i].kernel == 3 ? 5 : 3;
+            }
+            same_tally(&b, memo);
+            same_tally(&a, memo);
+        }
+    }
+    free(memo);
+}
+
 int main(void) {
+    memo_tally();
     layout_resnet18();
     layout_head();
     repeat_rule();

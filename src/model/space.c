@@ -116,8 +116,23 @@ bool dmi_space_repeat(dmi_tally *t, const dmi_tally *first, const dmi_tally *res
     return ok;
 }
 
+/* dmi_space_block_tally through the memo (space.h). */
+static dm_status memo_block(const dm_arch *a, const dmi_layout *lay, int32_t sbi, int32_t index,
+                            int32_t c_in, dmi_memo *memo, dmi_tally *out, dm_error *err) {
+    if (!memo) return dmi_space_block_tally(a, lay, sbi, index, c_in, out, err);
+    const dm_superblock *sb = &a->sb[sbi];
+    int32_t key[6] = {sbi + 1, index, c_in, sb->out, sb->inner, sb->kernel};
+    uint32_t h = 2166136261u;   /* FNV-1a over the key's words */
+    for (int i = 0; i < 6; i++) h = (h ^ (uint32_t)key[i]) * 16777619u;
+    dmi_memo_slot *slot = &memo->slot[h % DMI_MEMO_SLOTS];
+    if (!memcmp(slot->key, key, sizeof key)) { *out = slot->t; return DM_OK; }
+    dm_status s = dmi_space_block_tally(a, lay, sbi, index, c_in, out, err);
+    if (!s) { memcpy(slot->key, key, sizeof key); slot->t = *out; }
+    return s;
+}
+
 dm_status dmi_space_tally_fast(const dm_arch *a, const dmi_layout *lay, dmi_tally *ts,
-                               int32_t *chan, dm_error *err) {
+                               int32_t *chan, dmi_memo *memo, dm_error *err) {
     int32_t last = lay->n_stages - 1, c = a->stem.out;
     dm_layer l;
     dmi_tally b0, b1 = {0};
@@ -126,9 +141,9 @@ dm_status dmi_space_tally_fast(const dm_arch *a, const dmi_layout *lay, dmi_tall
     ok &= dmi_space_tally(&ts[0], &l, 1);
     chan[0] = c;
     for (int32_t i = 0; i < a->n_superblocks && !s; i++) {
-        s = dmi_space_block_tally(a, lay, i, 0, c, &b0, err);
+        s = memo_block(a, lay, i, 0, c, memo, &b0, err);
         c = a->sb[i].out;
-        if (!s && a->sb[i].depth > 1) s = dmi_space_block_tally(a, lay, i, 1, c, &b1, err);
+        if (!s && a->sb[i].depth > 1) s = memo_block(a, lay, i, 1, c, memo, &b1, err);
         ok &= dmi_space_repeat(&ts[lay->sb_stage[i]], &b0, &b1, a->sb[i].depth);
         chan[lay->sb_stage[i]] = c;
     }

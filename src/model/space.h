@@ -79,13 +79,28 @@ DM_INTERNAL dm_status dmi_space_block_tally(const dm_arch *a, const dmi_layout *
 DM_INTERNAL bool dmi_space_repeat(dmi_tally *t, const dmi_tally *first, const dmi_tally *rest,
                                   int32_t depth);
 
+/* A memo of block tallies for dmi_space_tally_fast, owned by the caller
+   (zeroed = empty).  A search scores thousands of archs that differ from
+   one another in a superblock or two; a block's tally depends only on its
+   superblock index, which block (0 or 1), its input, output and inner
+   widths and kernel once every other field of the arch is fixed, so the
+   memo is keyed by those and is valid for ONE template: the caller
+   zeroes it before using it with archs that differ in any other field.
+   Direct-mapped: a collision recomputes, never returns another block's. */
+#define DMI_MEMO_SLOTS 8192
+typedef struct dmi_memo_slot {
+    int32_t key[6];   /* superblock + 1 (0 = empty), index, c_in, out, inner, kernel */
+    dmi_tally t;
+} dmi_memo_slot;
+typedef struct dmi_memo { dmi_memo_slot slot[DMI_MEMO_SLOTS]; } dmi_memo;
+
 /* Tally an arch per stage (ts[], zeroed by the caller) the fast way: each
-   superblock's block 0 and block 1 once, then the repeat rule; chan[]
-   gets each stage's end channels.  What the solver scores a candidate
-   with; dm_net_metrics tallies a built net layer by layer instead, which
-   gives the same counts (tests/test_space.c). */
+   superblock's block 0 and block 1 once (through `memo` when not NULL),
+   then the repeat rule; chan[] gets each stage's end channels.  What the
+   solver scores a candidate with; dm_net_metrics tallies a built net
+   layer by layer instead, which gives the same counts (tests/test_space.c). */
 DM_INTERNAL dm_status dmi_space_tally_fast(const dm_arch *a, const dmi_layout *lay, dmi_tally *ts,
-                                           int32_t *chan, dm_error *err);
+                                           int32_t *chan, dmi_memo *memo, dm_error *err);
 
 /* Per-stage tallies -> what the scores read (st[], with each stage's end
    resolution from the layout and chan[] its end channels; a stage with no

@@ -98,6 +98,8 @@ dm_status dm_solve_progress(const dm_problem *p, dm_progress_fn fn, void *user,
     int found = 0, complete = 0;
     dmi_bound *b = NULL;
     dm_status s = dmi_ctx_init(x, p, err);
+    x->memo = dmi_calloc(1, sizeof *x->memo);   /* the block tallies of the search (space.h) */
+    if (!s && !x->memo) s = DM_FAIL(err, DM_ERR_NOMEM, "out of memory");
     x->progress = fn;
     x->progress_user = user;
     if (!s) dmi_progress_phase(x, DM_PHASE_SEARCH, 0);
@@ -127,6 +129,7 @@ dm_status dm_solve_progress(const dm_problem *p, dm_progress_fn fn, void *user,
         out->evaluations = x->evals;
     }
     dmi_bound_free(b);
+    free(x->memo);
     free(x);
     return s;
 }

@@ -42,6 +42,7 @@ typedef struct dmi_ctx {
     double least[DM_CONSTRAINT_COUNT];
     int64_t evals;
     double cell_ratio;    /* of the relaxations' width cells (dmi_cell_end) */
+    dmi_memo *memo;       /* block tallies of this problem's template (space.h); NULL = none */
     /* Progress reporting (dm_solve_progress): the caller's function, and
        what it is told; prog.objective is the best feasible objective any
        evaluation has seen.  Never read by the search itself. */

@@ -165,7 +165,7 @@ dm_status dmi_cand_eval(dmi_ctx *x, const dmi_cand *c, dmi_eval *e, dm_error *er
     x->evals++;
     dmi_cand_arch(x, c, &a);
     for (int32_t i = 0; i < x->n; i++) depths[i] = c->sb[i].d;
-    dm_status s = dmi_space_tally_fast(&a, &x->lay, ts, chan, err);
+    dm_status s = dmi_space_tally_fast(&a, &x->lay, ts, chan, x->memo, err);
     if (!s && !dmi_space_sums(&a, &x->lay, ts, chan, st, &tot))
         s = DM_FAIL(err, DM_ERR_RANGE, "candidate costs overflow 64-bit counters");
     if (!s) s = dmi_score(st, x->lay.n_stages, depths, x->n, &x->sp, &m, err);
