@@ -3,7 +3,8 @@
 ** and hold-out problems, and compare with dm_solve.
 **
 **   build/bench/indep_best [--space open|paper] [--evals N] [--seed S]
-**                          [--restarts R] [--out DIR] [--no-solve] PROBLEM...
+**                          [--restarts R] [--out DIR] [--no-solve]
+**                          [--check FILE] PROBLEM...
 **
 ** PROBLEM is a preset (r18 ... 89m, in --space's space, paper by default),
 ** a hold-out name (their spaces are their own), "presets" or "holdouts".
@@ -12,6 +13,8 @@
 ** independent best scores above the solver's bound (a bug in the bound).
 ** --out DIR writes the best design as DIR/<space>-<problem>.json.
 ** Every best design is re-checked from scratch (ind_recheck) first.
+** --check FILE searches nothing: it re-checks the design in FILE against
+** the (one) problem named and prints its objective in the same line.
 */
 #include "indep_search.h"
 #include <stdio.h>
@@ -25,6 +28,7 @@ typedef struct opts {
     dm_space space;
     ind_options search;
     const char *out;
+    const char *check;   /* --check FILE: re-check this design instead of searching */
     int solve;
 } opts;
 
@@ -50,7 +54,26 @@ static int run(const opts *o, const char *space, const char *name, const dm_prob
     int rc = 0;
     if (!r || !s) { free(r); free(s); return 1; }
     double t0 = cpu_seconds();
-    if (ind_search(p, &o->search, r, &err)) { fprintf(stderr, "%s: %s\n", name, err.msg); rc = 1; goto done; }
+    if (o->check) {   /* a design from elsewhere, measured the same way */
+        dm_net *net = NULL;
+        dm_score_params sp;
+        memset(r, 0, sizeof *r);
+        dm_problem_score(p, &sp);
+        if (dm_arch_load(o->check, &r->arch, &err) || dm_net_create(&r->arch, &net, &err) ||
+            dm_net_metrics(net, &sp, &r->metrics, &err)) {
+            fprintf(stderr, "%s: %s\n", o->check, err.msg);
+            dm_net_free(net);
+            rc = 1;
+            goto done;
+        }
+        dm_net_free(net);
+        r->found = 1;
+        r->objective = r->metrics.objective;
+    } else if (ind_search(p, &o->search, r, &err)) {
+        fprintf(stderr, "%s: %s\n", name, err.msg);
+        rc = 1;
+        goto done;
+    }
     double secs = cpu_seconds() - t0;
     const char *bad = r->found ? ind_recheck(p, &r->arch, r->objective, why, sizeof why) : "nothing feasible found";
     if (bad) { printf("%-22s %-5s FAILED: %s\n", name, space, bad); rc = 1; goto done; }
@@ -66,7 +89,7 @@ static int run(const opts *o, const char *space, const char *name, const dm_prob
     printf("%-22s %-5s %10.2f %10lld %7.1f | %s%s\n", name, space, r->objective, (long long)r->evals,
            secs, sol, flag);
     fflush(stdout);
-    if (o->out) rc |= write_design(o, space, name, &r->arch);
+    if (o->out && !o->check) rc |= write_design(o, space, name, &r->arch);
 done:
     free(r);
     free(s);
@@ -110,8 +133,9 @@ static int run_named(const opts *o, const char *name) {
 
 static int usage(void) {
     fprintf(stderr, "usage: indep_best [--space open|paper] [--evals N] [--seed S] [--restarts R]\n"
-                    "                  [--out DIR] [--no-solve] PROBLEM...   (preset, hold-out,\n"
-                    "                  presets, holdouts)\n");
+                    "                  [--out DIR] [--no-solve] [--check FILE] PROBLEM...\n"
+                    "PROBLEM: a preset, a hold-out, presets, holdouts; --check FILE re-checks that\n"
+                    "design against the one problem named instead of searching\n");
     return 2;
 }
 
@@ -128,6 +152,7 @@ int main(int argc, char **argv) {
         else if (strcmp(a, "--seed") == 0) o.search.seed = strtoull(v, NULL, 0);
         else if (strcmp(a, "--restarts") == 0) o.search.restarts = atoi(v);
         else if (strcmp(a, "--out") == 0) o.out = v;
+        else if (strcmp(a, "--check") == 0) o.check = v;
         else return usage();
         i++;
     }
