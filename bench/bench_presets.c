@@ -169,18 +169,32 @@ static int holdouts(void) {
     return rc;
 }
 
+static int usage(const char *bad) {
+    fprintf(stderr, "bench_presets: unknown or incomplete option '%s'\n"
+            "usage: bench_presets [--space open|paper] [--effort N] [--best-evals N]\n"
+            "                     [--one PRESET | --header | --holdouts]\n", bad);
+    return 2;
+}
+
 int main(int argc, char **argv) {
-    for (;;) {
-        if (argc >= 3 && strcmp(argv[1], "--effort") == 0) effort = atoi(argv[2]);
-        else if (argc >= 3 && strcmp(argv[1], "--best-evals") == 0) best_evals = atoll(argv[2]);
-        else if (argc >= 3 && strcmp(argv[1], "--space") == 0) {
-            if (dm_space_from_name(argv[2], &space, NULL)) { fprintf(stderr, "--space open|paper\n"); return 2; }
-        } else break;
-        argc -= 2, argv += 2;
+    const char *one_name = NULL;
+    int mode = 0;   /* 0 every preset, 1 --one, 2 --header, 3 --holdouts */
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--header")) mode = 2;
+        else if (!strcmp(a, "--holdouts")) mode = 3;
+        else if (!v) return usage(a);
+        else if (!strcmp(a, "--effort")) effort = atoi(v), i++;
+        else if (!strcmp(a, "--best-evals")) best_evals = atoll(v), i++;
+        else if (!strcmp(a, "--one")) mode = 1, one_name = v, i++;
+        else if (!strcmp(a, "--space")) {
+            if (dm_space_from_name(v, &space, NULL)) { fprintf(stderr, "--space open|paper\n"); return 2; }
+            i++;
+        } else return usage(a);
     }
-    if (argc == 3 && strcmp(argv[1], "--one") == 0) return preset(argv[2], 0);
-    if (argc == 2 && strcmp(argv[1], "--header") == 0) return preset(dm_preset_name(0), 1);
-    if (argc == 2 && strcmp(argv[1], "--holdouts") == 0) return holdouts();
+    if (mode == 1) return preset(one_name, 0);
+    if (mode == 2) return preset(dm_preset_name(0), 1);
+    if (mode == 3) return holdouts();
     int rc = 0;
     for (int32_t i = 0; i < dm_preset_count(); i++) rc |= preset(dm_preset_name(i), i == 0);
     return rc;
