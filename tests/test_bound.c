@@ -12,6 +12,7 @@
 */
 #include "deepmad.h"
 #include "harness.h"
+#include "domain.h"
 #include "solver.h"
 
 #define MAX_DESIGNS 200000
@@ -26,15 +27,6 @@ typedef struct brute {
     design *out;
     int32_t n;
 } brute;
-
-/* The inner widths of deepmad.h for output c (the open space's rounding up). */
-static int inner_values(const dm_problem *p, int32_t c, int32_t *out) {
-    int32_t g = p->granularity, n = 0;
-    int32_t lo = (int32_t)ceil(p->inner_min * c / g - 1e-9) * g, hi = (int32_t)floor(p->inner_max * c / g + 1e-9) * g;
-    if (lo < g) lo = g;
-    for (int32_t m = lo; m <= hi; m += g) out[n++] = m;
-    return n;
-}
 
 /* Feasible: within both budgets and rho0, widths non-decreasing. */
 static void leaf(brute *b) {

@@ -7,22 +7,10 @@
 */
 #include "deepmad.h"
 #include "harness.h"
+#include "domain.h"
 #include "solver.h"
 #include "../fuzz/design_check.h"
 #include <stdlib.h>
-
-/* The problem's domains as deepmad.h documents them, written out again.
-   The nearest rounding is Python's round (ties to even): rint in the
-   default rounding mode. */
-static int inner_values(const dm_problem *p, int32_t c, int32_t *out) {
-    int32_t g = p->granularity, n = 0;
-    double lo_f = p->inner_round ? rint(p->inner_min * c / g) : ceil(p->inner_min * c / g - 1e-9);
-    int32_t lo = (int32_t)lo_f * g, hi = (int32_t)floor(p->inner_max * c / g + 1e-9) * g;
-    if (lo < g) lo = g;
-    if (hi < lo) hi = lo;
-    for (int32_t m = lo; m <= hi; m += g) out[n++] = m;
-    return n;
-}
 
 /* Width ranges: the stem's (stem_min..stem_max, 0 = the channel range)
    and the head's (up to head_max, 0 = max_channels), on the grid. */
