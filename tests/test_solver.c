@@ -451,6 +451,13 @@ static int32_t rnd(int32_t n) {
 /* Random designs of p (non-decreasing widths, each width 70..110% of
    the start's, the stem and head kept in their ranges); returns how many were
    feasible, and fails a check for any that beats the bound. */
+/* Samples scale each width of the design by SAMPLE_LO..SAMPLE_LO +
+   SAMPLE_SPAN - 1 percent and change a third of its kernels and depths:
+   designs near a good one, which is where a bound too low would show,
+   and near enough that budgets and rho, which bind there from both
+   sides, still leave some of them feasible. */
+#define SAMPLE_LO 88
+#define SAMPLE_SPAN 15
 static int sample_under_bound(const dm_problem *p, const dm_arch *start, double bound, int n) {
     brute b = {.p = p};
     dm_problem_score(p, &b.sp);
@@ -460,25 +467,26 @@ static int sample_under_bound(const dm_problem *p, const dm_arch *start, double 
         int32_t prev = 0;
         int32_t slo, shi;   /* samples stay in the space's stem and head ranges */
         stem_values(p, &slo, &shi);
-        b.a.stem.out = (b.a.stem.out * (70 + rnd(41)) / 100) / 8 * 8;
+        b.a.stem.out = (b.a.stem.out * (SAMPLE_LO + rnd(SAMPLE_SPAN)) / 100) / 8 * 8;
         if (b.a.stem.out < slo) b.a.stem.out = slo;
         if (b.a.stem.out > shi) b.a.stem.out = shi;
         prev = b.a.stem.out;
         for (int i = 0; i < b.a.n_superblocks; i++) {
             dm_superblock *s = &b.a.sb[i];
-            s->out = (s->out * (70 + rnd(41)) / 100) / 8 * 8;
+            s->out = (s->out * (SAMPLE_LO + rnd(SAMPLE_SPAN)) / 100) / 8 * 8;
             if (s->out < prev) s->out = prev;
             prev = s->out;
             int32_t ms[600], nm = inner_values(p, s->out, ms);
-            int32_t want = s->inner * (70 + rnd(41)) / 100, mi = 0;
+            int32_t want = s->inner * (SAMPLE_LO + rnd(SAMPLE_SPAN)) / 100, mi = 0;
             while (mi + 1 < nm && ms[mi] < want) mi++;
             s->inner = ms[mi];
-            s->kernel = p->kernels[rnd(p->n_kernels)];
-            s->depth += rnd(3) - 1;
+            if (rnd(3) == 0) s->kernel = p->kernels[rnd(p->n_kernels)];   /* a third of the time */
+            int dd = rnd(6);
+            s->depth += dd == 0 ? -1 : dd == 1 ? 1 : 0;
             if (s->depth < p->depth_min[i]) s->depth = p->depth_min[i];
             if (s->depth > p->depth_max[i]) s->depth = p->depth_max[i];
         }
-        if (b.a.head) b.a.head = (b.a.head * (70 + rnd(41)) / 100) / 8 * 8;
+        if (b.a.head) b.a.head = (b.a.head * (SAMPLE_LO + rnd(SAMPLE_SPAN)) / 100) / 8 * 8;
         if (b.a.head && b.a.head < prev) b.a.head = prev;
         if (b.a.head && p->head_ratio_max > 0 && b.a.head > p->head_ratio_max * prev)
             b.a.head = (int32_t)(p->head_ratio_max * prev) / 8 * 8;
