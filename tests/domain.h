@@ -1,9 +1,9 @@
 /*
-** domain.h -- the inner-width domain of deepmad.h ("Design problems and
+** domain.h -- the variable domains of deepmad.h ("Design problems and
 ** the solver"), written out again for the tests' brute-force
-** enumerations: an independent statement of the rule, not the solver's
-** dmi_inner_range.  The nearest rounding is Python's round (ties to
-** even): rint in the default rounding mode.
+** enumerations: an independent statement of the rules, not the solver's
+** dmi_inner_range / dmi_item_range.  The nearest rounding is Python's
+** round (ties to even): rint in the default rounding mode.
 */
 #ifndef DM_TESTS_DOMAIN_H
 #define DM_TESTS_DOMAIN_H
@@ -20,6 +20,17 @@ static inline int inner_values(const dm_problem *p, int32_t c, int32_t *out) {
     if (hi < lo) hi = lo;
     for (int32_t m = lo; m <= hi; m += g) out[n++] = m;
     return n;
+}
+
+/* Width ranges: the stem's (stem_min..stem_max, 0 = the channel range)
+   and the head's (up to head_max, 0 = max_channels), on the grid. */
+static inline void stem_values(const dm_problem *p, int32_t *lo, int32_t *hi) {
+    int32_t g = p->granularity;
+    *lo = ((p->stem_min ? p->stem_min : p->min_channels) + g - 1) / g * g;
+    *hi = (p->stem_max ? p->stem_max : p->max_channels) / g * g;
+}
+static inline int32_t head_top(const dm_problem *p) {
+    return (p->head_max ? p->head_max : p->max_channels) / p->granularity * p->granularity;
 }
 
 #endif

@@ -12,7 +12,7 @@
 */
 #include "deepmad.h"
 #include "harness.h"
-#include "domain.h"
+#include "brute.h"
 #include "solver.h"
 
 #define MAX_DESIGNS 200000
@@ -20,75 +20,23 @@
 
 typedef struct design { int32_t d[NSB], w[NSB + 2]; double obj; } design;  /* w: stem, superblocks, head */
 
-typedef struct brute {
-    const dm_problem *p;
-    dm_score_params sp;
-    dm_arch a;
-    design *out;
-    int32_t n;
-} brute;
+/* Every feasible design, up to MAX_DESIGNS. */
+typedef struct designs { design *out; int32_t n; } designs;
 
-/* Feasible: within both budgets and rho0, widths non-decreasing. */
-static void leaf(brute *b) {
-    const dm_problem *p = b->p;
-    dm_net *net = NULL;
-    dm_metrics m;
-    int32_t prev = b->a.stem.out;
-    for (int i = 0; i < b->a.n_superblocks; i++) {
-        if (b->a.sb[i].out < prev) return;
-        prev = b->a.sb[i].out;
-    }
-    if (b->a.head && b->a.head < prev) return;
-    if (b->a.head && p->head_ratio_max > 0 && b->a.head > p->head_ratio_max * prev + 1e-9) return;
-    if (dm_net_create(&b->a, &net, NULL)) return;
-    int ok = !dm_net_metrics(net, &b->sp, &m, NULL);
-    dm_net_free(net);
-    if (!ok || m.macs > p->max_macs || m.params > p->max_params || m.rho > p->rho0) return;
-    if (b->n >= MAX_DESIGNS) return;
-    design *d = &b->out[b->n++];
-    for (int i = 0; i < NSB; i++) d->d[i] = b->a.sb[i].depth, d->w[i + 1] = b->a.sb[i].out;
-    d->w[0] = b->a.stem.out, d->w[NSB + 1] = b->a.head;
-    d->obj = m.objective;
+static void record(const dm_arch *a, const dm_metrics *m, void *user) {
+    designs *ds = user;
+    if (ds->n >= MAX_DESIGNS) return;
+    design *d = &ds->out[ds->n++];
+    for (int i = 0; i < NSB; i++) d->d[i] = a->sb[i].depth, d->w[i + 1] = a->sb[i].out;
+    d->w[0] = a->stem.out, d->w[NSB + 1] = a->head;
+    d->obj = m->objective;
 }
 
-static void rec(brute *b, int i) {
-    const dm_problem *p = b->p;
-    int32_t g = p->granularity;
-    if (i == p->n_superblocks) {
-        if (!p->head) { b->a.head = 0; leaf(b); return; }
-        for (int32_t h = p->min_channels; h <= p->max_channels; h += g) { b->a.head = h; leaf(b); }
-        return;
-    }
-    dm_superblock *s = &b->a.sb[i];
-    for (int32_t c = p->min_channels; c <= p->max_channels; c += g) {
-        int32_t ms[64], nm = inner_values(p, c, ms);
-        for (int mi = 0; mi < nm; mi++)
-            for (int k = 0; k < p->n_kernels; k++)
-                for (int32_t d = p->depth_min[i]; d <= p->depth_max[i]; d++) {
-                    s->out = c, s->inner = ms[mi], s->kernel = p->kernels[k], s->depth = d;
-                    rec(b, i + 1);
-                }
-    }
-}
-
-/* Every feasible design of p (open space, torchvision style). */
+/* Every feasible design of p (brute.h). */
 static int32_t brute_force(const dm_problem *p, design *out) {
-    brute b = {.p = p, .out = out};
-    dm_problem_score(p, &b.sp);
-    dm_arch_init(&b.a);
-    b.a.in_channels = p->in_channels, b.a.input_size = p->input_size, b.a.classes = p->classes;
-    b.a.style = p->style;
-    b.a.stem = (dm_stem){.kernel = p->stem_kernel, .stride = p->stem_stride, .act = p->act};
-    b.a.head_act = p->act;
-    b.a.n_superblocks = p->n_superblocks;
-    for (int i = 0; i < p->n_superblocks; i++)
-        b.a.sb[i] = (dm_superblock){.kind = p->family, .stride = p->stride[i], .se = p->se, .act = p->act,
-                                    .shortcut = DM_SHORTCUT_CONV};
-    for (int32_t c0 = p->min_channels; c0 <= p->max_channels; c0 += p->granularity) {
-        b.a.stem.out = c0;
-        rec(&b, 0);
-    }
-    return b.n;
+    designs ds = {.out = out};
+    brute_enumerate(p, record, &ds);
+    return ds.n;
 }
 
 /* Three superblocks, depths 1..4, widths 8..24; budgets and rho binding. */

@@ -7,115 +7,27 @@
 */
 #include "deepmad.h"
 #include "harness.h"
-#include "domain.h"
+#include "brute.h"
 #include "solver.h"
 #include "../fuzz/design_check.h"
 #include <stdlib.h>
 
-/* Width ranges: the stem's (stem_min..stem_max, 0 = the channel range)
-   and the head's (up to head_max, 0 = max_channels), on the grid. */
-static void stem_values(const dm_problem *p, int32_t *lo, int32_t *hi) {
-    int32_t g = p->granularity;
-    *lo = ((p->stem_min ? p->stem_min : p->min_channels) + g - 1) / g * g;
-    *hi = (p->stem_max ? p->stem_max : p->max_channels) / g * g;
-}
-static int32_t head_top(const dm_problem *p) {
-    return (p->head_max ? p->head_max : p->max_channels) / p->granularity * p->granularity;
-}
+/* The best feasible design's objective and metrics. */
+typedef struct best_of { double best; int feasible; dm_metrics best_m; } best_of;
 
-typedef struct brute {
-    const dm_problem *p;
-    dm_score_params sp;
-    dm_arch a;
-    double best;
-    int feasible;
-    dm_metrics best_m;   /* metrics of the best design */
-} brute;
-
-static int ok_arch(brute *b, dm_metrics *m) {
-    const dm_problem *p = b->p;
-    dm_net *net = NULL;
-    if (dm_net_create(&b->a, &net, NULL)) return 0;
-    int ok = !dm_net_metrics(net, &b->sp, m, NULL);
-    dm_net_free(net);
-    if (!ok) return 0;
-    if (p->max_macs && m->macs > p->max_macs) return 0;
-    if (p->max_params && m->params > p->max_params) return 0;
-    if (m->rho > p->rho0) return 0;
-    if (p->max_layers && m->layers > p->max_layers) return 0;
-    if (p->max_peak_activation && m->peak_activation > p->max_peak_activation) return 0;
-    if (!p->drop_monotone) {
-        int32_t prev = b->a.stem.out;
-        for (int i = 0; i < b->a.n_superblocks; i++) {
-            if (b->a.sb[i].out < prev) return 0;
-            prev = b->a.sb[i].out;
-        }
-        if (b->a.head && b->a.head < prev) return 0;
-    }
-    /* the space's rules on the stem and head (deepmad.h) */
-    int32_t slo, shi, last = b->a.sb[b->a.n_superblocks - 1].out;
-    stem_values(p, &slo, &shi);
-    if (b->a.stem.out < slo || b->a.stem.out > shi) return 0;
-    if (b->a.head) {
-        if (b->a.head > head_top(p)) return 0;
-        if (p->head_ratio_min > 0 && b->a.head < p->head_ratio_min * last - 1e-9) return 0;
-        if (p->head_ratio_max > 0 && b->a.head > p->head_ratio_max * last + 1e-9) return 0;
-    }
-    return 1;
-}
-
-static void leaf(brute *b) {
-    dm_metrics m;
-    if (!ok_arch(b, &m)) return;
-    if (!b->feasible || m.objective > b->best) b->best = m.objective, b->best_m = m;
-    b->feasible = 1;
-}
-
-static void rec(brute *b, int i) {
-    const dm_problem *p = b->p;
-    int32_t g = p->granularity, lo = (p->min_channels + g - 1) / g * g;
-    if (i == p->n_superblocks) {
-        if (!p->head) { b->a.head = 0; leaf(b); return; }
-        for (int32_t h = lo; h <= head_top(p); h += g) { b->a.head = h; leaf(b); }
-        return;
-    }
-    dm_superblock *s = &b->a.sb[i];
-    for (int32_t c = lo; c <= p->max_channels; c += g) {
-        int32_t ms[64], nm = inner_values(p, c, ms);
-        for (int mi = 0; mi < nm; mi++)
-            for (int k = 0; k < p->n_kernels; k++)
-                for (int32_t d = p->depth_min[i]; d <= p->depth_max[i]; d++) {
-                    s->out = c, s->inner = ms[mi], s->kernel = p->kernels[k], s->depth = d;
-                    rec(b, i + 1);
-                }
-    }
+static void keep_best(const dm_arch *a, const dm_metrics *m, void *user) {
+    best_of *o = user;
+    (void)a;
+    if (!o->feasible || m->objective > o->best) o->best = m->objective, o->best_m = *m;
+    o->feasible = 1;
 }
 
 static int brute_force_m(const dm_problem *p, double *best, dm_metrics *best_m) {
-    brute b = {.p = p};
-    dm_problem_score(p, &b.sp);
-    dm_arch_init(&b.a);
-    b.a.in_channels = p->in_channels;
-    b.a.input_size = p->input_size;
-    b.a.classes = p->classes;
-    /* the paper style's stem and head are conv-BN-ReLU (the reference's ConvKXBNRELU) */
-    dm_act end_act = p->style == DM_STYLE_PAPER ? DM_ACT_RELU : p->act;
-    b.a.style = p->style;
-    b.a.stem = (dm_stem){.kernel = p->stem_kernel, .stride = p->stem_stride, .act = end_act};
-    b.a.head_act = end_act;
-    b.a.n_superblocks = p->n_superblocks;
-    for (int i = 0; i < p->n_superblocks; i++)
-        b.a.sb[i] = (dm_superblock){.kind = p->family, .stride = p->stride[i], .se = p->se,
-                                    .act = p->act, .shortcut = DM_SHORTCUT_CONV};
-    int32_t g = p->granularity, slo, shi;
-    stem_values(p, &slo, &shi);
-    for (int32_t c0 = slo; c0 <= shi; c0 += g) {
-        b.a.stem.out = c0;
-        rec(&b, 0);
-    }
-    *best = b.best;
-    if (best_m) *best_m = b.best_m;
-    return b.feasible;
+    best_of o = {0};
+    brute_enumerate(p, keep_best, &o);
+    *best = o.best;
+    if (best_m) *best_m = o.best_m;
+    return o.feasible;
 }
 
 static int brute_force(const dm_problem *p, double *best) { return brute_force_m(p, best, NULL); }
@@ -459,8 +371,8 @@ static int32_t rnd(int32_t n) {
 #define SAMPLE_LO 88
 #define SAMPLE_SPAN 15
 static int sample_under_bound(const dm_problem *p, const dm_arch *start, double bound, int n) {
-    brute b = {.p = p};
-    dm_problem_score(p, &b.sp);
+    brute b;
+    brute_init(&b, p);
     int feasible = 0;
     for (int t = 0; t < n; t++) {
         b.a = *start;
@@ -491,7 +403,7 @@ static int sample_under_bound(const dm_problem *p, const dm_arch *start, double 
         if (b.a.head && p->head_ratio_max > 0 && b.a.head > p->head_ratio_max * prev)
             b.a.head = (int32_t)(p->head_ratio_max * prev) / 8 * 8;
         dm_metrics m;
-        if (!ok_arch(&b, &m)) continue;
+        if (!brute_feasible(&b, &m)) continue;
         feasible++;
         CHECK(m.objective <= bound + 1e-9);
     }
@@ -526,10 +438,11 @@ static void test_bound_vs_sampling(void) {
 }
 
 static void check_design_constraints(const dm_problem *p, const dm_solution *s) {
-    brute b = {.p = p, .a = s->arch};
+    brute b;
     dm_metrics m;
-    dm_problem_score(p, &b.sp);
-    CHECK(ok_arch(&b, &m));
+    brute_init(&b, p);
+    b.a = s->arch;
+    CHECK(brute_feasible(&b, &m));
     CHECK_NEAR(m.objective, s->objective, 1e-9);
     CHECK(s->arch.stem.out % 8 == 0 && s->arch.head % 8 == 0);
     for (int i = 0; i < s->arch.n_superblocks; i++)
