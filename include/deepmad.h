@@ -567,6 +567,95 @@ dm_status dm_write_files_atomic(int32_t n, const char *const *paths, const void 
 dm_status dm_write_check(const char *path, dm_error *err);
 
 /* ======================================================================
+** Latency (docs/latency.md): what a network runs as, measured and predicted
+**
+** A network runs as a list of ops (dm_net_ops): each conv with its BN
+** folded in and, where the engine fuses them, its activation and the
+** residual add; pools; SE; the classifier.  `deepmad profile` times op
+** shapes with oneDNN on this machine into a dm_latency_table; the
+** prediction of a network is the sum over its ops of the table's time for
+** that shape (dm_latency_predict), so it is additive over layers like
+** MACs and can be a design budget (dm_problem.max_latency_ms).
+**
+**     dm_net_ops(net, &ops, &n, &err);           // what runs
+**     dm_latency_table t;                         // from a profile or a file
+**     dm_latency_table_load("lat.json", &t, &err);
+**     dm_latency dl;
+**     dm_latency_predict(&t, net, &dl, &err);     // dl.total_ms, dl.stage_ms[]
+** ====================================================================== */
+
+typedef enum dm_op_kind {
+    DM_OP_CONV,      /* "conv": k x k conv, `groups` 1 (dense) .. c_in (depthwise),
+                        BN folded, `act` and `sum` fused as post-ops */
+    DM_OP_POOL,      /* "pool": max pool (stem) or 2x2 avg pool (shortcut), `kernel`, `stride` */
+    DM_OP_GAP,       /* "gap": global average pool, r_in x r_in -> 1 */
+    DM_OP_SE,        /* "se": squeeze-excite on c_in channels at r_in: GAP, fc c_in->c_out
+                        (the squeeze width), act, fc back, sigmoid, channel scale */
+    DM_OP_LINEAR,    /* "linear": the classifier, c_in -> c_out */
+    DM_OP_ADD,       /* "add": a residual add (then `act`) that the engine did not fuse */
+    DM_OP_COUNT
+} dm_op_kind;
+
+#define DM_OP_ACT_NONE (-1)  /* dm_op.act when no activation follows */
+
+typedef struct dm_op {
+    dm_op_kind kind;
+    int32_t c_in, c_out, kernel, stride, groups;
+    int32_t r_in, r_out;     /* spatial size before / after */
+    int32_t act;             /* a dm_act, or DM_OP_ACT_NONE */
+    int32_t sum;             /* conv: 1 = the residual add is fused into it */
+    int32_t stage;           /* 0-based stage index (for per-stage sums); -1 in a table */
+} dm_op;
+
+const char *dm_op_kind_name(dm_op_kind k);
+dm_status dm_op_kind_from_name(const char *name, dm_op_kind *out, dm_error *err);
+
+/* The ops `net` runs, in forward order.  *out is a new array (dm_free),
+   *n its length. */
+dm_status dm_net_ops(const dm_net *net, dm_op **out, int32_t *n, dm_error *err);
+
+/* One measured op shape. */
+typedef struct dm_latency_entry {
+    dm_op op;                /* the shape; op.stage is -1 */
+    double median_ms;        /* median of the timed runs */
+    double spread_ms;        /* half the interquartile range of the timed runs */
+    int32_t runs;            /* timed runs (after warm-up) */
+} dm_latency_entry;
+
+#define DM_LATENCY_TEXT 128
+
+/* A latency table: plain data, owned by the caller; entries freed by
+   dm_latency_table_free.  The JSON form is documented in docs/latency.md. */
+typedef struct dm_latency_table {
+    char cpu[DM_LATENCY_TEXT];     /* the CPU model it was measured on */
+    char engine[DM_LATENCY_TEXT];  /* e.g. "oneDNN 2.6.3" */
+    int32_t threads, batch;
+    int32_t n_entries;
+    dm_latency_entry *entries;
+} dm_latency_table;
+
+void dm_latency_table_init(dm_latency_table *t);
+void dm_latency_table_free(dm_latency_table *t);
+dm_status dm_latency_table_from_json(const char *text, size_t len, dm_latency_table *out,
+                                     dm_error *err);
+dm_status dm_latency_table_to_json(const dm_latency_table *t, char **out_json, dm_error *err);
+dm_status dm_latency_table_load(const char *path, dm_latency_table *out, dm_error *err);
+
+/* A network's predicted latency, in total and per stage. */
+typedef struct dm_latency {
+    double total_ms;
+    int32_t n_stages;
+    double stage_ms[DM_MAX_STAGES];
+} dm_latency;
+
+/* Predict `net`'s latency from `t`: the sum over dm_net_ops of each op's
+   time (docs/latency.md: exact shapes, and how shapes the table lacks are
+   estimated).  DM_ERR_INVALID, naming the op, when the table cannot
+   estimate one of them. */
+dm_status dm_latency_predict(const dm_latency_table *t, const dm_net *net, dm_latency *out,
+                             dm_error *err);
+
+/* ======================================================================
 ** Design problems and the solver (docs/solver.md)
 **
 ** A design problem is the paper's Eq. (5): choose, per superblock, output
@@ -628,6 +717,9 @@ typedef struct dm_problem {
     double rho0;                  /* effectiveness limit, > 0 */
     int32_t max_layers;           /* main-path layers; 0 = no limit */
     int64_t max_peak_activation;  /* elements (dm_metrics.peak_activation); 0 = no limit */
+    double max_latency_ms;        /* predicted latency (dm_latency_predict); 0 = no limit;
+                                     needs latency_table */
+    const dm_latency_table *latency_table; /* borrowed; NULL = none */
     dm_score_params score;        /* alpha, beta, penalty form (dm_score_params_default) */
     int32_t drop_multiscale;      /* 1 = guideline 1 off: only the last stage's entropy counts */
     int32_t drop_depth_penalty;   /* 1 = guideline 2 off: beta = 0 */
