@@ -324,6 +324,7 @@ static void test_boxes_vs_brute_force(void) {
     if (getenv("DM_TEST_VERBOSE"))
         printf("  %d boxes, the tangent lowered %d, the split level %d\n", boxes, helped, level);
     CHECK(helped > boxes / 4);
+    CHECK(level > boxes / 4);
     free(ds);
 }
 
