@@ -182,7 +182,7 @@ DM_INTERNAL int dmi_dual_tidy(const dmi_dual *d, dmi_dbox *box);
 /* Multipliers to start from, scaled by a feasible design. */
 DM_INTERNAL void dmi_dual_start(const dmi_dual *d, const dmi_eval *ie, dmi_mult *m);
 /* Lower the dual value over the box by a coordinate search from *m
-   (updated) with steps st[0..3] (updated, doubled after a move when
+   (updated) with steps st[0..DMI_MULT_N-1] (updated, doubled after a move when
    `grow`; the search is over when every
    step is below DMI_DUAL_STEP_MIN: dmi_dual_converged), at most max_evals
    evaluations, stopping once the value is <= enough.  Returns the value

@@ -20,6 +20,10 @@
 ** multipliers give a valid bound, so stopping early is safe); the branch
 ** and bound over boxes is solver_dbb.c.
 **
+** The stage terms log C_t x (the other items' log widths) are split at a
+** level nu, a sixth multiplier (split_level): the other items weight
+** log C_t by nu, the stage's closer pays for its width above nu.
+**
 ** The relaxed box: widths in geometric cells (value at the top, costs at
 ** the bottom); block 0's input cost at a representative input at or below
 ** the cell (monotone costs); beta Q >= box->pen; layer and peak limits
