@@ -127,7 +127,7 @@ static int make_box(const dm_problem *p, const ctxs *c, const design *ds, int32_
    some tangent point lowered the value below the constant penalty's at
    the same multipliers (the new relaxation does something). */
 static void check_boxes(const dm_problem *p, const ctxs *c, const design *ds, int32_t nd, const design *opt,
-                        int *tangent_helped, int *boxes) {
+                        int *tangent_helped, int *level_helped, int *boxes) {
     static const double tstd[] = {0.0, 1.0, 1.3, 1.6, 2.5, 4.0}, tvar[] = {-1.0, 0.0, 0.5, 1.5, 3.0, 6.0};
     const double *ts = p->score.penalty == DM_PENALTY_VAR ? tvar : tstd;
     int32_t n = NSB - p->score.penalty_skip, dmin = 1, dmax = 4;
@@ -161,7 +161,24 @@ static void check_boxes(const dm_problem *p, const ctxs *c, const design *ds, in
                             else if (v < flat - 1e-6) helped = 1;
                         }
                     }
-                double st[DMI_MULT_N] = {1, 1, 1, 1, 1};
+                /* the level of the stage terms' split (v[5]) at heights
+                   across the problems' log widths (2.1..3.2) */
+                static const double nus[] = {-1.0, 1.0, 2.0, 2.2, 2.4, 2.6, 2.8, 3.0, 3.5};
+                dmi_mult mp = m0;
+                mp.v[4] = ts[3];
+                double plain = dmi_dual_eval(c->d, &bx, &mp, NULL), lowest = plain;
+                for (int q = 0; q < 9; q++) {
+                    dmi_mult m = mp;
+                    m.v[5] = nus[q];
+                    double v = dmi_dual_eval(c->d, &bx, &m, NULL);
+                    CHECK(v >= truth - 1e-9);
+                    if (v < truth - 1e-9)
+                        printf("  box sum %d..%d shape %d nu %.1f: dual %.6f < best %.6f\n", slo, shi, shape, nus[q],
+                               v, truth);
+                    lowest = fmin(lowest, v);
+                }
+                *level_helped += lowest < plain - 1e-6;
+                double st[DMI_MULT_N] = {1, 1, 1, 1, 1, 1};
                 dmi_mult m = m0;
                 int64_t ev = 0;
                 double v = dmi_dual_min(c->d, &bx, &m, st, 1, 300, -HUGE_VAL, &ev);
@@ -283,7 +300,7 @@ static void test_head_ratio(void) {
 static void test_boxes_vs_brute_force(void) {
     static const dm_block_kind kinds[2] = {DM_BLOCK_BOTTLENECK, DM_BLOCK_MBCONV};
     design *ds = malloc(MAX_DESIGNS * sizeof *ds);
-    int helped = 0, boxes = 0;
+    int helped = 0, level = 0, boxes = 0;
     for (int k = 0; k < 2; k++)
         for (int variant = 0; variant < 3; variant++) {
             dm_problem p;
@@ -296,7 +313,7 @@ static void test_boxes_vs_brute_force(void) {
                 if (ds[i].obj > opt.obj) opt = ds[i];
             ctxs c;
             CHECK(open_ctx(&p, &c));
-            check_boxes(&p, &c, ds, nd, &opt, &helped, &boxes);
+            check_boxes(&p, &c, ds, nd, &opt, &helped, &level, &boxes);
             check_argmax(&p, &c, &opt);
             check_caps(&p, &c, ds, nd);
             close_ctx(&c);
@@ -304,8 +321,10 @@ static void test_boxes_vs_brute_force(void) {
                 printf("  %s/%d: %d designs, optimum %.4f depths %d %d %d\n", dm_block_kind_name(kinds[k]), variant,
                        nd, opt.obj, opt.d[0], opt.d[1], opt.d[2]);
         }
-    if (getenv("DM_TEST_VERBOSE")) printf("  %d boxes, the tangent lowered %d\n", boxes, helped);
+    if (getenv("DM_TEST_VERBOSE"))
+        printf("  %d boxes, the tangent lowered %d, the split level %d\n", boxes, helped, level);
     CHECK(helped > boxes / 4);
+    CHECK(level > boxes / 4);
     free(ds);
 }
 

@@ -164,9 +164,10 @@ DM_INTERNAL void dmi_dbox_pen(const dmi_ctx *x, dmi_dbox *box);
    dmi_dual_value(box) >= the objective of every feasible design in the
    box.  Only valid with guideline 3 on. */
 typedef struct dmi_dual dmi_dual;
-/* log lam_M, log lam_P, log mu, log L0, and the point where the depth
-   penalty's tangent touches (its std, or variance; < 1 for std: none). */
-#define DMI_MULT_N 5
+/* log lam_M, log lam_P, log mu, log L0, the point where the depth
+   penalty's tangent touches (its std, or variance; < 1 for std: none),
+   and the stage terms' McCormick weight theta (clamped to [0, 1]). */
+#define DMI_MULT_N 6
 typedef struct dmi_mult { double v[DMI_MULT_N]; } dmi_mult;
 DM_INTERNAL dm_status dmi_dual_create(dmi_ctx *x, const dmi_bound *b, dmi_dual **out, dm_error *err);
 DM_INTERNAL void dmi_dual_free(dmi_dual *d);
@@ -181,7 +182,7 @@ DM_INTERNAL int dmi_dual_tidy(const dmi_dual *d, dmi_dbox *box);
 /* Multipliers to start from, scaled by a feasible design. */
 DM_INTERNAL void dmi_dual_start(const dmi_dual *d, const dmi_eval *ie, dmi_mult *m);
 /* Lower the dual value over the box by a coordinate search from *m
-   (updated) with steps st[0..3] (updated, doubled after a move when
+   (updated) with steps st[0..DMI_MULT_N-1] (updated, doubled after a move when
    `grow`; the search is over when every
    step is below DMI_DUAL_STEP_MIN: dmi_dual_converged), at most max_evals
    evaluations, stopping once the value is <= enough.  Returns the value

@@ -228,7 +228,7 @@ static dm_status branch(dbb *t, dnode *v, int32_t w) {
     int nc = split(t->d, t->b, t->x, &v->box, w, c);
     dm_status s = DM_OK;
     for (int k = 0; k < nc && !s; k++) {
-        dnode u = {.box = c[k], .m = v->m, .st = {CHILD_STEP, CHILD_STEP, CHILD_STEP, CHILD_STEP, CHILD_STEP}};
+        dnode u = {.box = c[k], .m = v->m, .st = {CHILD_STEP, CHILD_STEP, CHILD_STEP, CHILD_STEP, CHILD_STEP, CHILD_STEP}};
         u.grow = 1;
         u.ub = fmin(v->ub, dmi_dual_min(t->d, &u.box, &u.m, u.st, 1, 1, t->be->objective, &t->evals));
         u.evals = 1;
@@ -274,7 +274,7 @@ static dm_status roots(dbb *t) {
     dmi_dbox all;
     dmi_dual_root(t->d, &all);
     int32_t last = t->x->lay.n_stages - 1, f0 = dmi_dual_cell(t->d, t->best->head ? t->best->head : t->best->sb[t->x->n - 1].c);
-    dnode r = {.st = {ROOT_STEP, ROOT_STEP, ROOT_STEP, ROOT_STEP, ROOT_STEP}};
+    dnode r = {.st = {ROOT_STEP, ROOT_STEP, ROOT_STEP, ROOT_STEP, ROOT_STEP, ROOT_STEP}};
     dmi_dual_start(t->d, t->be, &r.m);
     dm_status s = DM_OK;
     for (int pass = 0; pass < 2 && !s; pass++)

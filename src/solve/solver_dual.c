@@ -20,6 +20,10 @@
 ** multipliers give a valid bound, so stopping early is safe); the branch
 ** and bound over boxes is solver_dbb.c.
 **
+** The stage terms log C_t x (the other items' log widths) are split at a
+** level nu, a sixth multiplier (split_level): the other items weight
+** log C_t by nu, the stage's closer pays for its width above nu.
+**
 ** The relaxed box: widths in geometric cells (value at the top, costs at
 ** the bottom); block 0's input cost at a representative input at or below
 ** the cell (monotone costs); beta Q >= box->pen; layer and peak limits
@@ -35,6 +39,10 @@
 #define DUAL_GUARD 1e-9   /* relative margin against rounding */
 #define PEN_START 3.0     /* first tangent point of the depth penalty (std 3) */
 #define NEG (-HUGE_VAL)
+
+/* fmax without the library call (a third of the solve when it is not
+   inlined); no NaN reaches the DP. */
+static inline double mx(double a, double b) { return a > b ? a : b; }
 
 /* One (c cell, m cell, k) of a superblock: general variant (expand conv
    present) and, for mbconv, the expand-free variant (m == c). */
@@ -65,6 +73,8 @@ struct dmi_dual {
     double *val, *mj, *pm;     /* [item * nc + cell]: the DP's value after each item; per representative */
     double budget[2];
     double *logtop;            /* log of each cell's top */
+    double *lwm0, *lwmr;       /* [i * nc + b]: the most log width of block 0 / a repeated block
+                                  of superblock i at any cell <= b (either variant) */
 };
 
 static dm_status nomem(dm_error *err) {
@@ -265,10 +275,36 @@ static void layout(dual *d) {
     for (int r = 0; r < 2; r++) d->budget[r] = (double)dmi_constraint_count_limit(&x->p, res[r]);
 }
 
+/* Per superblock and cell, the most log width a block can have at that
+   cell or below (upper values, either variant): the sums a stage's
+   McCormick term needs (weight). */
+static dm_status lw_tables(dual *d, dm_error *err) {
+    size_t nn = (size_t)d->nc * (size_t)(d->x->n > 0 ? d->x->n : 1);
+    d->lwm0 = dmi_calloc(nn, sizeof(double));
+    d->lwmr = dmi_calloc(nn, sizeof(double));
+    if (!d->lwm0 || !d->lwmr) return nomem(err);
+    for (int32_t i = 0; i < d->x->n; i++) {
+        const sbtab *t = &d->sb[i];
+        double m0 = 0, mr = 0;
+        for (int32_t b = 0; b < d->nc; b++) {
+            for (int32_t k = t->off[b]; k < t->off[b + 1]; k++) {
+                const dent *e = &t->e[k];
+                m0 = mx(m0, e->lw0), mr = mx(mr, e->lwr);
+                if (e->layf0 >= 0) m0 = mx(m0, e->lwf0);
+                if (e->layfr >= 0) mr = mx(mr, e->lwfr);
+            }
+            d->lwm0[(size_t)i * d->nc + b] = m0;
+            d->lwmr[(size_t)i * d->nc + b] = mr;
+        }
+    }
+    return DM_OK;
+}
+
 static void dual_free(dual *d) {
     free(d->bot), free(d->top), free(d->rep_of), free(d->rep_val);
     for (int32_t i = 0; i < DM_MAX_SUPERBLOCKS; i++) free(d->sb[i].off), free(d->sb[i].e), free(d->sb[i].rc);
     free(d->stem_c), free(d->stem_ok), free(d->head_c), free(d->val), free(d->mj), free(d->pm), free(d->logtop);
+    free(d->lwm0), free(d->lwmr);
 }
 
 static dm_status dual_build(dual *d, const dmi_bound *bd, dm_error *err) {
@@ -284,7 +320,7 @@ static dm_status dual_build(dual *d, const dmi_bound *bd, dm_error *err) {
     d->logtop = dmi_calloc((size_t)d->nc, sizeof(double));
     if (!d->val || !d->mj || !d->pm || !d->logtop) return nomem(err);
     for (int32_t a = 0; a < d->nc; a++) d->logtop[a] = log(d->top[a]);
-    return DM_OK;
+    return lw_tables(d, err);
 }
 
 /* ------------------------------------------------------------ evaluation */
@@ -295,7 +331,10 @@ typedef struct lag {   /* the multipliers of one evaluation, decoded, and the bo
     double inv2p;           /* 1 / (2 P) */
     int32_t skip;           /* superblocks before it are not penalised */
     const dmi_dbox *box;
-    double lc[DM_MAX_STAGES];   /* log of the upper limit of C_t for items not closing t */
+    double nu;                  /* the level of split_level */
+    double lc[DM_MAX_STAGES];   /* the weight of log C_t for items not closing t */
+    double lcu[DM_MAX_STAGES];  /* log of the upper limit of C_t in the box */
+    double own[DM_MAX_STAGES];  /* 1/2 alpha_t Omax_t: the closer's bonus per log C_t above nu */
     int32_t lo[DM_MAX_SUPERBLOCKS + 2], hi[DM_MAX_SUPERBLOCKS + 2];  /* cells per item */
 } lag;
 
@@ -307,6 +346,76 @@ static double weight(const dual *d, int32_t item, int32_t cell, const lag *g) {
     for (int32_t t = s; t <= d->last; t++)
         a += x->alpha[t] * (d->logr2[t] + (d->closer[t] == item ? d->logtop[cell] : g->lc[t]));
     return 0.5 * a;
+}
+
+/* The most log-width sum of the items before `closer` (the stem's one
+   layer, each superblock's block 0 and repeated blocks at their largest
+   upper values with widths <= cell b), the depths within the box's
+   intervals and the penalised ones' sum at most box->shi (the other
+   penalised superblocks keep at least their lower depths): a fractional
+   knapsack, filled greedily, is >= every integer choice. */
+static double prefix_lwmax(const dual *d, const lag *g, int32_t closer, int32_t b) {
+    const dmi_dbox *bx = g->box;
+    int32_t n = d->x->n, skip = g->skip;
+    double v = d->stem_lw, r[DM_MAX_SUPERBLOCKS];
+    if (closer == 0) return 0.0;   /* the stem closes the stage: nothing before it */
+    int64_t room = bx->shi;
+    for (int32_t i = skip; i < n; i++) room -= bx->dlo[i];
+    int32_t last = closer - 1 < n ? closer - 1 : n;   /* superblocks 0..last-1 are before the closer */
+    for (int32_t i = 0; i < last; i++) {
+        int32_t c = g->hi[i + 1] < b ? g->hi[i + 1] : b;
+        size_t k = (size_t)i * d->nc + (size_t)c;
+        r[i] = d->lwmr[k];
+        v += d->lwm0[k] + (bx->dlo[i] - 1) * r[i];
+        if (i < skip) v += (bx->dhi[i] - bx->dlo[i]) * r[i], r[i] = -1;
+    }
+    for (;;) {   /* the largest repeated value first */
+        int32_t j = -1;
+        for (int32_t i = skip; i < last; i++)
+            if (r[i] > 0 && (j < 0 || r[i] > r[j])) j = i;
+        if (j < 0 || room <= 0) break;
+        int64_t take = bx->dhi[j] - bx->dlo[j] < room ? bx->dhi[j] - bx->dlo[j] : room;
+        v += (double)take * r[j];
+        room -= take;
+        r[j] = -1;
+    }
+    return v;
+}
+
+/* The stage terms' split at a level nu (g->nu, any real).  The
+   objective's stage t term is 1/2 alpha_t log C_t P_t with P_t the
+   log-width sum of the layers in stages <= t; write P_t = E_t + O_t, E_t
+   the closer's own layers (which see their own cell) and 0 <= O_t <=
+   Omax_t the others.  With x_t = min(log top of the closer's cell,
+   lcu_t) >= log C_t (lcu_t: the box's and the budget's limit) and any
+   nu_t <= lcu_t, log C_t O_t <= nu_t O_t + (x_t - nu_t)^+ Omax_t.  So the
+   other items weight log C_t by nu_t (g->lc) and the closer adds
+   own_t (x_t - nu_t)^+ (bonus).  nu_t = lcu_t is the plain bound.  Omax_t
+   sums item_lwmax over the items in stages <= t (widths <= C_t's upper
+   cell, guideline 3).  The last stage keeps lcu (its closer sets the
+   final width, a box's own range). */
+static void split_level(const dual *d, lag *g) {
+    const dmi_dbox *bx = g->box;
+    const dmi_ctx *x = d->x;
+    for (int32_t t = 0; t <= d->last; t++) {
+        g->lcu[t] = g->lc[t];
+        g->own[t] = 0;
+        if (t == d->last || g->nu >= g->lc[t]) continue;
+        double om = prefix_lwmax(d, g, d->closer[t], bx->chi[t]);
+        g->lc[t] = g->nu;
+        g->own[t] = 0.5 * x->alpha[t] * om;
+    }
+}
+
+/* The closer's part of split_level for its own cell (0 unless it closes a stage). */
+static double bonus(const dual *d, int32_t item, int32_t cell, const lag *g) {
+    double v = 0;
+    for (int32_t t = dmi_item_stage(d->x, item); t <= d->last; t++)
+        if (d->closer[t] == item && g->own[t] > 0) {
+            double xt = fmin(d->logtop[cell], g->lcu[t]);
+            if (xt > g->lc[t]) v += g->own[t] * (xt - g->lc[t]);
+        }
+    return v;
 }
 
 /* What the box allows, per evaluation: C_t <= the top of its range's
@@ -323,6 +432,7 @@ static void box_limits(const dual *d, lag *g) {
         g->lo[it] = 0;
     }
     for (int32_t u = 0; u <= d->last; u++) g->lo[d->closer[u]] = bx->clo[u];
+    split_level(d, g);
     /* head <= head_ratio_max c_n: the last superblock is at least the
        head's least width in the box over the ratio */
     const dm_problem *p = &d->x->p;
@@ -332,10 +442,6 @@ static void box_limits(const dual *d, lag *g) {
         if (a > g->lo[d->x->n]) g->lo[d->x->n] = a;
     }
 }
-
-/* fmax without the library call (a third of the solve when it is not
-   inlined); no NaN reaches the DP. */
-static inline double mx(double a, double b) { return a > b ? a : b; }
 
 static double lcost(const lag *g, const double *c) { return g->lam[0] * c[0] + g->lam[1] * c[1]; }
 
@@ -401,7 +507,7 @@ static void sb_step(dual *d, int32_t i, const lag *g) {
         }
         double best = prev[b] + ms;
         for (int32_t j = j0; j <= j1; j++) best = mx(best, d->pm[j] + d->mj[j]);
-        cur[b] = best;
+        cur[b] = best + bonus(d, i + 1, b, g);
     }
 }
 
@@ -415,7 +521,7 @@ static double head_step(const dual *d, const lag *g) {
         int32_t f = a > flo ? a : flo;
         best = mx(best, prev[a] + om * d->logtop[a] - ma - lcost(g, d->head_c + 2 * ((size_t)a * d->nc + f)));
     }
-    return best;
+    return best + bonus(d, h, fhi, g);
 }
 
 /* ------------------------------------------------------------ argmax */
@@ -503,7 +609,7 @@ static double evaluate(dual *d, const lag *g) {
     for (int32_t a = 0; a < d->nc; a++)
         d->val[a] = a > g->hi[0] || a < g->lo[0] || !d->stem_ok[a] ? NEG
                                  : (weight(d, 0, a, g) + g->mu) * d->stem_lw - ma -
-                                       lcost(g, d->stem_c + 2 * a);
+                                       lcost(g, d->stem_c + 2 * a) + bonus(d, 0, a, g);
     for (int32_t i = 0; i < x->n; i++) sb_step(d, i, g);
     double best = NEG;
     if (x->p.head) best = head_step(d, g);
@@ -560,6 +666,7 @@ static double eval_mult(dual *d, const dmi_mult *m, const dmi_dbox *box, dmi_dua
     g.L0 = exp(m->v[3]);
     g.a = log(g.L0 / d->x->p.rho0) + 1;
     pen_terms(d, m->v[4], &g);
+    g.nu = m->v[5];
     box_limits(d, &g);
     double v = evaluate(d, &g);
     if (arg) backtrack(d, &g, arg);
@@ -571,6 +678,16 @@ static double eval_mult(dual *d, const dmi_mult *m, const dmi_dbox *box, dmi_dua
 
 double dmi_dual_eval(dual *d, const dmi_dbox *box, const dmi_mult *m, dmi_dual_arg *arg) {
     return eval_mult(d, m, box, arg);
+}
+
+/* Whether coordinate c is searched: a budget's multiplier only when the
+   budget is set; the level of split_level (v[5]) only without a head
+   (measured at --effort 20: it lowered the bottleneck presets' bounds by
+   0.2-0.5%, but raised the headed mbconv presets' by 0.1-0.5%, its
+   evaluations missing from the branch and bound). */
+static bool searched(const dual *d, int c) {
+    if (c < 2) return d->budget[c] > 0;
+    return c != 5 || !d->x->p.head;
 }
 
 /* Coordinate search in log space with a step per coordinate (st[4], in
@@ -586,7 +703,7 @@ double dmi_dual_min(dual *d, const dmi_dbox *box, dmi_mult *m, double *st, int g
     while (!dmi_dual_converged(d, st) && n < max_evals && v > enough) {
         bool any = false;
         for (int c = 0; c < DMI_MULT_N && v > enough && n < max_evals; c++) {
-            if ((c < 2 && d->budget[c] <= 0) || st[c] < DMI_DUAL_STEP_MIN) continue;
+            if (!searched(d, c) || st[c] < DMI_DUAL_STEP_MIN) continue;
             for (int sgn = -1; sgn <= 1 && n < max_evals; sgn += 2) {
                 dmi_mult t = *m;
                 t.v[c] += sgn * st[c];
@@ -608,7 +725,7 @@ double dmi_dual_min(dual *d, const dmi_dbox *box, dmi_mult *m, double *st, int g
 
 int dmi_dual_converged(const dual *d, const double *st) {
     for (int c = 0; c < DMI_MULT_N; c++)
-        if (!(c < 2 && d->budget[c] <= 0) && st[c] >= DMI_DUAL_STEP_MIN) return 0;
+        if (searched(d, c) && st[c] >= DMI_DUAL_STEP_MIN) return 0;
     return 1;
 }
 
@@ -663,7 +780,7 @@ void dmi_dual_root(const dual *d, dmi_dbox *box) {
 void dmi_dual_start(const dual *d, const dmi_eval *ie, dmi_mult *m) {
     double obj = fmax(ie->objective, 1.0);
     *m = (dmi_mult){{log(obj / fmax(d->budget[0], 1)), log(obj / fmax(d->budget[1], 1)), log(30.0),
-                     log(fmax(ie->value[DM_CONSTRAINT_LAYERS], 1)), PEN_START}};
+                     log(fmax(ie->value[DM_CONSTRAINT_LAYERS], 1)), PEN_START, d->logtop[d->nc - 1]}};
 }
 
 dm_status dmi_dual_create(dmi_ctx *x, const dmi_bound *bd, dual **out, dm_error *err) {
