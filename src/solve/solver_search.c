@@ -233,7 +233,9 @@ static int32_t next_rand(uint64_t *st, int32_t n) {
 #define POLISH_EVALS 30000    /* exchange and pair moves after it */
 #define RAND_RES 1000000      /* resolution of the acceptance draw */
 /* The depth moves after the polish (depth_lns). */
-#define DEPTH_EVALS 60000        /* all depth moves together */
+#define DEPTH_EVALS 60000        /* all depth moves together, at least ... */
+#define DEPTH_TOTAL 500000       /* ... or up to this many evaluations of the whole
+                                    search: the problems whose walk is cheap get more */
 #define DEPTH_POLISH_EVALS 10000 /* the polish of one depth move's widths */
 #define DEPTH_FIT_STEPS 1000     /* steps of the descent back to feasibility */
 #define DEPTH_FIT_PENALTY 30.0   /* its objective lost per unit of excess, as a multiple
@@ -526,7 +528,9 @@ static dm_status anneal(dmi_ctx *x, dmi_cand *best, dmi_eval *be, dm_error *err)
     for (int r = 0; r < ANNEAL_ROUNDS && !s; r++)
         s = anneal_round(x, &st, ANNEAL_EVALS / ANNEAL_ROUNDS, best, be, err);
     if (!s) s = polish(x, best, be, POLISH_EVALS, err);
-    return s ? s : depth_lns(x, best, be, x->evals + DEPTH_EVALS, err);
+    int64_t depth = DEPTH_TOTAL - x->evals;
+    if (depth < DEPTH_EVALS) depth = DEPTH_EVALS;
+    return s ? s : depth_lns(x, best, be, x->evals + depth, err);
 }
 
 dm_status dmi_search_local(dmi_ctx *x, dmi_cand *best, dmi_eval *be, int *found, dm_error *err) {
