@@ -15,7 +15,10 @@
 ** between superblocks needs every width re-balanced at once), so a
 ** simulated annealing walk over the same moves, on the objective less a
 ** penalty per unit of constraint excess, crosses between basins (and
-** through infeasible designs).  Every step is counted, never
+** through infeasible designs).  A polish (budget exchanges, pair moves)
+** ends the walk, and depth moves follow: one block more, fewer or moved
+** between superblocks, each with every width re-balanced (a penalised
+** descent back to feasibility, regrowth, polish).  Every step is counted, never
 ** timed, and the walk's random numbers come from a fixed seed, so the
 ** answer is the same on every run.
 */
@@ -227,8 +230,16 @@ static int32_t next_rand(uint64_t *st, int32_t n) {
                                  the best objective: a 1% overrun costs 3% */
 #define ANNEAL_MOVES 3        /* a step moves 1..this many variables */
 #define KICK_EVALS 50000      /* iterated kicks before the walk */
-#define POLISH_EVALS 60000    /* pair moves after it */
+#define POLISH_EVALS 30000    /* exchange and pair moves after it */
 #define RAND_RES 1000000      /* resolution of the acceptance draw */
+/* The depth moves after the polish (depth_lns). */
+#define DEPTH_EVALS 60000        /* all depth moves together, at least ... */
+#define DEPTH_TOTAL 500000       /* ... or up to this many evaluations of the whole
+                                    search: the problems whose walk is cheap get more */
+#define DEPTH_POLISH_EVALS 10000 /* the polish of one depth move's widths */
+#define DEPTH_FIT_STEPS 1000     /* steps of the descent back to feasibility */
+#define DEPTH_FIT_PENALTY 30.0   /* its objective lost per unit of excess, as a multiple
+                                    of the objective: feasibility first */
 
 /* Move 1..ANNEAL_MOVES random variables, each 1..3 steps in one direction. */
 static void shake(const dmi_ctx *x, uint64_t *st, dmi_cand *c) {
@@ -432,19 +443,12 @@ static dm_status exchange_pass(dmi_ctx *x, dmi_cand *c, dmi_eval *ce, int64_t li
     return DM_OK;
 }
 
-/* Kick the local optimum *best, anneal from the best design so far, then
-   polish the walk's best with pair moves: the walk ends cold, but a step
+/* Budget exchanges and pair moves until neither improves *best or
+   `evals` more evaluations are spent: the walk ends cold, but a step
    that needs two variables to move together (one budget traded for
    another) it rarely proposes at the right moment. */
-static dm_status anneal(dmi_ctx *x, dmi_cand *best, dmi_eval *be, dm_error *err) {
-    uint64_t st = 88172645463325252ull;
-    dm_status s0 = kicks(x, best, be, err);
-    if (s0) return s0;
-    for (int r = 0; r < ANNEAL_ROUNDS; r++) {
-        dm_status s = anneal_round(x, &st, ANNEAL_EVALS / ANNEAL_ROUNDS, best, be, err);
-        if (s) return s;
-    }
-    int64_t limit = x->evals + POLISH_EVALS;
+static dm_status polish(dmi_ctx *x, dmi_cand *best, dmi_eval *be, int64_t evals, dm_error *err) {
+    int64_t limit = x->evals + evals;
     for (int improved = 1; improved && x->evals < limit;) {
         int more = 0;
         dm_status s = exchange_pass(x, best, be, limit, &more, err);
@@ -453,6 +457,80 @@ static dm_status anneal(dmi_ctx *x, dmi_cand *best, dmi_eval *be, dm_error *err)
         improved |= more;
     }
     return DM_OK;
+}
+
+/* A random descent on the penalised objective (heavily penalised:
+   feasibility first) over every variable but the depths, until *c is
+   feasible or DEPTH_FIT_STEPS steps are spent; *ok = 1 when feasible. */
+static dm_status fit_widths(dmi_ctx *x, uint64_t *st, dmi_cand *c, dmi_eval *ce, int *ok,
+                            dm_error *err) {
+    dm_status s = dmi_cand_eval(x, c, ce, err);
+    double pen = DEPTH_FIT_PENALTY * fmax(fabs(ce->objective), 1.0);
+    for (int it = 0; !s && ce->excess > 0 && it < DEPTH_FIT_STEPS; it++) {
+        dmi_cand t = *c;
+        dmi_eval te;
+        int nk = 1 + next_rand(st, 2);
+        for (int k = 0; k < nk; k++) {
+            int var = next_rand(st, VAR_COUNT(x->n));
+            if (var >= V_SB && (var - V_SB) % 4 == 3) continue;   /* depths stay */
+            int dir = next_rand(st, 3) ? -1 : 1, big = next_rand(st, 2);
+            move(x, &t, var, dir, big);
+        }
+        s = dmi_cand_eval(x, &t, &te, err);
+        if (!s && penalised(&te, pen) > penalised(ce, pen)) *c = t, *ce = te;
+    }
+    *ok = !s && ce->excess == 0;
+    return s;
+}
+
+/* Depth moves with the widths re-balanced: each superblock's depth one
+   up or down, and one block moved from one superblock to another; the
+   other variables brought back within the constraints (fit_widths),
+   regrown and polished.  The walk and the polish end in a basin whose
+   depth vector is often one block off the best known (paper b0: 7,9 in
+   the last two superblocks against 8,8): single moves and pairs cannot
+   re-balance every width at once.  The first better design replaces
+   *best and the scan starts again, within `limit` evaluations. */
+static dm_status depth_lns(dmi_ctx *x, dmi_cand *best, dmi_eval *be, int64_t limit, dm_error *err) {
+    int32_t n = x->n;
+    uint64_t st = 88172645463325252ull;
+    for (int improved = 1; improved && x->evals < limit;) {
+        improved = 0;
+        for (int32_t a = 0; a <= n && !improved && x->evals < limit; a++)       /* a == n: none */
+            for (int32_t b = 0; b <= n && !improved && x->evals < limit; b++) {   /* a down, b up */
+                if (a == b) continue;
+                dmi_cand t = *best;
+                dmi_eval te;
+                if (a < n && !move(x, &t, V_SB + 4 * a + 3, -1, 0)) continue;
+                if (b < n && !move(x, &t, V_SB + 4 * b + 3, +1, 0)) continue;
+                int ok;
+                dm_status s = fit_widths(x, &st, &t, &te, &ok, err);
+                if (s) return s;
+                if (!ok) continue;
+                s = grow(x, &t, &te, -1, limit, err);
+                int64_t stop = x->evals + DEPTH_POLISH_EVALS;
+                if (stop > limit) stop = limit;
+                if (!s) s = polish(x, &t, &te, stop - x->evals, err);
+                if (s) return s;
+                if (te.excess == 0 && te.objective > be->objective + 1e-9) {
+                    *best = t, *be = te, improved = 1;
+                }
+            }
+    }
+    return DM_OK;
+}
+
+/* Kick the local optimum *best, anneal from the best design so far,
+   polish the walk's best, then try depth moves on it. */
+static dm_status anneal(dmi_ctx *x, dmi_cand *best, dmi_eval *be, dm_error *err) {
+    uint64_t st = 88172645463325252ull;
+    dm_status s = kicks(x, best, be, err);
+    for (int r = 0; r < ANNEAL_ROUNDS && !s; r++)
+        s = anneal_round(x, &st, ANNEAL_EVALS / ANNEAL_ROUNDS, best, be, err);
+    if (!s) s = polish(x, best, be, POLISH_EVALS, err);
+    int64_t depth = DEPTH_TOTAL - x->evals;
+    if (depth < DEPTH_EVALS) depth = DEPTH_EVALS;
+    return s ? s : depth_lns(x, best, be, x->evals + depth, err);
 }
 
 dm_status dmi_search_local(dmi_ctx *x, dmi_cand *best, dmi_eval *be, int *found, dm_error *err) {
