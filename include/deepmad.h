@@ -584,20 +584,28 @@ dm_status dm_write_check(const char *path, dm_error *err);
 **     dm_latency_predict(&t, net, &dl, &err);     // dl.total_ms, dl.stage_ms[]
 ** ====================================================================== */
 
-typedef enum dm_op_kind {
+typedef enum dm_op_kind {  /* ORDER DM_OP: base/names.c has the name table */
     DM_OP_CONV,      /* "conv": k x k conv, `groups` 1 (dense) .. c_in (depthwise),
-                        BN folded, `act` and `sum` fused as post-ops */
-    DM_OP_POOL,      /* "pool": max pool (stem) or 2x2 avg pool (shortcut), `kernel`, `stride` */
-    DM_OP_GAP,       /* "gap": global average pool, r_in x r_in -> 1 */
+                        BN folded, `act` and `sum` fused as post-ops (sum first:
+                        act(conv(x) + shortcut)) */
+    DM_OP_POOL,      /* "pool": kernel != stride: the stem's 3x3 stride-2 max pool,
+                        padding 1; kernel == stride: a shortcut's average pool, no
+                        padding.  c_in == c_out */
+    DM_OP_GAP,       /* "gap": global average pool, r_in x r_in -> 1, c_in == c_out */
     DM_OP_SE,        /* "se": squeeze-excite on c_in channels at r_in: GAP, fc c_in->c_out
-                        (the squeeze width), act, fc back, sigmoid, channel scale */
-    DM_OP_LINEAR,    /* "linear": the classifier, c_in -> c_out */
-    DM_OP_ADD,       /* "add": a residual add (then `act`) that the engine did not fuse */
+                        (the squeeze width) with bias and `act`, fc back with sigmoid,
+                        channel scale; r_out == r_in */
+    DM_OP_LINEAR,    /* "linear": the classifier, c_in -> c_out, with bias */
+    DM_OP_ADD,       /* "add": a residual add (then `act`) that the engine did not fuse
+                        (dm_net_ops never produces it: every add is fused) */
     DM_OP_COUNT
 } dm_op_kind;
 
 #define DM_OP_ACT_NONE (-1)  /* dm_op.act when no activation follows */
 
+/* One op shape.  Fields an op kind does not use hold neutral values, so two
+   equal shapes compare equal field by field: kernel, stride, groups 1; act
+   DM_OP_ACT_NONE; sum 0 (docs/latency.md, "What runs"). */
 typedef struct dm_op {
     dm_op_kind kind;
     int32_t c_in, c_out, kernel, stride, groups;
@@ -610,8 +618,9 @@ typedef struct dm_op {
 const char *dm_op_kind_name(dm_op_kind k);
 dm_status dm_op_kind_from_name(const char *name, dm_op_kind *out, dm_error *err);
 
-/* The ops `net` runs, in forward order.  *out is a new array (dm_free),
-   *n its length. */
+/* The ops `net` runs, in execution order (a block's shortcut pool and
+   conv before its main convs, whose last one adds the shortcut).  *out is
+   a new array (dm_free), *n its length. */
 dm_status dm_net_ops(const dm_net *net, dm_op **out, int32_t *n, dm_error *err);
 
 /* One measured op shape. */

@@ -281,6 +281,11 @@ static dm_status c_mlp_metrics_to_json(dm_error *err) {
     char *out = NULL;
     RETURN_OWNED(dm_mlp_metrics_to_json(&fx.mlp_metrics, &out, err), out);
 }
+static dm_status c_net_ops(dm_error *err) {
+    dm_op *ops = NULL;
+    int32_t n;
+    RETURN_OWNED(dm_net_ops(fx.net, &ops, &n, err), ops);
+}
 
 typedef struct fault_case {
     const char *name;
@@ -306,6 +311,7 @@ static const fault_case cases[] = {
     CASE(mlp_problem_validate), CASE(mlp_solve), CASE(export_mlp_torch), CASE(export_mlp_onnx),
     JSON_CASE(model_from_text), JSON_CASE(model_load), CASE(solution_to_json),
     CASE(mlp_solution_to_json), CASE(mlp_metrics_to_json),
+    CASE(net_ops),
 };
 
 /* Run one case with the n-th allocation failing (0: none); returns its
