@@ -31,6 +31,10 @@
 #include <oneapi/dnnl/dnnl_debug.h>
 
 #define MAX_ARGS 5
+/* Activation buffers a net's plan cycles through: a block holds at most
+   three tensors live (its input, its shortcut, the current one) while it
+   writes a fourth. */
+#define RING 4
 
 typedef struct step {
     dnnl_primitive_t prim;
@@ -48,6 +52,15 @@ struct dmi_plan {
     int32_t n_mems, cap_mems;
     int32_t reorders;
     uint64_t rng;
+    /* A net's activations live in RING buffers reused in turn, as a
+       deployed runtime plans its memory, so an op writes where an earlier
+       one wrote (warm in cache, as a lone op's output is when timed);
+       ring_bytes 0 (a lone op): every tensor has its own memory. */
+    void *ring_raw[RING], *ring[RING];
+    size_t ring_bytes;
+    int ring_next;
+    dnnl_memory_t pin[3];      /* live tensors a new activation must not overwrite */
+    int own;                   /* 1: new activations get their own memory (SE's vectors) */
 };
 
 /* ---------------------------------------------------------------------- */
@@ -99,6 +112,34 @@ static dm_status new_mem(dmi_plan *p, const dnnl_memory_desc_t *md, float scale,
     size_t n = dnnl_memory_desc_get_size(md) / sizeof *data;
     for (size_t i = 0; i < n; i++) data[i] = scale * uniform(p);
     return DM_OK;
+}
+
+static void *handle_of(dnnl_memory_t m) {
+    void *h = NULL;
+    if (m) dnnl_memory_get_data_handle(m, &h);
+    return h;
+}
+
+/* A new activation tensor of layout `md`: in a net's plan the next ring
+   buffer that holds no pinned tensor, else its own memory. */
+static dm_status new_act(dmi_plan *p, const dnnl_memory_desc_t *md, dnnl_memory_t *out,
+                         dm_error *err) {
+    if (!p->ring_bytes || p->own) return new_mem(p, md, 0, out, err);
+    if (dnnl_memory_desc_get_size(md) > p->ring_bytes)
+        return DM_FAIL(err, DM_ERR_INTERNAL, "an activation outgrows the plan's buffers");
+    for (int tries = 0; tries < RING; tries++) {
+        void *buf = p->ring[p->ring_next];
+        p->ring_next = (p->ring_next + 1) % RING;
+        bool pinned = false;
+        for (int i = 0; i < 3; i++) pinned |= p->pin[i] && handle_of(p->pin[i]) == buf;
+        if (pinned) continue;
+        dm_status s = grow((void **)&p->mems, p->n_mems, &p->cap_mems, sizeof *p->mems, err);
+        if (s) return s;
+        DNNL_TRY(dnnl_memory_create(out, md, p->eng, buf), "placing a tensor");
+        p->mems[p->n_mems++] = *out;
+        return DM_OK;
+    }
+    return DM_FAIL(err, DM_ERR_INTERNAL, "every activation buffer of the plan is live");
 }
 
 static const dnnl_memory_desc_t *md_of(dnnl_memory_t m) {
@@ -162,7 +203,7 @@ static dm_status to_layout(dmi_plan *p, dnnl_memory_t x, const dnnl_memory_desc_
     dnnl_primitive_desc_t pd = NULL;
     DNNL_TRY(dnnl_reorder_primitive_desc_create(&pd, md_of(x), p->eng, md, p->eng, NULL),
              "creating a reorder");
-    dm_status s = new_mem(p, md, 0, out, err);
+    dm_status s = new_act(p, md, out, err);
     dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, x}, {DNNL_ARG_TO, *out}};
     if (!s) s = add_step(p, pd, args, 2, err);
     dnnl_primitive_desc_destroy(pd);
@@ -224,8 +265,10 @@ static dm_status conv(dmi_plan *p, const conv_shape *c, int sum, dnnl_memory_t x
     if (!s) s = to_layout(p, x, dnnl_primitive_desc_query_md(pd, dnnl_query_src_md, 0), &xin, err);
     if (!s) s = new_mem(p, dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0), ws, &w, err);
     if (!s) s = new_mem(p, dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 1), 0.01f, &b, err);
-    if (!s && !(sum && *y))
-        s = new_mem(p, dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0), sum ? 1.0f : 0, y, err);
+    if (!s && sum && !*y)
+        s = new_mem(p, dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0), 1.0f, y, err);
+    else if (!s && !sum)
+        s = new_act(p, dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0), y, err);
     if (!s) {
         dnnl_exec_arg_t args[4] = {{DNNL_ARG_SRC, xin}, {DNNL_ARG_WEIGHTS, w},
                                    {DNNL_ARG_BIAS, b}, {DNNL_ARG_DST, *y}};
@@ -251,7 +294,7 @@ static dm_status pool(dmi_plan *p, dnnl_memory_t x, int max, int32_t c, int32_t 
                                             md_of(x), &dst, str, ker, padl, padr),
              "describing a pool");
     dm_status s = make_pd(p, &d, NULL, &pd, "creating a pool", err);
-    if (!s) s = new_mem(p, dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0), 0, y, err);
+    if (!s) s = new_act(p, dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0), y, err);
     if (!s) {
         dnnl_exec_arg_t args[2] = {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, *y}};
         s = add_step(p, pd, args, 2, err);
@@ -280,9 +323,11 @@ static dm_status se(dmi_plan *p, const dm_op *op, dnnl_memory_t x, dm_error *err
     dnnl_memory_t h = NULL, z = NULL, g = NULL;
     conv_shape fc1 = {op->c_in, op->c_out, 1, 1, 1, 1, 1, op->act};
     conv_shape fc2 = {op->c_out, op->c_in, 1, 1, 1, 1, 1, ACT_SIGMOID};
+    p->own = 1;   /* the pooled vectors are tiny and live beside x */
     dm_status s = pool(p, x, 0, op->c_in, op->r_in, 1, op->r_in, 1, &h, err);
     if (!s) s = conv(p, &fc1, 0, h, &z, err);
     if (!s) s = conv(p, &fc2, 0, z, &g, err);
+    p->own = 0;
     return s ? s : scale(p, x, g, err);
 }
 
@@ -319,6 +364,8 @@ static dm_status apply(dmi_plan *p, const dm_op *op, dnnl_memory_t x, dnnl_memor
     conv_shape c = {op->c_in, op->c_out, op->kernel, op->stride, op->groups,
                     op->r_in, op->r_out, op->act};
     *y = op->sum ? res : NULL;
+    p->pin[1] = res;
+    p->pin[2] = x;
     switch (op->kind) {
     case DM_OP_CONV: return conv(p, &c, op->sum, x, y, err);
     case DM_OP_POOL:
@@ -361,6 +408,7 @@ void dmi_engine_free(dmi_plan *p) {
     for (int32_t i = 0; i < p->n_mems; i++) dnnl_memory_destroy(p->mems[i]);
     if (p->stream) dnnl_stream_destroy(p->stream);
     if (p->eng) dnnl_engine_destroy(p->eng);
+    for (int i = 0; i < RING; i++) dm_free(p->ring_raw[i]);
     dm_free(p->steps);
     dm_free(p->mems);
     dm_free(p);
@@ -415,10 +463,35 @@ static dm_status block(dmi_plan *p, const dm_block_info *b, const dm_op *ops, in
                       (b->residual == DM_RESIDUAL_CONV || b->residual == DM_RESIDUAL_AVGPOOL_CONV);
     dnnl_memory_t res = *x, y = *x;
     dm_status s = DM_OK;
+    p->pin[0] = *x;   /* the block input lives until its last conv has read it */
     for (int32_t i = 0; !s && i < n_short; i++) s = apply(p, &ops[i], res, NULL, &res, err);
     for (int32_t i = n_short; !s && i < n; i++) s = apply(p, &ops[i], y, res, &y, err);
+    p->pin[0] = NULL;
     *x = y;
     return s;
+}
+
+/* Bytes of an activation of c channels at r, padded as a blocked layout
+   pads channels (to 16 covers 8- and 16-wide blocks). */
+static size_t act_bytes(const dmi_plan *p, int32_t c, int32_t r) {
+    return (size_t)p->batch * (size_t)((c + 15) / 16 * 16) * (size_t)r * (size_t)r * sizeof(float);
+}
+
+/* The ring's buffers, each as large as the largest activation of ops. */
+static dm_status ring_alloc(dmi_plan *p, const dm_op *ops, int32_t n, dm_error *err) {
+    size_t bytes = 0;
+    for (int32_t i = 0; i < n; i++) {
+        size_t a = act_bytes(p, ops[i].c_in, ops[i].r_in), b = act_bytes(p, ops[i].c_out, ops[i].r_out);
+        bytes = a > bytes ? a : bytes;
+        bytes = b > bytes ? b : bytes;
+    }
+    for (int i = 0; i < RING; i++) {
+        p->ring_raw[i] = dmi_calloc(bytes + 64, 1);
+        if (!p->ring_raw[i]) return DM_FAIL(err, DM_ERR_NOMEM, "out of memory for a net's activations");
+        p->ring[i] = (void *)(((uintptr_t)p->ring_raw[i] + 63) & ~(uintptr_t)63);
+    }
+    p->ring_bytes = bytes;
+    return DM_OK;
 }
 
 dm_status dmi_engine_net(dmi_plan *p, const dm_net *net, dm_error *err) {
@@ -426,7 +499,9 @@ dm_status dmi_engine_net(dmi_plan *p, const dm_net *net, dm_error *err) {
     int32_t n = 0, i = 0;
     dnnl_memory_t x = NULL;
     dm_status s = dm_net_ops(net, &ops, &n, err);
+    if (!s) s = ring_alloc(p, ops, n, err);
     if (!s) s = input(p, net->arch.in_channels, net->arch.input_size, dnnl_nchw, &x, err);
+    p->pin[0] = p->pin[1] = p->pin[2] = NULL;
     /* The stem conv and its max pool. */
     for (int32_t k = net->arch.stem.maxpool ? 2 : 1; !s && i < k; i++)
         s = apply(p, &ops[i], x, NULL, &x, err);
