@@ -324,6 +324,8 @@ typedef struct dm_stage_metrics {
     double rho;            /* effectiveness of the prefix ending here */
     double alpha;
     double entropy;        /* alpha_i * log(r_i^2 C_i) * S_i */
+    double latency_ms;     /* the stage's predicted latency; 0 = not predicted (as
+                              dm_metrics.latency_ms) */
 } dm_stage_metrics;
 
 typedef struct dm_metrics {
@@ -335,6 +337,9 @@ typedef struct dm_metrics {
     double entropy;        /* H_total = sum of the stages' entropy */
     double depth_penalty;  /* beta * Q */
     double objective;      /* entropy - depth_penalty */
+    double latency_ms;     /* predicted latency (dm_latency_predict); 0 = not predicted:
+                              dm_net_metrics leaves it 0, dm_solve fills it when the
+                              problem has a latency table */
     int32_t n_stages;
     dm_stage_metrics stage[DM_MAX_STAGES];
 } dm_metrics;
@@ -345,8 +350,9 @@ dm_status dm_net_metrics(const dm_net *net, const dm_score_params *sp,
 
 /* --- metrics as JSON (src/json_io.c) ---------------------------------- */
 /* One object: params, macs, peak_activation, layers, rho, entropy,
-   depth_penalty, objective and "stages": [{resolution, channels, layers,
-   log_width_sum, rho, alpha, entropy}], all numbers; integers exact,
+   depth_penalty, objective, latency_ms (only when predicted, not 0) and
+   "stages": [{resolution, channels, layers, log_width_sum, rho, alpha,
+   entropy, latency_ms (likewise)}], all numbers; integers exact,
    doubles round-trip.  *out_json is freed with dm_free.  A NaN or
    infinite value is DM_ERR_INVALID (JSON cannot hold it). */
 dm_status dm_metrics_to_json(const dm_metrics *m, char **out_json, dm_error *err);
@@ -657,6 +663,17 @@ typedef struct dm_latency {
     double stage_ms[DM_MAX_STAGES];
 } dm_latency;
 
+/* Every op shape a latency table needs so that any design of problem
+   `p`'s space can be predicted (docs/latency.md, "Prediction"): each
+   family of ops the space runs on a grid of channel counts (the powers
+   of 2 inside the space's range, and the range's ends), leaving out grid
+   cells that alone break the MACs or params budget.  What
+   `deepmad profile` measures.  *out is a new array (dm_free), *n its
+   length; each op's stage is -1.  p's latency budget and table are not
+   read. */
+struct dm_problem;  /* below, in "Design problems and the solver" */
+dm_status dm_latency_shapes(const struct dm_problem *p, dm_op **out, int32_t *n, dm_error *err);
+
 /* Predict `net`'s latency from `t`: the sum over dm_net_ops of each op's
    time (docs/latency.md: exact shapes, and how shapes the table lacks are
    estimated).  DM_ERR_INVALID, naming the op, when the table cannot
@@ -761,6 +778,7 @@ typedef enum dm_constraint {
     DM_CONSTRAINT_RHO,             /* "rho":             metrics.rho <= rho0 */
     DM_CONSTRAINT_LAYERS,          /* "layers":          metrics.layers <= max_layers */
     DM_CONSTRAINT_PEAK_ACTIVATION, /* "peak_activation": metrics.peak_activation <= max_peak_activation */
+    DM_CONSTRAINT_LATENCY,         /* "latency":         metrics.latency_ms <= max_latency_ms */
     DM_CONSTRAINT_COUNT
 } dm_constraint;
 

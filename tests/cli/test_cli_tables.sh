@@ -88,9 +88,18 @@ value() { # value COMMAND FAMILY OPTION
 export XDG_CACHE_HOME="$T/xdg"
 "$BIN" design --family mlp --in-features 16 --out-features 4 --params 10K -o "$T/m.json" \
     >/dev/null || bad "cannot make the MLP file"
+# A latency table (one op: it fits no problem, so a design with it fails
+# with exit 1, which is not a refusal of the option).
+cat >"$T/lat.json" <<'JSON'
+{"format": "deepmad-latency-table", "version": 1, "cpu": "", "engine": "", "threads": 1,
+ "batch": 1, "entries": [{"op": "gap", "c_in": 8, "c_out": 8, "kernel": 1, "stride": 1,
+ "groups": 1, "r_in": 7, "r_out": 1, "act": null, "sum": 0, "median_ms": 0.01,
+ "spread_ms": 0, "runs": 1}]}
+JSON
 base() { # base COMMAND FAMILY OPTION
     case "$1:$2:$3" in
     design:cnn:--preset) echo design --nodes 1000 ;;
+    design:cnn:--latency) echo design --family bottleneck --input-size 32 --latency-table "$T/lat.json" ;;
     design:cnn:*) echo design --family bottleneck --input-size 32 --classes 10 --strides 2,2 \
                        --channels 8,24 --depth 1,2 --kernels 3 --inner 0.34,1 --rho 1 --macs 200K ;;
     design:mlp:*) echo design --family mlp --in-features 16 --out-features 4 --params 10K ;;
