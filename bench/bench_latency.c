@@ -3,9 +3,12 @@
 ** (issue #15): every zoo net and random designs of the three block
 ** families (bottleneck, basic, mbconv), at 224 px, batch 1, 1 thread.
 **
-** 1. The ops of every net are profiled into one table (dm_latency_profile).
-** 2. Each net is predicted from it (dm_latency_predict) and run end to end
-**    (dm_net_measure); error% = (predicted - measured) / measured.
+** 1. Each net's ops are profiled (dm_latency_profile) right before the
+**    net is measured, into a table of its own, so that both see the same
+**    load of a shared machine (--shared: one table for all nets, profiled
+**    first, as a user's cached table would be).
+** 2. Each net is predicted from its table (dm_latency_predict) and run end
+**    to end (dm_net_measure); error% = (predicted - measured) / measured.
 ** 3. The share within +-10%, the worst cases, and the noise: each
 **    measurement's spread (half its IQR) relative to its median.
 ** 4. The headline: `design --preset r18` with a latency budget equal to
@@ -14,7 +17,10 @@
 **    the preset's design without the budget.
 **
 ** Run: build/bench/bench_latency [--designs N] [--seed S] [--runs N]
-**      [--warmup N] [--no-headline]
+**      [--warmup N] [--shared] [--table FILE] [--no-headline]
+** --table FILE starts the shared table (and the headline's) from a table
+** measured before, e.g. by `deepmad profile --preset r18` on this machine:
+** only the shapes it lacks are measured.
 ** Timings need a quiet machine: the spread column says how quiet it was.
 */
 #define _POSIX_C_SOURCE 200809L
@@ -122,12 +128,25 @@ static void add_ops(const dm_arch *a, dm_op **all, int32_t *n) {
     dm_free(ops);
 }
 
-static void profile(const dm_op *ops, int32_t n, const dm_run_options *o, dm_latency_table *t) {
+static void profile(const dm_op *ops, int32_t n, const dm_run_options *o, dm_latency_table *t,
+                    int quiet) {
     dm_error err = {0};
     double t0 = wall();
     int32_t before = t->n_entries;
     if (dm_latency_profile(ops, n, o, NULL, NULL, t, &err)) die("profile", &err);
-    printf("profiled %d new shapes (of %d ops) in %.1f s\n", t->n_entries - before, n, wall() - t0);
+    if (!quiet)
+        printf("profiled %d new shapes (of %d ops) in %.1f s\n", t->n_entries - before, n,
+               wall() - t0);
+}
+
+/* Profile one net's ops into a fresh table *t. */
+static void profile_net(const dm_arch *a, const dm_run_options *o, dm_latency_table *t) {
+    dm_op *ops = NULL;
+    int32_t n = 0;
+    dm_latency_table_init(t);
+    add_ops(a, &ops, &n);
+    profile(ops, n, o, t, 1);
+    free(ops);
 }
 
 static void predict_measure(row *r, const dm_latency_table *t, const dm_run_options *o) {
@@ -211,14 +230,18 @@ static void show_design(const char *label, const dm_arch *a, const dm_problem *p
 static void headline(double r18_ms, dm_latency_table *t, const dm_run_options *o) {
     dm_error err = {0};
     dm_problem p;
+    dm_arch r18;
     dm_op *ops = NULL;
     int32_t n = 0;
-    if (dm_problem_preset("r18", &p, &err)) die("preset", &err);
+    if (dm_problem_preset("r18", &p, &err) || dm_zoo_arch("resnet18", &r18, &err)) die("r18", &err);
     if (dm_latency_shapes(&p, &ops, &n, &err)) die("shapes", &err);
     printf("\nheadline: design --preset r18 --latency %.2f ms (torchvision resnet18, measured)\n",
            r18_ms);
-    profile(ops, n, o, t);
-    dm_free(ops);
+    add_ops(&r18, &ops, &n);   /* resnet18's own shapes, to predict it too */
+    dm_run_options po = *o;
+    po.time_limit_ms = 50;     /* as deepmad profile does */
+    profile(ops, n, &po, t, 0);
+    free(ops);
     dm_solution plain, timed;
     double t0 = wall();
     if (dm_solve(&p, &plain, &err)) die("solve r18", &err);
@@ -226,8 +249,6 @@ static void headline(double r18_ms, dm_latency_table *t, const dm_run_options *o
     p.latency_table = t;
     dm_status s = dm_solve(&p, &timed, &err);
     printf("  solved in %.1f s\n", wall() - t0);
-    dm_arch r18;
-    dm_zoo_arch("resnet18", &r18, &err);
     show_design("torchvision resnet18", &r18, &p, t, o);
     show_design("design --preset r18", &plain.arch, &p, t, o);
     if (s) printf("  design --preset r18 --latency: %s\n", err.msg);
@@ -235,7 +256,8 @@ static void headline(double r18_ms, dm_latency_table *t, const dm_run_options *o
 }
 
 int main(int argc, char **argv) {
-    int32_t designs = 102, headline_on = 1;
+    int32_t designs = 102, headline_on = 1, shared = 0;
+    const char *table = NULL;
     dm_run_options o;
     dm_run_options_default(&o);
     rng_state = 15;
@@ -245,9 +267,11 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--runs") && i + 1 < argc) o.runs = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--warmup") && i + 1 < argc) o.warmup = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--no-headline")) headline_on = 0;
+        else if (!strcmp(argv[i], "--shared")) shared = 1;
+        else if (!strcmp(argv[i], "--table") && i + 1 < argc) table = argv[++i];
         else {
             fprintf(stderr, "usage: bench_latency [--designs N] [--seed S] [--runs N] "
-                            "[--warmup N] [--no-headline]\n");
+                            "[--warmup N] [--shared] [--table FILE] [--no-headline]\n");
             return 2;
         }
     }
@@ -268,19 +292,26 @@ int main(int argc, char **argv) {
     dm_run_machine(cpu, engine);
     printf("bench_latency: %s, %s, %d thread, batch %d, %d runs after %d warm-up\n", cpu, engine,
            o.threads, o.batch, o.runs, o.warmup);
-    dm_op *ops = NULL;
-    int32_t n_ops = 0;
-    for (int32_t i = 0; i < n; i++) add_ops(&rows[i].arch, &ops, &n_ops);
     dm_latency_table t;
     dm_latency_table_init(&t);
-    profile(ops, n_ops, &o, &t);
-    free(ops);
+    if (table && dm_latency_table_load(table, &t, &err)) die(table, &err);
+    if (shared) {
+        dm_op *ops = NULL;
+        int32_t n_ops = 0;
+        for (int32_t i = 0; i < n; i++) add_ops(&rows[i].arch, &ops, &n_ops);
+        profile(ops, n_ops, &o, &t, 0);
+        free(ops);
+    }
     double t0 = wall(), r18_ms = 0;
     for (int32_t i = 0; i < n; i++) {
-        predict_measure(&rows[i], &t, &o);
+        dm_latency_table own;
+        if (!shared) profile_net(&rows[i].arch, &o, &own);
+        predict_measure(&rows[i], shared ? &t : &own, &o);
+        if (!shared) dm_latency_table_free(&own);
         if (!strcmp(rows[i].name, "resnet18")) r18_ms = rows[i].measured;
     }
-    printf("measured %d nets in %.1f s\n", n, wall() - t0);
+    printf("%s and measured %d nets in %.1f s\n", shared ? "predicted" : "profiled, predicted",
+           n, wall() - t0);
     report(rows, n);
     if (headline_on) headline(r18_ms, &t, &o);
     dm_latency_table_free(&t);
