@@ -1087,6 +1087,77 @@ dm_status dm_export_mlp_onnx(const dm_mlp *m, const dm_onnx_options *opt, uint8_
    user's choice before the work. */
 dm_status dm_torch_class_name_check(dm_model_kind kind, const char *name, dm_error *err);
 
+/* ======================================================================
+** Running on this CPU (docs/latency.md, "Measuring"): oneDNN times op
+** shapes and whole networks here, with the fusions of dm_net_ops.
+**
+**     dm_run_options o;
+**     dm_run_options_default(&o);                 // 1 thread, batch 1
+**     dm_measurement m;
+**     dm_net_measure(net, &o, &m, &err);          // m.median_ms, m.spread_ms
+**     dm_latency_table t;                         // a table of op shapes:
+**     dm_latency_table_init(&t);
+**     dm_latency_profile(ops, n, &o, NULL, NULL, &t, &err);
+**
+** Timing is wall-clock time (a latency), taken around each run after the
+** warm-up runs; the median and half the interquartile range of the timed
+** runs are reported.  The numbers depend on the machine and its load, not
+** only on the input: they are measurements.  Threads are OpenMP's (the
+** engine's runtime): the count is set for the calling thread while a
+** measurement runs and restored after it.
+** ====================================================================== */
+
+#define DM_RUN_MAX_THREADS 1024
+#define DM_RUN_MAX_BATCH   4096
+#define DM_RUN_MAX_RUNS    100000   /* warm-up or timed runs */
+
+typedef struct dm_run_options {
+    int32_t threads;   /* 1..DM_RUN_MAX_THREADS, default 1 */
+    int32_t batch;     /* images per run, 1..DM_RUN_MAX_BATCH, default 1 */
+    int32_t warmup;    /* untimed runs first, 0..DM_RUN_MAX_RUNS, default 3 */
+    int32_t runs;      /* timed runs, 1..DM_RUN_MAX_RUNS, default 10 */
+} dm_run_options;
+
+void dm_run_options_default(dm_run_options *o);
+/* DM_ERR_INVALID naming the field out of its range. */
+dm_status dm_run_options_validate(const dm_run_options *o, dm_error *err);
+
+/* A measured latency. */
+typedef struct dm_measurement {
+    double median_ms;      /* median of the timed runs */
+    double spread_ms;      /* half the interquartile range of the timed runs */
+    int32_t runs;          /* timed runs */
+    int32_t reorders;      /* layout conversions the engine ran between ops (a net) */
+} dm_measurement;
+
+/* Time one op shape alone: its input in the layout the engine hands it
+   inside a net, random data.  out->op is *op with stage -1. */
+dm_status dm_op_measure(const dm_op *op, const dm_run_options *o, dm_latency_entry *out,
+                        dm_error *err);
+
+/* Time `net` end to end: a plain NCHW image in, every op of dm_net_ops
+   chained as one run. */
+dm_status dm_net_measure(const dm_net *net, const dm_run_options *o, dm_measurement *out,
+                         dm_error *err);
+
+/* This machine and engine, as a table records them: cpu gets /proc/cpuinfo's
+   "model name" ("unknown CPU" when there is none), engine "oneDNN X.Y.Z".
+   Each buffer holds DM_LATENCY_TEXT bytes. */
+void dm_run_machine(char *cpu, char *engine);
+
+/* Progress of a profile: called before each shape is measured with
+   done (shapes measured so far) of total (shapes to measure). */
+typedef void (*dm_profile_fn)(int32_t done, int32_t total, const dm_op *op, void *user);
+
+/* Measure the shapes of ops[0..n) that `t` lacks into `t` (lazily: a
+   shape already there, or repeated in ops, is measured once).  An empty
+   table (n_entries 0) gets this machine's cpu and engine and o's threads
+   and batch; a table with entries must have o's threads and batch (else
+   DM_ERR_INVALID).  New entries are appended in the order of ops.  On an
+   error, `t` holds the entries measured before it. */
+dm_status dm_latency_profile(const dm_op *ops, int32_t n, const dm_run_options *o,
+                             dm_profile_fn fn, void *user, dm_latency_table *t, dm_error *err);
+
 #ifdef __cplusplus
 }
 #endif

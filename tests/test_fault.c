@@ -355,6 +355,36 @@ static dm_status c_solve_latency(dm_error *err) {
     dm_solution s;
     return dm_solve(&fx.lat_problem, &s, err);
 }
+/* The engine's cases run once, untimed beyond one run: what is checked is
+   that an allocation failure anywhere in building a plan is an error. */
+static dm_run_options one_run(void) {
+    dm_run_options o;
+    dm_run_options_default(&o);
+    o.warmup = 0;
+    o.runs = 1;
+    return o;
+}
+static dm_status c_op_measure(dm_error *err) {
+    dm_op op = {DM_OP_CONV, 16, 16, 3, 1, 1, 8, 8, DM_ACT_RELU, 1, 0};
+    dm_run_options o = one_run();
+    dm_latency_entry e;
+    return dm_op_measure(&op, &o, &e, err);
+}
+static dm_status c_net_measure(dm_error *err) {
+    dm_run_options o = one_run();
+    dm_measurement m;
+    return dm_net_measure(fx.net, &o, &m, err);
+}
+static dm_status c_latency_profile(dm_error *err) {
+    dm_op ops[2] = {{DM_OP_CONV, 16, 16, 3, 1, 1, 8, 8, DM_ACT_RELU, 0, 0},
+                    {DM_OP_SE, 16, 8, 1, 1, 1, 8, 8, DM_ACT_SILU, 0, 0}};
+    dm_run_options o = one_run();
+    dm_latency_table t;
+    memset(&t, 0, sizeof t);
+    dm_status s = dm_latency_profile(ops, 2, &o, NULL, NULL, &t, err);
+    dm_free(t.entries);   /* what was measured before a failure is the caller's too */
+    return s;
+}
 
 typedef struct fault_case {
     const char *name;
@@ -380,7 +410,7 @@ static const fault_case cases[] = {
     CASE(mlp_problem_validate), CASE(mlp_solve), CASE(export_mlp_torch), CASE(export_mlp_onnx),
     JSON_CASE(model_from_text), JSON_CASE(model_load), CASE(solution_to_json),
     CASE(mlp_solution_to_json), CASE(mlp_metrics_to_json),
-    CASE(net_ops),
+    CASE(net_ops), CASE(op_measure), CASE(net_measure), CASE(latency_profile),
     CASE(latency_shapes), JSON_CASE(latency_table_from_json), CASE(latency_table_to_json),
     JSON_CASE(latency_table_load), CASE(latency_predict), CASE(solve_latency),
 };

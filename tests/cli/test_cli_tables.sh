@@ -76,11 +76,16 @@ value() { # value COMMAND FAMILY OPTION
     *:--opset) echo 13 ;;
     *:--class-name) echo Net ;;
     *:--note) echo "a note" ;;
+    *:--cache) echo "$T/cache.json" ;;
+    *:--threads | *:--batch | *:--runs) echo 1 ;;
+    *:--warmup) echo 0 ;;
     *) echo 1 ;;   # no sample: a refusal says so below
     esac
 }
 
-# A small, fast problem or model per command and family.
+# A small, fast problem or model per command and family; profile's cache
+# goes to the scratch folder.
+export XDG_CACHE_HOME="$T/xdg"
 "$BIN" design --family mlp --in-features 16 --out-features 4 --params 10K -o "$T/m.json" \
     >/dev/null || bad "cannot make the MLP file"
 # A latency table (one op: it fits no problem, so a design with it fails
@@ -102,6 +107,10 @@ base() { # base COMMAND FAMILY OPTION
     analyze:mlp:*) echo analyze "$T/m.json" ;;
     export:cnn:*) echo export resnet18 -o "$T/e.json" ;;
     export:mlp:*) echo export "$T/m.json" -o "$T/e.py" ;;
+    measure:cnn:*) echo measure resnet18 --input-size 32 --runs 1 --warmup 0 ;;
+    measure:mlp:*) echo measure "$T/m.json" ;;
+    profile:cnn:*) echo profile resnet18 --input-size 32 --runs 1 --warmup 0 -o "$T/p.json" ;;
+    profile:mlp:*) echo profile "$T/m.json" -o "$T/p.json" ;;
     esac
 }
 
@@ -115,7 +124,7 @@ try() {
     echo $?
 }
 
-for cmd in analyze design export zoo; do
+for cmd in analyze design export zoo measure profile; do
     rows "$SRC/tools/cmd_$cmd.c" >"$T/rows.$cmd"
     n=$(wc -l <"$T/rows.$cmd")
     [ "$n" -ge 1 ] && ok || bad "$cmd: only $n option rows found in tools/cmd_$cmd.c"
