@@ -107,9 +107,9 @@ static const cli_option options[] = {
      .help = "latency budget, predicted from --latency-table: 40ms, 0.04s, 40 (ms); --macs and "
              "--params may then be left out (docs/latency.md)"},
     {"--latency-table", .kind = CLI_TEXT, CNN, .value = "FILE", AT(latency_table),
-     .help = "a latency table measured by deepmad profile on the target machine, for this "
-             "problem; with it the design's predicted latency is reported, and --latency can "
-             "be a budget"},
+     .help = "a latency table measured on the target machine for this problem (the shapes "
+             "dm_latency_shapes lists; docs/latency.md); with it the design's predicted "
+             "latency is reported, and --latency can be a budget"},
     {"--input-size", .kind = CLI_INT, CNN, .value = "N", AT(p.input_size), .lo = 1,
      .hi = DM_MAX_INPUT_SIZE, .help = "input resolution", .def = "224"},
     {"--in-channels", .kind = CLI_INT, CNN, .value = "N", AT(p.in_channels), .lo = 1,
@@ -256,6 +256,7 @@ static const cli_spec cnn_spec = {
         "examples:\n"
         "  deepmad design --preset r18\n"
         "  deepmad design --preset r18 --space open\n"
+        "  deepmad design --preset r18 --latency 40ms --latency-table lat.json\n"
         "  deepmad design --family mbconv --space paper --macs 400M --params 5.3M\n"
         "  deepmad design --preset r50 --rho 0.5 -o r50-rho05.json --torch r50-rho05.py\n"
         "  deepmad design --family mbconv --macs 400M --params 5.3M --json\n"
@@ -545,8 +546,8 @@ static void show_progress(const dm_progress *pr, void *user) {
 static int load_latency(design_opts *o, dm_latency_table *t) {
     dm_error err = {0};
     if (o->p.max_latency_ms > 0 && !o->latency_table)
-        return cli_error(CLI_USAGE, "--latency needs --latency-table FILE: a table measured by "
-                         "deepmad profile on the target machine");
+        return cli_error(CLI_USAGE, "--latency needs --latency-table FILE: a table of op times "
+                         "measured on the target machine (docs/latency.md)");
     if (!o->latency_table) return CLI_OK;
     if (dm_latency_table_load(o->latency_table, t, &err)) return cli_fail(&err);
     o->p.latency_table = t;
