@@ -24,7 +24,7 @@ typedef struct design_opts {
     int32_t json;
 } design_opts;
 
-/* --latency TIME: "40ms", "0.04s", "40" (ms), "40000us"; > 0. */
+/* --latency TIME: "40ms", "0.04s", "40" (ms), "40000us"; 0 = no limit. */
 static int set_latency(const cli_option *o, const char *val, void *opts) {
     double *v = (double *)(void *)((char *)opts + o->at), scale = 1;
     char num[64];
@@ -44,8 +44,8 @@ static int set_latency(const cli_option *o, const char *val, void *opts) {
     if (n == 0 || n >= sizeof num || *end || !(isdigit((unsigned char)num[0]) || num[0] == '.'))
         return cli_error(CLI_USAGE, "%s needs a time like 40ms, 0.04s or 40 (ms), got '%s'",
                          o->name, val);
-    if (!(*v > 0 && *v < 1e9))
-        return cli_error(CLI_USAGE, "%s: '%s' is not a time in (0, 1e9) ms", o->name, val);
+    if (!(*v >= 0 && *v < 1e9))
+        return cli_error(CLI_USAGE, "%s: '%s' is not a time in [0, 1e9) ms", o->name, val);
     return CLI_OK;
 }
 
@@ -104,8 +104,8 @@ static const cli_option options[] = {
     {"--rho", .kind = CLI_DOUBLE, CNN, .value = "R", AT(p.rho0), .lo = 1e-6, .hi = 1e6,
      .help = "effectiveness limit rho0", .def = "0.3; mbconv 0.5"},
     {"--latency", .kind = CLI_CALL, CNN, .value = "TIME", AT(p.max_latency_ms), .set = set_latency,
-     .help = "latency budget, predicted from --latency-table: 40ms, 0.04s, 40 (ms); --macs and "
-             "--params may then be left out (docs/latency.md)"},
+     .help = "latency budget, predicted from --latency-table: 40ms, 0.04s, 40 (ms); 0 = no "
+             "limit; --macs and --params may then be left out (docs/latency.md)"},
     {"--latency-table", .kind = CLI_TEXT, CNN, .value = "FILE", AT(latency_table),
      .help = "a latency table measured on the target machine for this problem (the shapes "
              "dm_latency_shapes lists; docs/latency.md); with it the design's predicted "
