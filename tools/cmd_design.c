@@ -219,8 +219,10 @@ static const cli_option options[] = {
      .help = "write a self-contained PyTorch module (as deepmad export --format torch) whose "
              "docstring also records the budgets, objective, bound and gap of this design"},
     {"--json", .kind = CLI_FLAG, .family = CLI_ALL, AT(json), .lo = 1,
-     .help = "print one object: status (optimal | gap | infeasible), architecture, metrics, "
-             "bound, gap, seconds, stop, nodes, plausibility (docs/plausibility.md); for an "
+     .help = "print one object: status (optimal | gap | infeasible), architecture, metrics "
+             "(with latency_ms, in total and per stage, given --latency-table), "
+             "latency_budget_ms (given --latency), bound, gap, seconds, stop, nodes, "
+             "plausibility (docs/plausibility.md); for an "
              "infeasible problem status, constraint, least, limit, proven, message"},
     {"--help", .alias = "-h", .kind = CLI_HELP, .family = CLI_ALL, .help = "this text"},
 };
