@@ -1116,7 +1116,13 @@ typedef struct dm_run_options {
     int32_t batch;     /* images per run, 1..DM_RUN_MAX_BATCH, default 1 */
     int32_t warmup;    /* untimed runs first, 0..DM_RUN_MAX_RUNS, default 3 */
     int32_t runs;      /* timed runs, 1..DM_RUN_MAX_RUNS, default 10 */
+    double time_limit_ms; /* > 0: stop early once the timed runs have taken this long and
+                             number at least DM_RUN_MIN_RUNS, and the warm-up once it has
+                             taken a quarter of it (one run at least); 0 (default): always
+                             warmup + runs.  Keeps large shapes from dominating a profile. */
 } dm_run_options;
+
+#define DM_RUN_MIN_RUNS 3
 
 void dm_run_options_default(dm_run_options *o);
 /* DM_ERR_INVALID naming the field out of its range. */

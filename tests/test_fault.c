@@ -326,35 +326,6 @@ static dm_status c_net_ops(dm_error *err) {
     int32_t n;
     RETURN_OWNED(dm_net_ops(fx.net, &ops, &n, err), ops);
 }
-static dm_status c_latency_shapes(dm_error *err) {
-    dm_op *ops = NULL;
-    int32_t n;
-    RETURN_OWNED(dm_latency_shapes(&fx.problem, &ops, &n, err), ops);
-}
-static dm_status c_latency_table_from_json(dm_error *err) {
-    dm_latency_table t;
-    dm_status s = dm_latency_table_from_json(fx.lat_json, strlen(fx.lat_json), &t, err);
-    if (!s) dm_latency_table_free(&t);
-    return s;
-}
-static dm_status c_latency_table_to_json(dm_error *err) {
-    char *out = NULL;
-    RETURN_OWNED(dm_latency_table_to_json(&fx.lat, &out, err), out);
-}
-static dm_status c_latency_table_load(dm_error *err) {
-    dm_latency_table t;
-    dm_status s = dm_latency_table_load(fx.lat_path, &t, err);
-    if (!s) dm_latency_table_free(&t);
-    return s;
-}
-static dm_status c_latency_predict(dm_error *err) {
-    dm_latency l;
-    return dm_latency_predict(&fx.lat, fx.net, &l, err);
-}
-static dm_status c_solve_latency(dm_error *err) {
-    dm_solution s;
-    return dm_solve(&fx.lat_problem, &s, err);
-}
 /* The engine's cases run once, untimed beyond one run: what is checked is
    that an allocation failure anywhere in building a plan is an error. */
 static dm_run_options one_run(void) {
@@ -384,6 +355,35 @@ static dm_status c_latency_profile(dm_error *err) {
     dm_status s = dm_latency_profile(ops, 2, &o, NULL, NULL, &t, err);
     dm_free(t.entries);   /* what was measured before a failure is the caller's too */
     return s;
+}
+static dm_status c_latency_shapes(dm_error *err) {
+    dm_op *ops = NULL;
+    int32_t n;
+    RETURN_OWNED(dm_latency_shapes(&fx.problem, &ops, &n, err), ops);
+}
+static dm_status c_latency_table_from_json(dm_error *err) {
+    dm_latency_table t;
+    dm_status s = dm_latency_table_from_json(fx.lat_json, strlen(fx.lat_json), &t, err);
+    if (!s) dm_latency_table_free(&t);
+    return s;
+}
+static dm_status c_latency_table_to_json(dm_error *err) {
+    char *out = NULL;
+    RETURN_OWNED(dm_latency_table_to_json(&fx.lat, &out, err), out);
+}
+static dm_status c_latency_table_load(dm_error *err) {
+    dm_latency_table t;
+    dm_status s = dm_latency_table_load(fx.lat_path, &t, err);
+    if (!s) dm_latency_table_free(&t);
+    return s;
+}
+static dm_status c_latency_predict(dm_error *err) {
+    dm_latency l;
+    return dm_latency_predict(&fx.lat, fx.net, &l, err);
+}
+static dm_status c_solve_latency(dm_error *err) {
+    dm_solution s;
+    return dm_solve(&fx.lat_problem, &s, err);
 }
 
 typedef struct fault_case {

@@ -73,6 +73,24 @@ static void one_op(void) {
     }
 }
 
+/* A time limit stops the timed runs early, never below DM_RUN_MIN_RUNS;
+   a large one leaves all of them. */
+static void time_limit(void) {
+    dm_run_options o = quick(1, 1, 40);
+    dm_op op = conv_op(16, 8, 3, 0);
+    dm_latency_entry e;
+    dm_error err = {0};
+    o.time_limit_ms = 1e-6;
+    CHECK(dm_op_measure(&op, &o, &e, &err) == DM_OK);
+    CHECK_EQ_I64(e.runs, DM_RUN_MIN_RUNS);
+    o.time_limit_ms = 1e6;
+    CHECK(dm_op_measure(&op, &o, &e, &err) == DM_OK);
+    CHECK_EQ_I64(e.runs, 40);
+    o.time_limit_ms = -1;
+    CHECK(dm_op_measure(&op, &o, &e, &err) == DM_ERR_INVALID);
+    CHECK(strstr(err.msg, "time limit") != NULL);
+}
+
 /* 4x the MACs (twice the channels in and out, same resolution): at least
    1.5x the time, a margin wide enough for a noisy machine. */
 static void bigger_is_slower(void) {
@@ -217,6 +235,7 @@ int main(void) {
     machine();
     bad_input();
     one_op();
+    time_limit();
     bigger_is_slower();
     nets();
     profile();

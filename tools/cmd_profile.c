@@ -22,7 +22,7 @@
 
 typedef struct profile_opts {
     dm_run_options run;
-    const char *out, *cache;
+    const char *out, *cache, *preset, *space;
     int32_t no_cache, input_size, json;
     const char *models[MAX_MODELS];
     int32_t n_models;
@@ -43,8 +43,18 @@ static const cli_option options[] = {
      .hi = DM_RUN_MAX_RUNS, .help = "timed runs per shape; the median is recorded", .def = "10"},
     {"--warmup", .kind = CLI_INT, .family = CLI_ALL, .value = "N", AT(run.warmup), .lo = 0,
      .hi = DM_RUN_MAX_RUNS, .help = "untimed runs per shape first", .def = "3"},
+    {"--time-limit", .kind = CLI_DOUBLE, .family = CLI_ALL, .value = "MS", AT(run.time_limit_ms),
+     .lo = 0, .hi = 1e9, .help = "a shape's timed runs stop once they took MS ms (at least 3 "
+     "runs), its warm-up at MS/4 (at least 1): large shapes get fewer runs; 0 = always "
+     "--warmup + --runs", .def = "50"},
+    {"--preset", .kind = CLI_TEXT, .family = CLI_ALL, .value = "NAME", AT(preset),
+     .help = "also every shape `deepmad design --preset NAME` can use (dm_latency_shapes): the "
+             "table `design --preset NAME --latency MS --latency-table TABLE` needs"},
+    {"--space", .kind = CLI_TEXT, .family = CLI_ALL, .value = "open|paper", AT(space),
+     .help = "the preset's search space, as design --space", .def = "paper"},
     {"--input-size", .kind = CLI_INT, .family = CLI_ALL, .value = "N", AT(input_size), .lo = 1,
-     .hi = DM_MAX_INPUT_SIZE, .help = "the MODELs at N x N input pixels"},
+     .hi = DM_MAX_INPUT_SIZE, .help = "the MODELs (and the preset's problem) at N x N input "
+     "pixels"},
     {"--cache", .kind = CLI_TEXT, .family = CLI_ALL, .value = "FILE", AT(cache),
      .help = "the cache table to reuse and extend",
      .def = "$XDG_CACHE_HOME/deepmad/latency-CPU-tT-bB.json, else ~/.cache/deepmad/..."},
@@ -59,10 +69,12 @@ static const cli_option options[] = {
 static const cli_spec spec = {
     .command = "profile",
     .intro =
-        "usage: deepmad profile MODEL [MODEL ...] -o TABLE [options]\n"
+        "usage: deepmad profile [MODEL ...] [--preset NAME] -o TABLE [options]\n"
         "\n"
         "Measure on this CPU, with oneDNN, the latency of every op shape the MODELs\n"
-        "run (zoo names or files) and write them as a latency table (docs/latency.md):\n"
+        "run (zoo names or files), and with --preset every shape a design of that\n"
+        "preset's space can run (about 1500-2200 shapes, a few minutes), and write\n"
+        "them as a latency table (docs/latency.md):\n"
         "per shape the median and spread of its timed runs, with the CPU model, the\n"
         "engine version, the threads and the batch.  `deepmad analyze MODEL\n"
         "--latency-table TABLE` predicts a network from it, and `deepmad design\n"
@@ -84,6 +96,8 @@ static const cli_spec spec = {
         "\n"
         "examples:\n"
         "  deepmad profile resnet18 efficientnet_b0 -o lat.json\n"
+        "  deepmad profile resnet18 --preset r18 -o lat-r18.json\n"
+        "  deepmad design --preset r18 --latency 40ms --latency-table lat-r18.json\n"
         "  deepmad profile design.json --threads 4 --batch 8 -o lat-t4-b8.json\n",
     .opts = options,
     .n_opts = (int)(sizeof options / sizeof options[0]),
@@ -162,6 +176,23 @@ static int model_ops(const profile_opts *o, dm_op **all, int32_t *n) {
         if (rc) return rc;
     }
     return CLI_OK;
+}
+
+/* Every shape the preset's space can use (dm_latency_shapes). */
+static int problem_ops(const profile_opts *o, dm_op **all, int32_t *n) {
+    dm_error err = {0};
+    dm_problem p;
+    dm_space sp;
+    dm_op *ops = NULL;
+    int32_t k = 0;
+    if (dm_problem_preset(o->preset, &p, &err)) return cli_fail(&err);
+    if (o->space && (dm_space_from_name(o->space, &sp, &err) || dm_problem_set_space(&p, sp, &err)))
+        return cli_fail(&err);
+    if (o->input_size > 0) p.input_size = o->input_size;
+    if (dm_latency_shapes(&p, &ops, &k, &err)) return cli_fail(&err);
+    int rc = add_ops(all, n, ops, k);
+    dm_free(ops);
+    return rc;
 }
 
 static int same_shape(const dm_op *a, const dm_op *b) {
@@ -344,11 +375,13 @@ static void summary(const profile_opts *o, const dm_latency_table *t, int32_t sh
 static int parse_args(int argc, char **argv, profile_opts *o) {
     memset(o, 0, sizeof *o);
     dm_run_options_default(&o->run);
+    o->run.time_limit_ms = 50;   /* a preset's largest shapes take seconds a run */
     int rc = split_models(&argc, argv, o);
     if (!rc) rc = cli_parse(&spec, CLI_ALL, argc, argv, o, NULL);
     if (rc) return rc;
-    if (o->n_models == 0)
-        return cli_error(CLI_USAGE, "profile needs a MODEL (see %s)", spec.see);
+    if (o->n_models == 0 && !o->preset)
+        return cli_error(CLI_USAGE, "profile needs a MODEL or --preset (see %s)", spec.see);
+    if (o->space && !o->preset) return cli_error(CLI_USAGE, "--space needs --preset");
     if (!o->out) return cli_error(CLI_USAGE, "profile needs -o FILE ('-' for standard output)");
     if (o->json && !strcmp(o->out, "-"))
         return cli_error(CLI_USAGE, "--json and -o - would both write to standard output");
@@ -383,6 +416,7 @@ int cmd_profile(int argc, char **argv) {
     int rc = parse_args(argc, argv, &o);
     if (!rc && strcmp(o.out, "-") && dm_write_check(o.out, &err)) rc = cli_fail(&err);
     if (!rc) rc = model_ops(&o, &ops, &n);
+    if (!rc && o.preset) rc = problem_ops(&o, &ops, &n);
     if (rc) {
         free(ops);
         return rc;

@@ -22,6 +22,7 @@ void dm_run_options_default(dm_run_options *o) {
     o->batch = 1;
     o->warmup = 3;
     o->runs = 10;
+    o->time_limit_ms = 0;
 }
 
 dm_status dm_run_options_validate(const dm_run_options *o, dm_error *err) {
@@ -38,6 +39,8 @@ dm_status dm_run_options_validate(const dm_run_options *o, dm_error *err) {
     if (o->runs < 1 || o->runs > DM_RUN_MAX_RUNS)
         return DM_FAIL(err, DM_ERR_INVALID, "runs %d is outside 1..%d", o->runs,
                        DM_RUN_MAX_RUNS);
+    if (!(o->time_limit_ms >= 0 && o->time_limit_ms <= 1e9))
+        return DM_FAIL(err, DM_ERR_INVALID, "time limit %g ms is outside 0..1e9", o->time_limit_ms);
     return DM_OK;
 }
 
@@ -67,21 +70,28 @@ static double now_ms(void) {
     return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
-/* Run plan `p` o->warmup times untimed, then o->runs times timed. */
+/* Run plan `p` o->warmup times untimed, then o->runs times timed; with a
+   time limit, fewer (dm_run_options.time_limit_ms). */
 static dm_status time_plan(dmi_plan *p, const dm_run_options *o, dm_measurement *out,
                            dm_error *err) {
     double *ms = dmi_malloc((size_t)o->runs * sizeof *ms);
     if (!ms) return DM_FAIL(err, DM_ERR_NOMEM, "out of memory timing %d runs", o->runs);
     dm_status s = DM_OK;
-    for (int32_t i = 0; !s && i < o->warmup; i++) s = dmi_engine_run(p, err);
-    for (int32_t i = 0; !s && i < o->runs; i++) {
-        double t0 = now_ms();
+    double limit = o->time_limit_ms, spent = 0, t0 = now_ms();
+    for (int32_t i = 0; !s && i < o->warmup; i++) {
+        if (limit > 0 && i > 0 && now_ms() - t0 >= limit / 4) break;
         s = dmi_engine_run(p, err);
-        ms[i] = now_ms() - t0;
+    }
+    int32_t n = 0;
+    while (!s && n < o->runs && !(limit > 0 && n >= DM_RUN_MIN_RUNS && spent >= limit)) {
+        double t1 = now_ms();
+        s = dmi_engine_run(p, err);
+        ms[n] = now_ms() - t1;
+        spent += ms[n++];
     }
     if (!s) {
-        dmi_measure_stats(ms, o->runs, &out->median_ms, &out->spread_ms);
-        out->runs = o->runs;
+        dmi_measure_stats(ms, n, &out->median_ms, &out->spread_ms);
+        out->runs = n;
         out->reorders = dmi_engine_reorders(p);
     }
     dm_free(ms);

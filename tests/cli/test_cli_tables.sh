@@ -109,7 +109,9 @@ base() { # base COMMAND FAMILY OPTION
     export:mlp:*) echo export "$T/m.json" -o "$T/e.py" ;;
     measure:cnn:*) echo measure resnet18 --input-size 32 --runs 1 --warmup 0 ;;
     measure:mlp:*) echo measure "$T/m.json" ;;
+    profile:cnn:--space) echo profile --preset r18 --input-size 32 --runs 1 --warmup 0 -o "$T/p.json" ;;
     profile:cnn:*) echo profile resnet18 --input-size 32 --runs 1 --warmup 0 -o "$T/p.json" ;;
+    profile:mlp:--space) echo profile "$T/m.json" --preset r18 -o "$T/p.json" ;;
     profile:mlp:*) echo profile "$T/m.json" -o "$T/p.json" ;;
     esac
 }
