@@ -107,8 +107,8 @@ static const cli_option options[] = {
      .help = "latency budget, predicted from --latency-table: 40ms, 0.04s, 40 (ms); 0 = no "
              "limit; --macs and --params may then be left out (docs/latency.md)"},
     {"--latency-table", .kind = CLI_TEXT, CNN, .value = "FILE", AT(latency_table),
-     .help = "a latency table measured on the target machine for this problem (the shapes "
-             "dm_latency_shapes lists; docs/latency.md); with it the design's predicted "
+     .help = "a latency table measured on the target machine for this problem (deepmad "
+             "profile --preset NAME; docs/latency.md); with it the design's predicted "
              "latency is reported, and --latency can be a budget"},
     {"--input-size", .kind = CLI_INT, CNN, .value = "N", AT(p.input_size), .lo = 1,
      .hi = DM_MAX_INPUT_SIZE, .help = "input resolution", .def = "224"},
