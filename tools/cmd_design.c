@@ -24,7 +24,7 @@ typedef struct design_opts {
     int32_t json;
 } design_opts;
 
-/* --latency TIME: "40ms", "0.04s", "40" (ms), "40000us"; > 0. */
+/* --latency TIME: "40ms", "0.04s", "40" (ms), "40000us"; 0 = no limit. */
 static int set_latency(const cli_option *o, const char *val, void *opts) {
     double *v = (double *)(void *)((char *)opts + o->at), scale = 1;
     char num[64];
@@ -44,8 +44,8 @@ static int set_latency(const cli_option *o, const char *val, void *opts) {
     if (n == 0 || n >= sizeof num || *end || !(isdigit((unsigned char)num[0]) || num[0] == '.'))
         return cli_error(CLI_USAGE, "%s needs a time like 40ms, 0.04s or 40 (ms), got '%s'",
                          o->name, val);
-    if (!(*v > 0 && *v < 1e9))
-        return cli_error(CLI_USAGE, "%s: '%s' is not a time in (0, 1e9) ms", o->name, val);
+    if (!(*v >= 0 && *v < 1e9))
+        return cli_error(CLI_USAGE, "%s: '%s' is not a time in [0, 1e9) ms", o->name, val);
     return CLI_OK;
 }
 
@@ -104,12 +104,12 @@ static const cli_option options[] = {
     {"--rho", .kind = CLI_DOUBLE, CNN, .value = "R", AT(p.rho0), .lo = 1e-6, .hi = 1e6,
      .help = "effectiveness limit rho0", .def = "0.3; mbconv 0.5"},
     {"--latency", .kind = CLI_CALL, CNN, .value = "TIME", AT(p.max_latency_ms), .set = set_latency,
-     .help = "latency budget, predicted from --latency-table: 40ms, 0.04s, 40 (ms); --macs and "
-             "--params may then be left out (docs/latency.md)"},
+     .help = "latency budget, predicted from --latency-table: 40ms, 0.04s, 40 (ms); 0 = no "
+             "limit; --macs and --params may then be left out (docs/latency.md)"},
     {"--latency-table", .kind = CLI_TEXT, CNN, .value = "FILE", AT(latency_table),
-     .help = "a latency table measured by deepmad profile on the target machine, for this "
-             "problem; with it the design's predicted latency is reported, and --latency can "
-             "be a budget"},
+     .help = "a latency table measured on the target machine for this problem (deepmad "
+             "profile --preset NAME; docs/latency.md); with it the design's predicted "
+             "latency is reported, and --latency can be a budget"},
     {"--input-size", .kind = CLI_INT, CNN, .value = "N", AT(p.input_size), .lo = 1,
      .hi = DM_MAX_INPUT_SIZE, .help = "input resolution", .def = "224"},
     {"--in-channels", .kind = CLI_INT, CNN, .value = "N", AT(p.in_channels), .lo = 1,
@@ -219,8 +219,10 @@ static const cli_option options[] = {
      .help = "write a self-contained PyTorch module (as deepmad export --format torch) whose "
              "docstring also records the budgets, objective, bound and gap of this design"},
     {"--json", .kind = CLI_FLAG, .family = CLI_ALL, AT(json), .lo = 1,
-     .help = "print one object: status (optimal | gap | infeasible), architecture, metrics, "
-             "bound, gap, seconds, stop, nodes, plausibility (docs/plausibility.md); for an "
+     .help = "print one object: status (optimal | gap | infeasible), architecture, metrics "
+             "(with latency_ms, in total and per stage, given --latency-table), "
+             "latency_budget_ms (given --latency), bound, gap, seconds, stop, nodes, "
+             "plausibility (docs/plausibility.md); for an "
              "infeasible problem status, constraint, least, limit, proven, message"},
     {"--help", .alias = "-h", .kind = CLI_HELP, .family = CLI_ALL, .help = "this text"},
 };
@@ -256,6 +258,7 @@ static const cli_spec cnn_spec = {
         "examples:\n"
         "  deepmad design --preset r18\n"
         "  deepmad design --preset r18 --space open\n"
+        "  deepmad design --preset r18 --latency 40ms --latency-table lat.json\n"
         "  deepmad design --family mbconv --space paper --macs 400M --params 5.3M\n"
         "  deepmad design --preset r50 --rho 0.5 -o r50-rho05.json --torch r50-rho05.py\n"
         "  deepmad design --family mbconv --macs 400M --params 5.3M --json\n"
@@ -545,8 +548,8 @@ static void show_progress(const dm_progress *pr, void *user) {
 static int load_latency(design_opts *o, dm_latency_table *t) {
     dm_error err = {0};
     if (o->p.max_latency_ms > 0 && !o->latency_table)
-        return cli_error(CLI_USAGE, "--latency needs --latency-table FILE: a table measured by "
-                         "deepmad profile on the target machine");
+        return cli_error(CLI_USAGE, "--latency needs --latency-table FILE: a table of op times "
+                         "measured on the target machine (docs/latency.md)");
     if (!o->latency_table) return CLI_OK;
     if (dm_latency_table_load(o->latency_table, t, &err)) return cli_fail(&err);
     o->p.latency_table = t;

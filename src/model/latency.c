@@ -352,7 +352,7 @@ static dm_status estimate(const dmi_latindex *ix, const dm_op *op, double *ms, i
     fam_key k = key_of(op);
     const family *f = family_of(ix, &k);
     if (!f) return cannot(op, "no shape of its kind, kernel, stride, activation and resolution "
-                              "was measured (profile this problem)", err);
+                              "was measured", err);
     int32_t x0, x1, y0, y1;
     double wx, wy;
     if (!bracket(f->xs, f->nx, op->c_in, &x0, &x1, &wx, outside) ||

@@ -27,7 +27,8 @@ static dm_status check_coverage(const dmi_ctx *x, dm_error *err) {
         if (s || !outside) continue;
         dmi_latency_op_text(&ops[i], text, sizeof text);
         s = DM_FAIL(err, DM_ERR_INVALID, "the op %s lies outside its measured channel counts "
-                    "(measure a table for this problem with deepmad profile)", text);
+                    "(measure this problem's shapes: deepmad profile --preset, docs/latency.md)",
+                    text);
     }
     dm_free(ops);
     return s ? dmi_error_prefix(err, s, "the latency table does not fit this problem") : DM_OK;

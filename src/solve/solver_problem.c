@@ -337,7 +337,7 @@ static dm_status validate_latency(const dm_problem *p, dm_error *err) {
         return bad(err, "latency budget (ms)", p->max_latency_ms, "it must be >= 0 (0 = no limit)");
     if (p->max_latency_ms > 0 && !t)
         return DM_FAIL(err, DM_ERR_INVALID, "problem: a latency budget needs a latency table "
-                       "to predict with (measure one with deepmad profile)");
+                       "to predict with (docs/latency.md)");
     if (!t) return DM_OK;
     if (t->threads < 1 || t->batch < 1 || t->n_entries < 0 || (t->n_entries > 0 && !t->entries))
         return DM_FAIL(err, DM_ERR_INVALID, "problem: the latency table is not a table (threads "
