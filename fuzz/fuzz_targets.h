@@ -122,6 +122,29 @@ static inline const char *fz_accepted_arch(const dm_arch *a) {
 /* Targets 1 and 2: the description readers                               */
 /* ---------------------------------------------------------------------- */
 
+/* An accepted latency table writes, reads back and writes the same bytes
+   (docs/latency.md, "The table"). */
+static inline const char *fz_latency_table(const uint8_t *d, size_t n) {
+    dm_latency_table t, u;
+    dm_error err = {0};
+    char *j1 = NULL, *j2 = NULL;
+    const char *r = NULL;
+    dm_status s = dm_latency_table_from_json((const char *)d, n, &t, &err);
+    if (s) return fz_error(s, &err);
+    dm_latency_table_init(&u);
+    if (dm_latency_table_to_json(&t, &j1, &err))
+        r = FZ_BAD("accepted latency table does not write: %.200s", err.msg);
+    else if (dm_latency_table_from_json(j1, strlen(j1), &u, &err))
+        r = FZ_BAD("written latency table does not read back: %.200s", err.msg);
+    else if (dm_latency_table_to_json(&u, &j2, &err) || strcmp(j1, j2))
+        r = FZ_BAD("latency table round trip changed the bytes");
+    dm_free(j1);
+    dm_free(j2);
+    dm_latency_table_free(&t);
+    dm_latency_table_free(&u);
+    return r;
+}
+
 static inline const char *fz_json(const uint8_t *d, size_t n) {
     dm_arch a;
     dm_mlp mlp;
@@ -129,6 +152,8 @@ static inline const char *fz_json(const uint8_t *d, size_t n) {
     dm_status s = dm_arch_from_json((const char *)d, n, &a, &err);
     const char *r = s ? fz_error(s, &err) : fz_accepted_arch(&a);
     if (r) return r;
+    /* `--latency-table` files go through the same strict core. */
+    if ((r = fz_latency_table(d, n))) return r;
     /* The CLI sends MLP files (same JSON, "format": "deepmad-mlp") here. */
     (void)dm_mlp_json_detect((const char *)d, n);
     s = dm_mlp_from_json((const char *)d, n, &mlp, &err);

@@ -324,6 +324,8 @@ typedef struct dm_stage_metrics {
     double rho;            /* effectiveness of the prefix ending here */
     double alpha;
     double entropy;        /* alpha_i * log(r_i^2 C_i) * S_i */
+    double latency_ms;     /* the stage's predicted latency; 0 = not predicted (as
+                              dm_metrics.latency_ms) */
 } dm_stage_metrics;
 
 typedef struct dm_metrics {
@@ -335,6 +337,9 @@ typedef struct dm_metrics {
     double entropy;        /* H_total = sum of the stages' entropy */
     double depth_penalty;  /* beta * Q */
     double objective;      /* entropy - depth_penalty */
+    double latency_ms;     /* predicted latency (dm_latency_predict); 0 = not predicted:
+                              dm_net_metrics leaves it 0, dm_solve fills it when the
+                              problem has a latency table */
     int32_t n_stages;
     dm_stage_metrics stage[DM_MAX_STAGES];
 } dm_metrics;
@@ -345,8 +350,9 @@ dm_status dm_net_metrics(const dm_net *net, const dm_score_params *sp,
 
 /* --- metrics as JSON (src/json_io.c) ---------------------------------- */
 /* One object: params, macs, peak_activation, layers, rho, entropy,
-   depth_penalty, objective and "stages": [{resolution, channels, layers,
-   log_width_sum, rho, alpha, entropy}], all numbers; integers exact,
+   depth_penalty, objective, latency_ms (only when predicted, not 0) and
+   "stages": [{resolution, channels, layers, log_width_sum, rho, alpha,
+   entropy, latency_ms (likewise)}], all numbers; integers exact,
    doubles round-trip.  *out_json is freed with dm_free.  A NaN or
    infinite value is DM_ERR_INVALID (JSON cannot hold it). */
 dm_status dm_metrics_to_json(const dm_metrics *m, char **out_json, dm_error *err);
@@ -584,20 +590,28 @@ dm_status dm_write_check(const char *path, dm_error *err);
 **     dm_latency_predict(&t, net, &dl, &err);     // dl.total_ms, dl.stage_ms[]
 ** ====================================================================== */
 
-typedef enum dm_op_kind {
+typedef enum dm_op_kind {  /* ORDER DM_OP: base/names.c has the name table */
     DM_OP_CONV,      /* "conv": k x k conv, `groups` 1 (dense) .. c_in (depthwise),
-                        BN folded, `act` and `sum` fused as post-ops */
-    DM_OP_POOL,      /* "pool": max pool (stem) or 2x2 avg pool (shortcut), `kernel`, `stride` */
-    DM_OP_GAP,       /* "gap": global average pool, r_in x r_in -> 1 */
+                        BN folded, `act` and `sum` fused as post-ops (sum first:
+                        act(conv(x) + shortcut)) */
+    DM_OP_POOL,      /* "pool": kernel != stride: the stem's 3x3 stride-2 max pool,
+                        padding 1; kernel == stride: a shortcut's average pool, no
+                        padding.  c_in == c_out */
+    DM_OP_GAP,       /* "gap": global average pool, r_in x r_in -> 1, c_in == c_out */
     DM_OP_SE,        /* "se": squeeze-excite on c_in channels at r_in: GAP, fc c_in->c_out
-                        (the squeeze width), act, fc back, sigmoid, channel scale */
-    DM_OP_LINEAR,    /* "linear": the classifier, c_in -> c_out */
-    DM_OP_ADD,       /* "add": a residual add (then `act`) that the engine did not fuse */
+                        (the squeeze width) with bias and `act`, fc back with sigmoid,
+                        channel scale; r_out == r_in */
+    DM_OP_LINEAR,    /* "linear": the classifier, c_in -> c_out, with bias */
+    DM_OP_ADD,       /* "add": a residual add (then `act`) that the engine did not fuse
+                        (dm_net_ops never produces it: every add is fused) */
     DM_OP_COUNT
 } dm_op_kind;
 
 #define DM_OP_ACT_NONE (-1)  /* dm_op.act when no activation follows */
 
+/* One op shape.  Fields an op kind does not use hold neutral values, so two
+   equal shapes compare equal field by field: kernel, stride, groups 1; act
+   DM_OP_ACT_NONE; sum 0 (docs/latency.md, "What runs"). */
 typedef struct dm_op {
     dm_op_kind kind;
     int32_t c_in, c_out, kernel, stride, groups;
@@ -610,8 +624,9 @@ typedef struct dm_op {
 const char *dm_op_kind_name(dm_op_kind k);
 dm_status dm_op_kind_from_name(const char *name, dm_op_kind *out, dm_error *err);
 
-/* The ops `net` runs, in forward order.  *out is a new array (dm_free),
-   *n its length. */
+/* The ops `net` runs, in execution order (a block's shortcut pool and
+   conv before its main convs, whose last one adds the shortcut).  *out is
+   a new array (dm_free), *n its length. */
 dm_status dm_net_ops(const dm_net *net, dm_op **out, int32_t *n, dm_error *err);
 
 /* One measured op shape. */
@@ -647,6 +662,17 @@ typedef struct dm_latency {
     int32_t n_stages;
     double stage_ms[DM_MAX_STAGES];
 } dm_latency;
+
+/* Every op shape a latency table needs so that any design of problem
+   `p`'s space can be predicted (docs/latency.md, "Prediction"): each
+   family of ops the space runs on a grid of channel counts (the powers
+   of 2 inside the space's range, and the range's ends), leaving out grid
+   cells that alone break the MACs or params budget.  What
+   `deepmad profile` measures.  *out is a new array (dm_free), *n its
+   length; each op's stage is -1.  p's latency budget and table are not
+   read. */
+struct dm_problem;  /* below, in "Design problems and the solver" */
+dm_status dm_latency_shapes(const struct dm_problem *p, dm_op **out, int32_t *n, dm_error *err);
 
 /* Predict `net`'s latency from `t`: the sum over dm_net_ops of each op's
    time (docs/latency.md: exact shapes, and how shapes the table lacks are
@@ -752,6 +778,7 @@ typedef enum dm_constraint {
     DM_CONSTRAINT_RHO,             /* "rho":             metrics.rho <= rho0 */
     DM_CONSTRAINT_LAYERS,          /* "layers":          metrics.layers <= max_layers */
     DM_CONSTRAINT_PEAK_ACTIVATION, /* "peak_activation": metrics.peak_activation <= max_peak_activation */
+    DM_CONSTRAINT_LATENCY,         /* "latency":         metrics.latency_ms <= max_latency_ms */
     DM_CONSTRAINT_COUNT
 } dm_constraint;
 
@@ -1059,6 +1086,83 @@ dm_status dm_export_mlp_onnx(const dm_mlp *m, const dm_onnx_options *opt, uint8_
    file defines itself; else DM_ERR_INVALID saying so.  For checking a
    user's choice before the work. */
 dm_status dm_torch_class_name_check(dm_model_kind kind, const char *name, dm_error *err);
+
+/* ======================================================================
+** Running on this CPU (docs/latency.md, "Measuring"): oneDNN times op
+** shapes and whole networks here, with the fusions of dm_net_ops.
+**
+**     dm_run_options o;
+**     dm_run_options_default(&o);                 // 1 thread, batch 1
+**     dm_measurement m;
+**     dm_net_measure(net, &o, &m, &err);          // m.median_ms, m.spread_ms
+**     dm_latency_table t;                         // a table of op shapes:
+**     dm_latency_table_init(&t);
+**     dm_latency_profile(ops, n, &o, NULL, NULL, &t, &err);
+**
+** Timing is wall-clock time (a latency), taken around each run after the
+** warm-up runs; the median and half the interquartile range of the timed
+** runs are reported.  The numbers depend on the machine and its load, not
+** only on the input: they are measurements.  Threads are OpenMP's (the
+** engine's runtime): the count is set for the calling thread while a
+** measurement runs and restored after it.
+** ====================================================================== */
+
+#define DM_RUN_MAX_THREADS 1024
+#define DM_RUN_MAX_BATCH   4096
+#define DM_RUN_MAX_RUNS    100000   /* warm-up or timed runs */
+
+typedef struct dm_run_options {
+    int32_t threads;   /* 1..DM_RUN_MAX_THREADS, default 1 */
+    int32_t batch;     /* images per run, 1..DM_RUN_MAX_BATCH, default 1 */
+    int32_t warmup;    /* untimed runs first, 0..DM_RUN_MAX_RUNS, default 3 */
+    int32_t runs;      /* timed runs, 1..DM_RUN_MAX_RUNS, default 10 */
+    double time_limit_ms; /* > 0: stop early once the timed runs have taken this long and
+                             number at least DM_RUN_MIN_RUNS, and the warm-up once it has
+                             taken a quarter of it (one run at least); 0 (default): always
+                             warmup + runs.  Keeps large shapes from dominating a profile. */
+} dm_run_options;
+
+#define DM_RUN_MIN_RUNS 3
+
+void dm_run_options_default(dm_run_options *o);
+/* DM_ERR_INVALID naming the field out of its range. */
+dm_status dm_run_options_validate(const dm_run_options *o, dm_error *err);
+
+/* A measured latency. */
+typedef struct dm_measurement {
+    double median_ms;      /* median of the timed runs */
+    double spread_ms;      /* half the interquartile range of the timed runs */
+    int32_t runs;          /* timed runs */
+    int32_t reorders;      /* layout conversions the engine ran between ops (a net) */
+} dm_measurement;
+
+/* Time one op shape alone: its input in the layout the engine hands it
+   inside a net, random data.  out->op is *op with stage -1. */
+dm_status dm_op_measure(const dm_op *op, const dm_run_options *o, dm_latency_entry *out,
+                        dm_error *err);
+
+/* Time `net` end to end: a plain NCHW image in, every op of dm_net_ops
+   chained as one run. */
+dm_status dm_net_measure(const dm_net *net, const dm_run_options *o, dm_measurement *out,
+                         dm_error *err);
+
+/* This machine and engine, as a table records them: cpu gets /proc/cpuinfo's
+   "model name" ("unknown CPU" when there is none), engine "oneDNN X.Y.Z".
+   Each buffer holds DM_LATENCY_TEXT bytes. */
+void dm_run_machine(char *cpu, char *engine);
+
+/* Progress of a profile: called before each shape is measured with
+   done (shapes measured so far) of total (shapes to measure). */
+typedef void (*dm_profile_fn)(int32_t done, int32_t total, const dm_op *op, void *user);
+
+/* Measure the shapes of ops[0..n) that `t` lacks into `t` (lazily: a
+   shape already there, or repeated in ops, is measured once).  An empty
+   table (n_entries 0) gets this machine's cpu and engine and o's threads
+   and batch; a table with entries must have o's threads and batch (else
+   DM_ERR_INVALID).  New entries are appended in the order of ops.  On an
+   error, `t` holds the entries measured before it. */
+dm_status dm_latency_profile(const dm_op *ops, int32_t n, const dm_run_options *o,
+                             dm_profile_fn fn, void *user, dm_latency_table *t, dm_error *err);
 
 #ifdef __cplusplus
 }

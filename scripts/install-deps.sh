@@ -6,6 +6,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake pkg-config clang valgrind   # toolchain, sanitizers, memcheck
   libcjson-dev                                      # JSON reader/writer
+  libdnnl-dev                                       # oneDNN: measuring latency (src/run)
   protobuf-c-compiler libprotobuf-c-dev libonnx-dev # ONNX export (onnx.proto)
   python3-torch python3-torchvision python3-onnx    # the real consumers in tests
   dataset-fashion-mnist python3-matplotlib          # the experiment's smoke run

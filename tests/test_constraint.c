@@ -7,13 +7,16 @@
 #include "constraint.h"
 
 static void table(void) {
-    static const char *const names[] = {"macs", "params", "rho", "layers", "peak_activation"};
-    static const char *const words[] = {"MACs", "params", "rho", "layer", "peak-activation"};
+    static const char *const names[] = {"macs", "params", "rho", "layers", "peak_activation",
+                                        "latency"};
+    static const char *const words[] = {"MACs", "params", "rho", "layer", "peak-activation",
+                                        "latency"};
     CHECK_EQ_I64(DM_CONSTRAINT_COUNT, COUNTOF(names));
     for (int c = 0; c < DM_CONSTRAINT_COUNT; c++) {
         CHECK(strcmp(dm_constraint_name((dm_constraint)c), names[c]) == 0);
         CHECK(strcmp(dmi_constraint_word((dm_constraint)c), words[c]) == 0);
-        CHECK_EQ_I64(dmi_constraint_monotone((dm_constraint)c), c != DM_CONSTRAINT_RHO);
+        CHECK_EQ_I64(dmi_constraint_monotone((dm_constraint)c),
+                     c != DM_CONSTRAINT_RHO && c != DM_CONSTRAINT_LATENCY);
     }
     CHECK(strcmp(dm_constraint_name(DM_CONSTRAINT_COUNT), "unknown") == 0);
     dm_problem p;

@@ -68,9 +68,44 @@ static struct fixture {
     dm_solution solution;
     dm_mlp_problem mlp_problem;
     dm_mlp_solution mlp_solution;
+    dm_latency_table lat;       /* the shapes of `problem` (dm_latency_shapes) and of `net` */
+    char *lat_json;             /* lat as JSON */
+    dm_problem lat_problem;     /* `problem` with lat and a latency budget */
     char dir[64];               /* a temp dir holding the files below */
-    char arch_path[128], tinynas_path[128], mlp_path[128], out_path[128];
+    char arch_path[128], tinynas_path[128], mlp_path[128], out_path[128], lat_path[128];
 } fx;
+
+/* Add op to fx.lat unless it holds that shape (any positive time). */
+static void lat_add(const dm_op *op) {
+    for (int32_t i = 0; i < fx.lat.n_entries; i++) {
+        dm_op a = fx.lat.entries[i].op, b = *op;
+        a.stage = b.stage = -1;
+        if (!memcmp(&a, &b, sizeof a)) return;
+    }
+    dm_latency_entry *e = &fx.lat.entries[fx.lat.n_entries++];
+    *e = (dm_latency_entry){*op, 0.001 * (1 + fx.lat.n_entries % 7), 0.0001, 5};
+    e->op.stage = -1;
+}
+
+/* fx.lat, fx.lat_json, fx.lat_problem. */
+static dm_status lat_init(dm_error *err) {
+    dm_op *shapes = NULL, *ops = NULL;
+    int32_t n_shapes = 0, n_ops = 0;
+    dm_status s = dm_latency_shapes(&fx.problem, &shapes, &n_shapes, err);
+    if (!s) s = dm_net_ops(fx.net, &ops, &n_ops, err);
+    dm_latency_table_init(&fx.lat);
+    fx.lat.threads = fx.lat.batch = 1;
+    fx.lat.entries = s ? NULL : calloc((size_t)(n_shapes + n_ops), sizeof *fx.lat.entries);
+    for (int32_t i = 0; fx.lat.entries && i < n_shapes; i++) lat_add(&shapes[i]);
+    for (int32_t i = 0; fx.lat.entries && i < n_ops; i++) lat_add(&ops[i]);
+    dm_free(shapes);
+    dm_free(ops);
+    if (!s) s = dm_latency_table_to_json(&fx.lat, &fx.lat_json, err);
+    fx.lat_problem = fx.problem;
+    fx.lat_problem.latency_table = &fx.lat;
+    fx.lat_problem.max_latency_ms = 1000;
+    return s;
+}
 
 static int write_text(const char *path, const char *text) {
     return dm_write_file_atomic(path, text, strlen(text), NULL) == DM_OK;
@@ -84,6 +119,7 @@ static int fixture_init(void) {
     snprintf(fx.tinynas_path, sizeof fx.tinynas_path, "%s/r18.txt", fx.dir);
     snprintf(fx.mlp_path, sizeof fx.mlp_path, "%s/mlp.json", fx.dir);
     snprintf(fx.out_path, sizeof fx.out_path, "%s/out.bin", fx.dir);
+    snprintf(fx.lat_path, sizeof fx.lat_path, "%s/lat.json", fx.dir);
     dm_problem_default(&fx.problem, DM_BLOCK_BOTTLENECK);
     fx.problem.input_size = 32, fx.problem.classes = 10, fx.problem.n_superblocks = 2;
     fx.problem.stride[0] = fx.problem.stride[1] = 2;
@@ -104,15 +140,19 @@ static int fixture_init(void) {
     if (!s) s = dm_mlp_metrics_of(&fx.mlp, &fx.mlp_metrics, &err);
     if (!s) s = dm_solve(&fx.problem, &fx.solution, &err);
     if (!s) s = dm_mlp_solve(&fx.mlp_problem, &fx.mlp_solution, &err);
+    if (!s) s = lat_init(&err);
     if (s) { printf("fixture: %s\n", err.msg); return 0; }
     return write_text(fx.arch_path, tiny_json) && write_text(fx.tinynas_path, fx.r18_text) &&
-           write_text(fx.mlp_path, mlp_json);
+           write_text(fx.mlp_path, mlp_json) && write_text(fx.lat_path, fx.lat_json);
 }
 
 static void fixture_free(void) {
     dm_net_free(fx.net);
     dm_free(fx.r18_text);
+    dm_free(fx.lat_json);
+    free(fx.lat.entries);
     unlink(fx.arch_path), unlink(fx.tinynas_path), unlink(fx.mlp_path), unlink(fx.out_path);
+    unlink(fx.lat_path);
     rmdir(fx.dir);
 }
 
@@ -281,6 +321,70 @@ static dm_status c_mlp_metrics_to_json(dm_error *err) {
     char *out = NULL;
     RETURN_OWNED(dm_mlp_metrics_to_json(&fx.mlp_metrics, &out, err), out);
 }
+static dm_status c_net_ops(dm_error *err) {
+    dm_op *ops = NULL;
+    int32_t n;
+    RETURN_OWNED(dm_net_ops(fx.net, &ops, &n, err), ops);
+}
+/* The engine's cases run once, untimed beyond one run: what is checked is
+   that an allocation failure anywhere in building a plan is an error. */
+static dm_run_options one_run(void) {
+    dm_run_options o;
+    dm_run_options_default(&o);
+    o.warmup = 0;
+    o.runs = 1;
+    return o;
+}
+static dm_status c_op_measure(dm_error *err) {
+    dm_op op = {DM_OP_CONV, 16, 16, 3, 1, 1, 8, 8, DM_ACT_RELU, 1, 0};
+    dm_run_options o = one_run();
+    dm_latency_entry e;
+    return dm_op_measure(&op, &o, &e, err);
+}
+static dm_status c_net_measure(dm_error *err) {
+    dm_run_options o = one_run();
+    dm_measurement m;
+    return dm_net_measure(fx.net, &o, &m, err);
+}
+static dm_status c_latency_profile(dm_error *err) {
+    dm_op ops[2] = {{DM_OP_CONV, 16, 16, 3, 1, 1, 8, 8, DM_ACT_RELU, 0, 0},
+                    {DM_OP_SE, 16, 8, 1, 1, 1, 8, 8, DM_ACT_SILU, 0, 0}};
+    dm_run_options o = one_run();
+    dm_latency_table t;
+    memset(&t, 0, sizeof t);
+    dm_status s = dm_latency_profile(ops, 2, &o, NULL, NULL, &t, err);
+    dm_free(t.entries);   /* what was measured before a failure is the caller's too */
+    return s;
+}
+static dm_status c_latency_shapes(dm_error *err) {
+    dm_op *ops = NULL;
+    int32_t n;
+    RETURN_OWNED(dm_latency_shapes(&fx.problem, &ops, &n, err), ops);
+}
+static dm_status c_latency_table_from_json(dm_error *err) {
+    dm_latency_table t;
+    dm_status s = dm_latency_table_from_json(fx.lat_json, strlen(fx.lat_json), &t, err);
+    if (!s) dm_latency_table_free(&t);
+    return s;
+}
+static dm_status c_latency_table_to_json(dm_error *err) {
+    char *out = NULL;
+    RETURN_OWNED(dm_latency_table_to_json(&fx.lat, &out, err), out);
+}
+static dm_status c_latency_table_load(dm_error *err) {
+    dm_latency_table t;
+    dm_status s = dm_latency_table_load(fx.lat_path, &t, err);
+    if (!s) dm_latency_table_free(&t);
+    return s;
+}
+static dm_status c_latency_predict(dm_error *err) {
+    dm_latency l;
+    return dm_latency_predict(&fx.lat, fx.net, &l, err);
+}
+static dm_status c_solve_latency(dm_error *err) {
+    dm_solution s;
+    return dm_solve(&fx.lat_problem, &s, err);
+}
 
 typedef struct fault_case {
     const char *name;
@@ -306,6 +410,9 @@ static const fault_case cases[] = {
     CASE(mlp_problem_validate), CASE(mlp_solve), CASE(export_mlp_torch), CASE(export_mlp_onnx),
     JSON_CASE(model_from_text), JSON_CASE(model_load), CASE(solution_to_json),
     CASE(mlp_solution_to_json), CASE(mlp_metrics_to_json),
+    CASE(net_ops), CASE(op_measure), CASE(net_measure), CASE(latency_profile),
+    CASE(latency_shapes), JSON_CASE(latency_table_from_json), CASE(latency_table_to_json),
+    JSON_CASE(latency_table_load), CASE(latency_predict), CASE(solve_latency),
 };
 
 /* Run one case with the n-th allocation failing (0: none); returns its

@@ -148,6 +148,12 @@ int cli_load_model(const char *model, dm_model *out);
 const char *cli_real(char *buf, size_t n, double v, int decimals);
 #define CLI_REAL_CAP 48
 
+/* JSON values for the commands that print their own objects (measure,
+   profile): a string with its quotes and escapes; a finite double that
+   reads back the same (15 significant digits when they do, else 17). */
+void cli_json_string(FILE *f, const char *s);
+void cli_json_double(FILE *f, double v);
+
 /* "  widths   784 24 ... -> 10": an MLP's widths, as analyze and design
    print them. */
 void cli_print_mlp_widths(const dm_mlp *m);
@@ -157,5 +163,7 @@ int cmd_analyze(int argc, char **argv);
 int cmd_zoo(int argc, char **argv);
 int cmd_design(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_measure(int argc, char **argv);
+int cmd_profile(int argc, char **argv);
 
 #endif

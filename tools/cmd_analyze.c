@@ -14,6 +14,7 @@ typedef struct analyze_opts {
     dm_style style;                /* DM_STYLE_COUNT = keep the model's */
     int32_t json;
     dm_score_params sp;
+    const char *latency_table;     /* --latency-table FILE, or NULL */
 } analyze_opts;
 
 #define AT(field) .at = offsetof(analyze_opts, field)
@@ -40,10 +41,15 @@ static const cli_option options[] = {
     {"--penalty-skip", .kind = CLI_INT, .family = CLI_CNN, .value = "N", AT(sp.penalty_skip),
      .lo = 0, .hi = DM_MAX_SUPERBLOCKS,
      .help = "leave the first N superblocks out of the depth list", .def = "0"},
+    {"--latency-table", .kind = CLI_TEXT, .family = CLI_CNN, .value = "FILE", AT(latency_table),
+     .help = "also predict the latency, per stage and in total, from a table measured by "
+             "deepmad profile (docs/latency.md); the table must hold the net's op shapes or "
+             "grids around them"},
     {"--json", .kind = CLI_FLAG, .family = CLI_ALL, AT(json), .lo = 1,
      .help = "print one JSON object instead of the table: params, macs, peak_activation, "
-             "layers, rho, entropy, depth_penalty, objective, stages[{resolution, channels, "
-             "layers, log_width_sum, rho, alpha, entropy}], plausibility{head_share, head_params, "
+             "layers, rho, entropy, depth_penalty, objective, [latency_ms with "
+             "--latency-table], stages[{resolution, channels, "
+             "layers, log_width_sum, rho, alpha, entropy, [latency_ms]}], plausibility{head_share, head_params, "
              "stem, head, head_ratio, inner_ratio_min/max[_superblock], space, at_limit[{variable, "
              "superblock, end, outside, value, limit}]} (docs/plausibility.md); for an MLP: params, macs, layers, "
              "log_width_sum, mean_width, rho, entropy"},
@@ -71,7 +77,8 @@ static const cli_spec spec = {
         "examples:\n"
         "  deepmad analyze resnet50\n"
         "  deepmad analyze efficientnet_b0 --input-size 256 --json\n"
-        "  deepmad analyze my-net.json --alpha 1,1,1,1,8 --penalty var\n",
+        "  deepmad analyze my-net.json --alpha 1,1,1,1,8 --penalty var\n"
+        "  deepmad analyze my-net.json --latency-table lat.json\n",
     .opts = options,
     .n_opts = (int)(sizeof options / sizeof options[0]),
     .positional = "MODEL",
@@ -112,6 +119,29 @@ static void print_table(const char *model, const dm_arch *a, const dm_metrics *m
     printf("  %-18s %s\n", "objective", cli_real(b, sizeof b, m->objective, 4));
 }
 
+/* The predicted latency block of the text report. */
+static void print_latency(const dm_metrics *m, const dm_latency_table *t, const char *path) {
+    printf("\n  predicted latency  %.3f ms  (%s: %s, %s, %d thread%s, batch %d)\n", m->latency_ms,
+           path, t->cpu[0] ? t->cpu : "unknown CPU", t->engine[0] ? t->engine : "unknown engine",
+           t->threads, t->threads == 1 ? "" : "s", t->batch);
+    printf("  %-18s", "per stage (ms)");
+    for (int32_t i = 0; i < m->n_stages; i++) printf(" %.3f", m->stage[i].latency_ms);
+    printf("\n");
+}
+
+/* --latency-table: the prediction into m (a table that cannot be read,
+   or cannot predict this net, fails the command). */
+static int predict(const analyze_opts *o, const dm_net *net, dm_metrics *m, dm_latency_table *t) {
+    dm_error err = {0};
+    dm_latency dl;
+    if (!o->latency_table) return CLI_OK;
+    if (dm_latency_table_load(o->latency_table, t, &err) || dm_latency_predict(t, net, &dl, &err))
+        return cli_fail(&err);
+    m->latency_ms = dl.total_ms;
+    for (int32_t i = 0; i < m->n_stages && i < dl.n_stages; i++) m->stage[i].latency_ms = dl.stage_ms[i];
+    return CLI_OK;
+}
+
 static int analyze_cnn(const char *model, dm_arch *a, const analyze_opts *o) {
     if (o->input_size >= 0) a->input_size = o->input_size;
     if (o->classes >= 0) a->classes = o->classes;
@@ -120,15 +150,22 @@ static int analyze_cnn(const char *model, dm_arch *a, const analyze_opts *o) {
     dm_net *net = NULL;
     dm_metrics m;
     char *json = NULL;
-    if (dm_net_create(a, &net, &err) || dm_net_metrics(net, &o->sp, &m, &err) ||
-        (o->json && dm_metrics_to_json(&m, &json, &err))) {
+    dm_latency_table table;
+    dm_latency_table_init(&table);
+    if (dm_net_create(a, &net, &err) || dm_net_metrics(net, &o->sp, &m, &err)) {
         dm_net_free(net);
         return cli_fail(&err);
+    }
+    int rc = predict(o, net, &m, &table);
+    if (!rc && o->json && dm_metrics_to_json(&m, &json, &err)) rc = cli_fail(&err);
+    if (rc) {
+        dm_latency_table_free(&table);
+        dm_net_free(net);
+        return rc;
     }
     /* The plausibility block judges the net against its own family's space:
        the paper one for a paper-style net, else the open one. */
     report_space sp;
-    int rc = CLI_OK;
     report_space_of_net(a, &sp);
     if (o->json && report_json(net, &sp, &json, &err)) {
         rc = cli_fail(&err);
@@ -136,8 +173,10 @@ static int analyze_cnn(const char *model, dm_arch *a, const analyze_opts *o) {
         puts(json);
     } else {
         print_table(model, a, &m);
+        if (o->latency_table) print_latency(&m, &table, o->latency_table);
         rc = report_text(net, &sp);
     }
+    dm_latency_table_free(&table);
     dm_free(json);
     dm_net_free(net);
     return rc;

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "report.h"
 #include <assert.h>
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -19,8 +20,34 @@ typedef struct design_opts {
     const char *preset, *family, *space; /* read first by base_problem (cli_value_of):
                                     every other option edits the defaults they set */
     const char *out_path, *torch_path;
+    const char *latency_table;  /* --latency-table FILE, loaded after parsing */
     int32_t json;
 } design_opts;
+
+/* --latency TIME: "40ms", "0.04s", "40" (ms), "40000us"; 0 = no limit. */
+static int set_latency(const cli_option *o, const char *val, void *opts) {
+    double *v = (double *)(void *)((char *)opts + o->at), scale = 1;
+    char num[64];
+    size_t n = strlen(val);
+    const char *units[] = {"ms", "us", "s"};
+    const double scales[] = {1, 1e-3, 1e3};
+    for (int i = 0; i < 3; i++) {
+        size_t u = strlen(units[i]);
+        if (n > u && !strcmp(val + n - u, units[i])) { n -= u; scale = scales[i]; break; }
+    }
+    char *end = NULL;
+    if (n > 0 && n < sizeof num) {
+        memcpy(num, val, n);
+        num[n] = '\0';
+        *v = strtod(num, &end) * scale;
+    }
+    if (n == 0 || n >= sizeof num || *end || !(isdigit((unsigned char)num[0]) || num[0] == '.'))
+        return cli_error(CLI_USAGE, "%s needs a time like 40ms, 0.04s or 40 (ms), got '%s'",
+                         o->name, val);
+    if (!(*v >= 0 && *v < 1e9))
+        return cli_error(CLI_USAGE, "%s: '%s' is not a time in [0, 1e9) ms", o->name, val);
+    return CLI_OK;
+}
 
 /* --depth MIN,MAX: the range of every superblock. */
 static int set_depth(const cli_option *o, const char *val, void *opts) {
@@ -76,6 +103,13 @@ static const cli_option options[] = {
      .help = "params budget: 11.7M, 11689512 (0 = no limit)"},
     {"--rho", .kind = CLI_DOUBLE, CNN, .value = "R", AT(p.rho0), .lo = 1e-6, .hi = 1e6,
      .help = "effectiveness limit rho0", .def = "0.3; mbconv 0.5"},
+    {"--latency", .kind = CLI_CALL, CNN, .value = "TIME", AT(p.max_latency_ms), .set = set_latency,
+     .help = "latency budget, predicted from --latency-table: 40ms, 0.04s, 40 (ms); 0 = no "
+             "limit; --macs and --params may then be left out (docs/latency.md)"},
+    {"--latency-table", .kind = CLI_TEXT, CNN, .value = "FILE", AT(latency_table),
+     .help = "a latency table measured on the target machine for this problem (deepmad "
+             "profile --preset NAME; docs/latency.md); with it the design's predicted "
+             "latency is reported, and --latency can be a budget"},
     {"--input-size", .kind = CLI_INT, CNN, .value = "N", AT(p.input_size), .lo = 1,
      .hi = DM_MAX_INPUT_SIZE, .help = "input resolution", .def = "224"},
     {"--in-channels", .kind = CLI_INT, CNN, .value = "N", AT(p.in_channels), .lo = 1,
@@ -185,8 +219,10 @@ static const cli_option options[] = {
      .help = "write a self-contained PyTorch module (as deepmad export --format torch) whose "
              "docstring also records the budgets, objective, bound and gap of this design"},
     {"--json", .kind = CLI_FLAG, .family = CLI_ALL, AT(json), .lo = 1,
-     .help = "print one object: status (optimal | gap | infeasible), architecture, metrics, "
-             "bound, gap, seconds, stop, nodes, plausibility (docs/plausibility.md); for an "
+     .help = "print one object: status (optimal | gap | infeasible), architecture, metrics "
+             "(with latency_ms, in total and per stage, given --latency-table), "
+             "latency_budget_ms (given --latency), bound, gap, seconds, stop, nodes, "
+             "plausibility (docs/plausibility.md); for an "
              "infeasible problem status, constraint, least, limit, proven, message"},
     {"--help", .alias = "-h", .kind = CLI_HELP, .family = CLI_ALL, .help = "this text"},
 };
@@ -222,6 +258,7 @@ static const cli_spec cnn_spec = {
         "examples:\n"
         "  deepmad design --preset r18\n"
         "  deepmad design --preset r18 --space open\n"
+        "  deepmad design --preset r18 --latency 40ms --latency-table lat.json\n"
         "  deepmad design --family mbconv --space paper --macs 400M --params 5.3M\n"
         "  deepmad design --preset r50 --rho 0.5 -o r50-rho05.json --torch r50-rho05.py\n"
         "  deepmad design --family mbconv --macs 400M --params 5.3M --json\n"
@@ -311,6 +348,7 @@ static const struct budget_label {
     {"rho", "%14.4f", NULL},
     {"layers", "%14.0f", "main-path layers"},
     {"peak act", "%14.0f", "peak activation"},
+    {"latency ms", "%14.3f", "predicted latency (ms)"},
 };
 static_assert(sizeof budget_labels / sizeof budget_labels[0] == DM_CONSTRAINT_COUNT,
               "ORDER DM_CONSTRAINT");
@@ -347,8 +385,9 @@ static void summary(const dm_problem *p, dm_space space, const dm_solution *s, d
     if (a->head) printf("  head   %5d %5d      -  %6d      1\n", 1, a->head, 1);
     printf("\nbudgets:\n");
     for (int c = 0; c < DM_CONSTRAINT_COUNT; c++)
-        budget_line(budget_labels[c].summary, dm_constraint_value(m, (dm_constraint)c),
-                    dm_constraint_limit(p, (dm_constraint)c), budget_labels[c].fmt);
+        if (c != DM_CONSTRAINT_LATENCY || p->latency_table) /* predicted only with a table */
+            budget_line(budget_labels[c].summary, dm_constraint_value(m, (dm_constraint)c),
+                        dm_constraint_limit(p, (dm_constraint)c), budget_labels[c].fmt);
     char b[4][CLI_REAL_CAP];
     printf("\nobjective  %s  (entropy %s - depth penalty %s)\n",
            cli_real(b[0], sizeof b[0], m->objective, 4), cli_real(b[1], sizeof b[1], m->entropy, 4),
@@ -418,7 +457,8 @@ static void design_note(const dm_problem *p, dm_space space, const dm_solution *
     for (int c = 0; c < DM_CONSTRAINT_COUNT; c++) {
         double limit = dm_constraint_limit(p, (dm_constraint)c);
         if (budget_labels[c].note && limit > 0)
-            append(buf, n, &k, ", %s <= %.0f", budget_labels[c].note, limit);
+            append(buf, n, &k, c == DM_CONSTRAINT_LATENCY ? ", %s <= %g" : ", %s <= %.0f",
+                   budget_labels[c].note, limit);
     }
     char b[3][CLI_REAL_CAP];
     append(buf, n, &k, ": objective %s, bound %s (gap %s%% of the bound, %s).",
@@ -504,7 +544,19 @@ static void show_progress(const dm_progress *pr, void *user) {
     pl->shown = 1;
 }
 
-static int design_cnn(const design_opts *o) {
+/* --latency-table: the table the problem borrows (freed by the caller). */
+static int load_latency(design_opts *o, dm_latency_table *t) {
+    dm_error err = {0};
+    if (o->p.max_latency_ms > 0 && !o->latency_table)
+        return cli_error(CLI_USAGE, "--latency needs --latency-table FILE: a table of op times "
+                         "measured on the target machine (docs/latency.md)");
+    if (!o->latency_table) return CLI_OK;
+    if (dm_latency_table_load(o->latency_table, t, &err)) return cli_fail(&err);
+    o->p.latency_table = t;
+    return CLI_OK;
+}
+
+static int design_cnn_with(const design_opts *o) {
     dm_error err = {0};
     if (dm_problem_validate(&o->p, &err)) return cli_error(CLI_USAGE, "%s", err.msg);
     int rc = check_outputs(o);
@@ -524,6 +576,15 @@ static int design_cnn(const design_opts *o) {
         put_json(st, json, &jerr);
     }
     free(sol);
+    return rc;
+}
+
+static int design_cnn(design_opts *o) {
+    dm_latency_table table;
+    dm_latency_table_init(&table);
+    int rc = load_latency(o, &table);
+    if (!rc) rc = design_cnn_with(o);
+    dm_latency_table_free(&table);
     return rc;
 }
 

@@ -2,7 +2,7 @@
 ** names.c -- the name of every public enum value, as files and the CLI
 ** spell it, and the lookups back.  ORDER DM_BLOCK, DM_ACT, DM_SHORTCUT,
 ** DM_PENALTY,
-** DM_STYLE, DM_SPACE: each table follows its enum in deepmad.h.
+** DM_STYLE, DM_SPACE, DM_OP: each table follows its enum in deepmad.h.
 */
 #include "internal.h"
 #include <assert.h>
@@ -14,6 +14,7 @@ static const char *const shortcut_names[] = {"conv", "avgpool-conv"};
 static const char *const penalty_names[] = {"std", "var"};
 static const char *const style_names[] = {"torchvision", "paper"};
 static const char *const space_names[] = {"open", "paper"};
+static const char *const op_kind_names[] = {"conv", "pool", "gap", "se", "linear", "add"};
 
 static_assert(DM_COUNTOF(block_names) == DM_BLOCK_COUNT, "ORDER DM_BLOCK");
 static_assert(DM_COUNTOF(act_names) == DM_ACT_COUNT, "ORDER DM_ACT");
@@ -21,6 +22,7 @@ static_assert(DM_COUNTOF(shortcut_names) == DM_SHORTCUT_COUNT, "ORDER DM_SHORTCU
 static_assert(DM_COUNTOF(penalty_names) == DM_PENALTY_COUNT, "ORDER DM_PENALTY");
 static_assert(DM_COUNTOF(style_names) == DM_STYLE_COUNT, "ORDER DM_STYLE");
 static_assert(DM_COUNTOF(space_names) == DM_SPACE_COUNT, "ORDER DM_SPACE");
+static_assert(DM_COUNTOF(op_kind_names) == DM_OP_COUNT, "ORDER DM_OP");
 
 static const char *name_of(const char *const *names, int n, int v) {
     return (v >= 0 && v < n) ? names[v] : "?";
@@ -32,6 +34,7 @@ const char *dm_shortcut_name(dm_shortcut s) { return name_of(shortcut_names, DM_
 const char *dm_penalty_name(dm_penalty p) { return name_of(penalty_names, DM_PENALTY_COUNT, (int)p); }
 const char *dm_style_name(dm_style s) { return name_of(style_names, DM_STYLE_COUNT, (int)s); }
 const char *dm_space_name(dm_space s) { return name_of(space_names, DM_SPACE_COUNT, (int)s); }
+const char *dm_op_kind_name(dm_op_kind k) { return name_of(op_kind_names, DM_OP_COUNT, (int)k); }
 
 /* Find `name` or fail with a message listing every choice. */
 static dm_status lookup(const char *const *names, int n, const char *what,
@@ -60,3 +63,4 @@ LOOKUP_FN(dm_shortcut_from_name, dm_shortcut, shortcut_names, DM_SHORTCUT_COUNT,
 LOOKUP_FN(dm_penalty_from_name, dm_penalty, penalty_names, DM_PENALTY_COUNT, "penalty")
 LOOKUP_FN(dm_style_from_name, dm_style, style_names, DM_STYLE_COUNT, "block style")
 LOOKUP_FN(dm_space_from_name, dm_space, space_names, DM_SPACE_COUNT, "search space")
+LOOKUP_FN(dm_op_kind_from_name, dm_op_kind, op_kind_names, DM_OP_COUNT, "op kind")

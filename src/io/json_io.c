@@ -271,7 +271,8 @@ static dm_status put_double(dmi_buf *b, const char *sep, const char *key, double
     return DM_OK;
 }
 
-static dm_status write_stage(dmi_buf *b, const dm_stage_metrics *st, int i, dm_error *err) {
+static dm_status write_stage(dmi_buf *b, const dm_stage_metrics *st, int i, bool latency,
+                             dm_error *err) {
     char where[PATH_MAX_LEN];
     snprintf(where, sizeof where, "stages[%d].", i);
     dm_status s;
@@ -281,6 +282,7 @@ static dm_status write_stage(dmi_buf *b, const dm_stage_metrics *st, int i, dm_e
     if ((s = put_double(b, ", ", "rho", st->rho, where, err))) return s;
     if ((s = put_double(b, ", ", "alpha", st->alpha, where, err))) return s;
     if ((s = put_double(b, ", ", "entropy", st->entropy, where, err))) return s;
+    if (latency && (s = put_double(b, ", ", "latency_ms", st->latency_ms, where, err))) return s;
     dmi_buf_printf(b, "}");
     return DM_OK;
 }
@@ -295,9 +297,14 @@ static dm_status write_metrics(dmi_buf *b, const dm_metrics *m, dm_error *err) {
     if ((s = put_double(b, ",\n  ", "entropy", m->entropy, "", err))) return s;
     if ((s = put_double(b, ",\n  ", "depth_penalty", m->depth_penalty, "", err))) return s;
     if ((s = put_double(b, ",\n  ", "objective", m->objective, "", err))) return s;
+    /* only when predicted (dm_metrics.latency_ms), so outputs without a
+       latency table keep their bytes */
+    if (m->latency_ms != 0 &&
+        (s = put_double(b, ",\n  ", "latency_ms", m->latency_ms, "", err)))
+        return s;
     dmi_buf_printf(b, ",\n  \"stages\": [%s", m->n_stages ? "\n" : "");
     for (int i = 0; i < m->n_stages; i++) {
-        if ((s = write_stage(b, &m->stage[i], i, err))) return s;
+        if ((s = write_stage(b, &m->stage[i], i, m->latency_ms != 0, err))) return s;
         dmi_buf_printf(b, "%s\n", i + 1 < m->n_stages ? "," : "");
     }
     dmi_buf_printf(b, "%s]\n}\n", m->n_stages ? "  " : "");

@@ -6,7 +6,7 @@
 #include <stddef.h>
 
 typedef enum limit_kind { LIMIT_INT64, LIMIT_INT32, LIMIT_DOUBLE } limit_kind;
-typedef enum measure { M_MACS, M_PARAMS, M_RHO, M_LAYERS, M_PEAK } measure;
+typedef enum measure { M_MACS, M_PARAMS, M_RHO, M_LAYERS, M_PEAK, M_LATENCY } measure;
 
 typedef struct row {
     const char *name;     /* as files and the CLI spell it */
@@ -27,6 +27,10 @@ static const row rows[] = {
     {"layers", "layer", offsetof(dm_problem, max_layers), LIMIT_INT32, M_LAYERS, 1, 0},
     {"peak_activation", "peak-activation", offsetof(dm_problem, max_peak_activation),
      LIMIT_INT64, M_PEAK, 1, 1},
+    /* Predicted latency is not monotone (a wider layer can hit a faster
+       kernel) and not priced; the search and the bounds see it also as the
+       MACs budget it implies (solver_eval.c, docs/latency.md). */
+    {"latency", "latency", offsetof(dm_problem, max_latency_ms), LIMIT_DOUBLE, M_LATENCY, 0, 0},
 };
 static_assert(DM_COUNTOF(rows) == DM_CONSTRAINT_COUNT, "ORDER DM_CONSTRAINT");
 
@@ -60,6 +64,7 @@ double dm_constraint_value(const dm_metrics *m, dm_constraint c) {
     case M_RHO: return m->rho;
     case M_LAYERS: return (double)m->layers;
     case M_PEAK: return (double)m->peak_activation;
+    case M_LATENCY: return m->latency_ms;
     }
     return 0;
 }
@@ -77,7 +82,8 @@ static int64_t count_of(const dm_metrics *m, measure what) {
     case M_PARAMS: return m->params;
     case M_LAYERS: return m->layers;
     case M_PEAK: return m->peak_activation;
-    case M_RHO: break;
+    case M_RHO:
+    case M_LATENCY: break;
     }
     return 0;
 }

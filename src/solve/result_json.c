@@ -88,6 +88,10 @@ dm_status dm_solution_to_json(const dm_problem *p, const dm_solution *s, double 
         dmi_buf b = {0};
         dmi_buf_printf(&b, "{\"status\": \"%s\", \"architecture\": %s, \"metrics\": %s",
                        status_of(s->stop), arch, met);
+        if (p->max_latency_ms > 0) {   /* only then: other results keep their bytes */
+            dmi_buf_printf(&b, ", \"latency_budget_ms\": ");
+            dmi_buf_double(&b, p->max_latency_ms);
+        }
         put_tail(&b, s->bound, s->gap, seconds, s->stop, s->nodes);
         st = dmi_buf_finish(&b, out_json, err);
     }

@@ -31,7 +31,9 @@ const char *dm_phase_name(dm_phase ph) {
 static dm_status infeasible(dmi_ctx *x, int complete, dm_solution *out, dm_error *err) {
     dmi_cand c;
     dmi_eval e;
-    const dm_problem *p = &x->p;
+    dm_problem user = x->p;   /* the budgets as given, without the MACs a latency budget implies */
+    const dm_problem *p = &user;
+    user.max_macs = x->user_max_macs;
     const char *fam = dm_block_kind_name(p->family);
     dmi_cand_smallest(x, &c, 0);
     dm_status s = dmi_cand_eval(x, &c, &e, err);
@@ -48,6 +50,13 @@ static dm_status infeasible(dmi_ctx *x, int complete, dm_solution *out, dm_error
                        "can have at %d px: %lld", dmi_constraint_word(ck),
                        (long long)dmi_constraint_count_limit(p, ck), fam, p->input_size,
                        (long long)e.value[k]);
+    }
+    if (dmi_constraint_excess(p, DM_CONSTRAINT_LATENCY, e.value[DM_CONSTRAINT_LATENCY]) > 0) {
+        out->binding = DM_CONSTRAINT_LATENCY;
+        out->least = e.value[DM_CONSTRAINT_LATENCY];
+        return DM_FAIL(err, DM_ERR_INFEASIBLE, "latency budget %g ms is below the predicted "
+                       "latency of the smallest %s network of this layout at %d px: %g ms",
+                       p->max_latency_ms, fam, p->input_size, out->least);
     }
     out->binding = DM_CONSTRAINT_RHO;
     double rho = e.value[DM_CONSTRAINT_RHO];
@@ -66,6 +75,7 @@ static dm_status finish(dmi_ctx *x, const dmi_cand *c, dm_solution *out, dm_erro
     dmi_cand_arch(x, c, &out->arch);
     dm_status s = dm_net_create(&out->arch, &net, err);
     if (!s) s = dm_net_metrics(net, &x->sp, &out->metrics, err);
+    if (!s && x->lat) s = dmi_latency_metrics(x->lat, net, &out->metrics, err);
     dm_net_free(net);
     if (s) return s;
     out->objective = out->metrics.objective;
@@ -129,6 +139,7 @@ dm_status dm_solve_progress(const dm_problem *p, dm_progress_fn fn, void *user,
         out->evaluations = x->evals;
     }
     dmi_bound_free(b);
+    dmi_ctx_free(x);
     free(x->memo);
     free(x);
     return s;

@@ -15,6 +15,7 @@
 #include "score.h"
 #include "space.h"
 #include "constraint.h"
+#include "latency.h"
 
 typedef struct dmi_sbvar { int32_t c, m, k, d; } dmi_sbvar;
 
@@ -43,6 +44,12 @@ typedef struct dmi_ctx {
     int64_t evals;
     double cell_ratio;    /* of the relaxations' width cells (dmi_cell_end) */
     dmi_memo *memo;       /* block tallies of this problem's template (space.h); NULL = none */
+    /* With a latency table (docs/latency.md): its index, the block times of
+       this template, and the user's own MACs budget (p.max_macs also holds
+       the one the latency budget implies, which the bounds read). */
+    dmi_latindex *lat;    /* NULL = no table */
+    dmi_latmemo *latmemo;
+    int64_t user_max_macs;
     /* Progress reporting (dm_solve_progress): the caller's function, and
        what it is told; prog.objective is the best feasible objective any
        evaluation has seen.  Never read by the search itself. */
@@ -78,6 +85,8 @@ DM_INTERNAL void dmi_head_range(const dm_problem *p, int32_t c_last, int32_t *lo
 DM_INTERNAL void dmi_head_ratio_range(const dm_problem *p, int32_t c_last, int32_t *lo, int32_t *hi);
 
 DM_INTERNAL dm_status dmi_ctx_init(dmi_ctx *x, const dm_problem *p, dm_error *err);
+/* Free what dmi_ctx_init allocated (only with a latency table). */
+DM_INTERNAL void dmi_ctx_free(dmi_ctx *x);
 DM_INTERNAL void dmi_cand_arch(const dmi_ctx *x, const dmi_cand *c, dm_arch *out);
 /* Score a candidate; excess > 0 when it breaks a constraint.  Errors only
    for overflow. */

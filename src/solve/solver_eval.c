@@ -8,14 +8,74 @@
 ** dm_net_metrics uses, and the constraints are read from their table.
 */
 #include "solver.h"
+#include "buf.h"
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* Every shape the space needs is a measured shape or inside a measured
+   grid cell: else the table was measured for another problem. */
+static dm_status check_coverage(const dmi_ctx *x, dm_error *err) {
+    dm_op *ops = NULL;
+    int32_t n = 0;
+    dm_status s = dm_latency_shapes(&x->p, &ops, &n, err);
+    for (int32_t i = 0; i < n && !s; i++) {
+        int64_t ns;
+        int outside = 0;
+        char text[160];
+        s = dmi_latency_op_ns(x->lat, &ops[i], &ns, &outside, err);
+        if (s || !outside) continue;
+        dmi_latency_op_text(&ops[i], text, sizeof text);
+        s = DM_FAIL(err, DM_ERR_INVALID, "the op %s lies outside its measured channel counts "
+                    "(measure this problem's shapes: deepmad profile --preset, docs/latency.md)",
+                    text);
+    }
+    dm_free(ops);
+    return s ? dmi_error_prefix(err, s, "the latency table does not fit this problem") : DM_OK;
+}
+
+/* The MACs budget a latency budget implies: every op takes at least
+   ns_per_mac * its MACs (latency.h), so latency <= L needs MACs <=
+   L / ns_per_mac (docs/latency.md); a hair looser, never tighter, than
+   that quotient. */
+static void derive_macs(dmi_ctx *x) {
+    double a = dmi_latency_ns_per_mac(x->lat), l = x->p.max_latency_ms * 1e6;
+    if (!(l > 0 && a > 0)) return;
+    double q = floor(l / a * (1 + 1e-9)) + 1;
+    if (!(q < 9e18)) return;
+    int64_t derived = (int64_t)q;
+    if (x->p.max_macs == 0 || derived < x->p.max_macs) x->p.max_macs = derived;
+}
+
+static dm_status ctx_latency(dmi_ctx *x, dm_error *err) {
+    x->user_max_macs = x->p.max_macs;
+    if (!x->p.latency_table) return DM_OK;
+    dm_status s = dmi_latency_index_new(x->p.latency_table, &x->lat, err);
+    if (!s) s = check_coverage(x, err);
+    if (s) return s;
+    x->latmemo = dmi_calloc(1, sizeof *x->latmemo);
+    if (!x->latmemo) return DM_FAIL(err, DM_ERR_NOMEM, "out of memory");
+    derive_macs(x);
+    return DM_OK;
+}
+
+void dmi_ctx_free(dmi_ctx *x) {
+    if (!x) return;
+    dmi_latency_index_free(x->lat);
+    free(x->latmemo);
+    x->lat = NULL;
+    x->latmemo = NULL;
+}
 
 dm_status dmi_ctx_init(dmi_ctx *x, const dm_problem *p, dm_error *err) {
     memset(x, 0, sizeof *x);
     dm_status s = dm_problem_validate(p, err);
     if (s) return s;
     x->p = *p;
+    if ((s = ctx_latency(x, err))) {
+        dmi_ctx_free(x);
+        return s;
+    }
     x->n = p->n_superblocks;
     dm_problem_score(p, &x->sp);
     dmi_problem_arch(p, &x->tmpl);
@@ -173,6 +233,11 @@ dm_status dmi_cand_eval(dmi_ctx *x, const dmi_cand *c, dmi_eval *e, dm_error *er
     m.macs = tot.macs;
     m.params = tot.params;
     m.peak_activation = tot.peak;
+    if (x->lat) {   /* as dm_latency_predict on the built net, to the nanosecond (latency.h) */
+        int64_t ns = 0;
+        if ((s = dmi_latency_arch_ns(x->lat, &a, &x->lay, x->latmemo, &ns, err))) return s;
+        m.latency_ms = (double)ns / 1e6;
+    }
     e->objective = m.objective;
     judge(x, c, &m, e);
     if (e->excess == 0 && e->objective > x->prog.objective) x->prog.objective = e->objective;

@@ -327,6 +327,26 @@ static dm_status validate_alpha(const dm_problem *p, dm_error *err) {
     return DM_OK;
 }
 
+/* A latency budget needs a table to predict with; a table must be one
+   (its entries are checked when the solver indexes it, and its coverage
+   of the space against dm_latency_shapes). */
+#define MAX_LATENCY_MS 1e9
+static dm_status validate_latency(const dm_problem *p, dm_error *err) {
+    const dm_latency_table *t = p->latency_table;
+    if (!(p->max_latency_ms >= 0 && p->max_latency_ms < MAX_LATENCY_MS))
+        return bad(err, "latency budget (ms)", p->max_latency_ms, "it must be >= 0 (0 = no limit)");
+    if (p->max_latency_ms > 0 && !t)
+        return DM_FAIL(err, DM_ERR_INVALID, "problem: a latency budget needs a latency table "
+                       "to predict with (docs/latency.md)");
+    if (!t) return DM_OK;
+    if (t->threads < 1 || t->batch < 1 || t->n_entries < 0 || (t->n_entries > 0 && !t->entries))
+        return DM_FAIL(err, DM_ERR_INVALID, "problem: the latency table is not a table (threads "
+                       "%d, batch %d, %d entries)", t->threads, t->batch, t->n_entries);
+    if (t->n_entries == 0)
+        return DM_FAIL(err, DM_ERR_INVALID, "problem: the latency table has no entries");
+    return DM_OK;
+}
+
 dm_status dm_problem_validate(const dm_problem *p, dm_error *err) {
     if (!p) return DM_FAIL(err, DM_ERR_INVALID, "no problem given");
     dm_status s = validate_rest(p, err);
@@ -335,6 +355,7 @@ dm_status dm_problem_validate(const dm_problem *p, dm_error *err) {
     if (!s) s = validate_ends(p, err);
     if (!s) s = validate_style(p, err);
     if (!s) s = validate_alpha(p, err);
+    if (!s) s = validate_latency(p, err);
     return s;
 }
 

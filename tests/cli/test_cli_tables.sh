@@ -76,16 +76,30 @@ value() { # value COMMAND FAMILY OPTION
     *:--opset) echo 13 ;;
     *:--class-name) echo Net ;;
     *:--note) echo "a note" ;;
+    *:--cache) echo "$T/cache.json" ;;
+    *:--threads | *:--batch | *:--runs) echo 1 ;;
+    *:--warmup) echo 0 ;;
     *) echo 1 ;;   # no sample: a refusal says so below
     esac
 }
 
-# A small, fast problem or model per command and family.
+# A small, fast problem or model per command and family; profile's cache
+# goes to the scratch folder.
+export XDG_CACHE_HOME="$T/xdg"
 "$BIN" design --family mlp --in-features 16 --out-features 4 --params 10K -o "$T/m.json" \
     >/dev/null || bad "cannot make the MLP file"
+# A latency table (one op: it fits no problem, so a design with it fails
+# with exit 1, which is not a refusal of the option).
+cat >"$T/lat.json" <<'JSON'
+{"format": "deepmad-latency-table", "version": 1, "cpu": "", "engine": "", "threads": 1,
+ "batch": 1, "entries": [{"op": "gap", "c_in": 8, "c_out": 8, "kernel": 1, "stride": 1,
+ "groups": 1, "r_in": 7, "r_out": 1, "act": null, "sum": 0, "median_ms": 0.01,
+ "spread_ms": 0, "runs": 1}]}
+JSON
 base() { # base COMMAND FAMILY OPTION
     case "$1:$2:$3" in
     design:cnn:--preset) echo design --nodes 1000 ;;
+    design:cnn:--latency) echo design --family bottleneck --input-size 32 --latency-table "$T/lat.json" ;;
     design:cnn:*) echo design --family bottleneck --input-size 32 --classes 10 --strides 2,2 \
                        --channels 8,24 --depth 1,2 --kernels 3 --inner 0.34,1 --rho 1 --macs 200K ;;
     design:mlp:*) echo design --family mlp --in-features 16 --out-features 4 --params 10K ;;
@@ -93,6 +107,12 @@ base() { # base COMMAND FAMILY OPTION
     analyze:mlp:*) echo analyze "$T/m.json" ;;
     export:cnn:*) echo export resnet18 -o "$T/e.json" ;;
     export:mlp:*) echo export "$T/m.json" -o "$T/e.py" ;;
+    measure:cnn:*) echo measure resnet18 --input-size 32 --runs 1 --warmup 0 ;;
+    measure:mlp:*) echo measure "$T/m.json" ;;
+    profile:cnn:--space) echo profile --preset r18 --input-size 32 --runs 1 --warmup 0 -o "$T/p.json" ;;
+    profile:cnn:*) echo profile resnet18 --input-size 32 --runs 1 --warmup 0 -o "$T/p.json" ;;
+    profile:mlp:--space) echo profile "$T/m.json" --preset r18 -o "$T/p.json" ;;
+    profile:mlp:*) echo profile "$T/m.json" -o "$T/p.json" ;;
     esac
 }
 
@@ -106,7 +126,7 @@ try() {
     echo $?
 }
 
-for cmd in analyze design export zoo; do
+for cmd in analyze design export zoo measure profile; do
     rows "$SRC/tools/cmd_$cmd.c" >"$T/rows.$cmd"
     n=$(wc -l <"$T/rows.$cmd")
     [ "$n" -ge 1 ] && ok || bad "$cmd: only $n option rows found in tools/cmd_$cmd.c"

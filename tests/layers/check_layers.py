@@ -3,8 +3,8 @@
 on the compiled objects (docs/architecture.md).
 
 Reads every object of the layer libraries (dm_base, dm_model, dm_io,
-dm_solve, dm_export) with `nm`, maps each undefined symbol to the file
-that defines it, and fails when
+dm_solve, dm_export, dm_run) with `nm`, maps each undefined symbol to the
+file that defines it, and fails when
   * a file calls into a layer above its own (an upward dependency), or
   * files call each other in a cycle (a call cycle, any length).
 Includes are already layered by the build (each layer sees only itself
@@ -16,7 +16,7 @@ import shutil
 import subprocess
 import sys
 
-LAYERS = ["base", "model", "io", "solve", "export"]
+LAYERS = ["base", "model", "io", "solve", "export", "run"]
 
 
 def objects(build):

@@ -1,0 +1,55 @@
+#!/bin/bash
+# test_latency_cli.sh -- the latency prediction and budget as a user meets
+# them (docs/latency.md): analyze --latency-table (text and JSON, per stage
+# and in total, nothing added without a table), and the clear errors of
+# analyze and design (a budget without a table, a bad time, a missing
+# file, a table that does not fit).  The table is measured here, small and
+# fast; no time is asserted, only structure: the stages add up to the
+# total.
+# usage: bash test_latency_cli.sh <deepmad-binary> <source-dir>
+bin=$(realpath "$1")
+. "$(dirname "$0")/lib.sh"
+PY=/usr/bin/python3
+export XDG_CACHE_HOME="$tmp/cache"
+cd "$tmp" || exit 1
+
+expect 0 "" "$bin" profile resnet18 --input-size 32 --runs 1 --warmup 0 --no-cache -o lat.json
+expect 0 "" "$bin" analyze resnet18 --input-size 32 --latency-table lat.json --json
+cp "$tmp/out" a.json
+"$PY" - a.json <<'PYEOF' && ok || bad "analyze --json latency: $(head -c 600 a.json)"
+import json, sys
+d = json.load(open(sys.argv[1]))
+st = [s["latency_ms"] for s in d["stages"]]
+assert d["latency_ms"] > 0 and all(v >= 0 for v in st), d
+assert abs(sum(st) - d["latency_ms"]) <= 1e-6 * d["latency_ms"], (st, d["latency_ms"])
+PYEOF
+expect 0 "" "$bin" analyze resnet18 --input-size 32 --latency-table lat.json
+grep -q "predicted latency .* ms" "$tmp/out" && ok || bad "analyze text has no predicted latency"
+grep -q "per stage (ms)" "$tmp/out" && ok || bad "analyze text has no per-stage latency"
+expect 0 "" "$bin" analyze resnet18 --input-size 32 --json
+grep -q "latency_ms" "$tmp/out" && bad "analyze --json without a table has latency_ms" || ok
+
+ONE_LINE_ERRORS=1 expect 1 "cannot estimate the op" "$bin" analyze efficientnet_b0 --input-size 32 \
+    --latency-table lat.json
+ONE_LINE_ERRORS=1 expect 1 "no-such.json" "$bin" analyze resnet18 --latency-table no-such.json
+printf '{"format": "deepmad-latency-table", "version": 2}' >v2.json
+ONE_LINE_ERRORS=1 expect 1 "version" "$bin" analyze resnet18 --latency-table v2.json
+
+small="--family basic --input-size 32 --classes 10 --strides 2,2 --channels 8,32 --depth 1,2"
+# shellcheck disable=SC2086
+ONE_LINE_ERRORS=1 expect 2 "latency-table" "$bin" design $small --latency 5ms
+for t in 5xs ms -1ms 1e12 abc; do
+    # shellcheck disable=SC2086
+    ONE_LINE_ERRORS=1 expect 2 "latency" "$bin" design $small --latency "$t" --latency-table lat.json
+done
+# shellcheck disable=SC2086
+expect 0 "" "$bin" design $small --latency 0 --nodes 200   # 0 = no limit, as --macs 0
+# shellcheck disable=SC2086
+ONE_LINE_ERRORS=1 expect 1 "no-such.json" "$bin" design $small --latency 0.005s \
+    --latency-table no-such.json
+# shellcheck disable=SC2086
+ONE_LINE_ERRORS=1 expect 1 "does not fit this problem" "$bin" design $small --latency 40 \
+    --latency-table lat.json
+expect 0 "" "$bin" design --help
+grep -q -- "--latency TIME" "$tmp/out" && ok || bad "design --help has no --latency"
+report test_latency_cli
