@@ -46,9 +46,13 @@ static dm_status read_stream(FILE *f, const char *path, char **text, size_t *len
     return DM_OK;
 }
 
+const char *dmi_file_shown(const char *path) {
+    return strcmp(path, "-") == 0 ? "standard input" : path;
+}
+
 dm_status dmi_read_file(const char *path, char **text, size_t *len, dm_error *err) {
     if (strcmp(path, "-") == 0)   /* read, never closed: the caller's stream */
-        return read_stream(stdin, "standard input", text, len, err);
+        return read_stream(stdin, dmi_file_shown(path), text, len, err);
     FILE *f = fopen(path, "rb");
     if (!f) return DM_FAIL(err, DM_ERR_IO, "cannot open '%.150s': %s", path, strerror(errno));
     dm_status s = read_stream(f, path, text, len, err);

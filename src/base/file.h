@@ -13,4 +13,7 @@
    FIFOs and /dev/stdin work. */
 DM_INTERNAL dm_status dmi_read_file(const char *path, char **text, size_t *len, dm_error *err);
 
+/* How messages name `path`: "standard input" for "-", else the path. */
+DM_INTERNAL const char *dmi_file_shown(const char *path);
+
 #endif

@@ -262,6 +262,6 @@ dm_status dm_latency_table_load(const char *path, dm_latency_table *out, dm_erro
     if (s) return s;
     s = dm_latency_table_from_json(text, len, out, err);
     dm_free(text);
-    return s ? dmi_error_prefix(err, s, "%.100s", strcmp(path, "-") == 0 ? "standard input" : path)
+    return s ? dmi_error_prefix(err, s, "%.100s", dmi_file_shown(path))
              : DM_OK;
 }

@@ -57,11 +57,6 @@ dm_status dm_model_from_text(const char *text, size_t len, dm_model *out, dm_err
     return s;
 }
 
-/* How messages name the file: "-" is standard input. */
-static const char *shown(const char *path) {
-    return strcmp(path, "-") == 0 ? "standard input" : path;
-}
-
 dm_status dm_model_load(const char *path, dm_model *out, dm_error *err) {
     if (!path || !out) return DM_FAIL(err, DM_ERR_INVALID, "dm_model_load needs a path and an output");
     char *text = NULL;
@@ -70,7 +65,7 @@ dm_status dm_model_load(const char *path, dm_model *out, dm_error *err) {
     if (s) return s;
     s = dm_model_from_text(text, len, out, err);
     dm_free(text);
-    return s ? dmi_error_prefix(err, s, "%.100s", shown(path)) : DM_OK;
+    return s ? dmi_error_prefix(err, s, "%.100s", dmi_file_shown(path)) : DM_OK;
 }
 
 dm_status dm_arch_load(const char *path, dm_arch *out, dm_error *err) {
@@ -81,7 +76,7 @@ dm_status dm_arch_load(const char *path, dm_arch *out, dm_error *err) {
     if (m.kind != DM_MODEL_CNN)
         return DM_FAIL(err, DM_ERR_INVALID,
                        "%.100s: an MLP description (\"deepmad-mlp\"), where a CNN was expected",
-                       shown(path));
+                       dmi_file_shown(path));
     *out = m.arch;
     return DM_OK;
 }
@@ -94,7 +89,7 @@ dm_status dm_mlp_load(const char *path, dm_mlp *out, dm_error *err) {
     if (m.kind != DM_MODEL_MLP)
         return DM_FAIL(err, DM_ERR_INVALID,
                        "%.100s: a CNN description, where an MLP (\"deepmad-mlp\") was expected",
-                       shown(path));
+                       dmi_file_shown(path));
     *out = m.mlp;
     return DM_OK;
 }
