@@ -233,6 +233,7 @@ dm_status dmi_cand_eval(dmi_ctx *x, const dmi_cand *c, dmi_eval *e, dm_error *er
     m.macs = tot.macs;
     m.params = tot.params;
     m.peak_activation = tot.peak;
+    m.latency_ms = 0;   /* as dm_net_metrics without a table (a memset of m per evaluation costs) */
     if (x->lat) {   /* as dm_latency_predict on the built net, to the nanosecond (latency.h) */
         int64_t ns = 0;
         if ((s = dmi_latency_arch_ns(x->lat, &a, &x->lay, x->latmemo, &ns, err))) return s;
