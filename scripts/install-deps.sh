@@ -10,6 +10,9 @@ PACKAGES=(
   protobuf-c-compiler libprotobuf-c-dev libonnx-dev # ONNX export (onnx.proto)
   python3-torch python3-torchvision python3-onnx    # the real consumers in tests
   dataset-fashion-mnist python3-matplotlib          # the experiment's smoke run
+  python3-dev python3-setuptools python3-pip python3-venv  # the deepmad Python package (C extension)
+  python3-pytest python3-tqdm                       # its tests; the trainer's progress bar
+  libcairo2-dev librsvg2-bin                        # draw/sweep pictures; rendering them in tests
 )
 
 # onnxruntime-node (npm) runs the exported ONNX files in the tests; its
