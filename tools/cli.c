@@ -232,6 +232,11 @@ static const cli_option *find(const cli_spec *s, unsigned family, const char *ar
 
 static int is_positional(const char *arg) { return arg[0] != '-' || !arg[1]; }
 
+int cli_arity(const cli_spec *s, unsigned family, const char *arg) {
+    const cli_option *o = find(s, family, arg);
+    return o ? takes_value(o) : -1;
+}
+
 static int positional_arg(const cli_spec *s, const char *arg, const char **positional) {
     if (!s->positional || !positional)
         return cli_error(CLI_USAGE, "unexpected argument '%s' (see %s)", arg, s->see);

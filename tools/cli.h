@@ -109,6 +109,19 @@ int cli_parse(const cli_spec *s, unsigned family, int argc, char **argv, void *o
    none): a command that learns the family from its MODEL refuses it. */
 const char *cli_foreign(const cli_spec *s, unsigned family, int argc, char **argv);
 
+/* How `family`'s row spelled `arg` reads its value: 1 it takes one, 0 it
+   is a flag, -1 there is no such row. */
+int cli_arity(const cli_spec *s, unsigned family, const char *arg);
+
+/* `deepmad design`'s problem options (tools/cmd_design.c), for the other
+   commands that take a CNN design problem (profile): design's table is the
+   one place they are defined.  cli_design_arity: as cli_arity for the rows
+   that describe the problem (not design's output, solver or latency-table
+   rows).  cli_design_problem: the problem argv[1..] describes, exactly as
+   design reads it (every element a problem option or its value). */
+int cli_design_arity(const char *arg);
+int cli_design_problem(int argc, char **argv, dm_problem *p);
+
 /* The value given to option `name` in argv (the last one), or NULL. */
 const char *cli_value_of(int argc, char **argv, const char *name);
 

@@ -323,6 +323,32 @@ static int parse_cnn(int argc, char **argv, design_opts *o) {
     return rc ? rc : cli_parse(&cnn_spec, CLI_CNN, argc, argv, o, NULL);
 }
 
+/* Design's rows that are not part of the problem: what it writes, how
+   long the solver works, and the table its latency is read from. */
+static int problem_row(const char *arg) {
+    static const char *const not_problem[] = {"-o", "--torch", "--json", "--latency-table",
+                                              "--latency", "--nodes", "--effort"};
+    for (size_t i = 0; i < sizeof not_problem / sizeof not_problem[0]; i++)
+        if (!strcmp(arg, not_problem[i])) return 0;
+    return 1;
+}
+
+int cli_design_arity(const char *arg) {
+    return problem_row(arg) ? cli_arity(&cnn_spec, CLI_CNN, arg) : -1;
+}
+
+int cli_design_problem(int argc, char **argv, dm_problem *p) {
+    design_opts o;
+    memset(&o, 0, sizeof o);
+    for (int i = 1; i < argc; i++)
+        if (cli_design_arity(argv[i]) == 1) i++;
+        else if (cli_design_arity(argv[i]) < 0)
+            return cli_error(CLI_USAGE, "'%s' is not a design problem option", argv[i]);
+    int rc = parse_cnn(argc, argv, &o);
+    if (!rc) *p = o.p;
+    return rc;
+}
+
 static int parse_mlp(int argc, char **argv, design_opts *o) {
     dm_mlp_problem_init(&o->mp);
     o->mp.min_width = 0; /* not given: follows the granularity */

@@ -22,10 +22,13 @@
 
 typedef struct profile_opts {
     dm_run_options run;
-    const char *out, *cache, *preset, *space;
-    int32_t no_cache, input_size, json;
+    const char *out, *cache;
+    int32_t no_cache, json;
     const char *models[MAX_MODELS];
     int32_t n_models;
+    int32_t has_problem;   /* --preset or --family given: also the problem's shapes */
+    int32_t input_size;    /* --input-size given: the MODELs at it; else 0 */
+    dm_problem problem;    /* read by design's own parser (cli_design_problem) */
 } profile_opts;
 
 #define AT(field) .at = offsetof(profile_opts, field)
@@ -47,14 +50,6 @@ static const cli_option options[] = {
      .lo = 0, .hi = 1e9, .help = "a shape's timed runs stop once they took MS ms (at least 3 "
      "runs), its warm-up at MS/4 (at least 1): large shapes get fewer runs; 0 = always "
      "--warmup + --runs", .def = "50"},
-    {"--preset", .kind = CLI_TEXT, .family = CLI_ALL, .value = "NAME", AT(preset),
-     .help = "also every shape `deepmad design --preset NAME` can use (dm_latency_shapes): the "
-             "table `design --preset NAME --latency MS --latency-table TABLE` needs"},
-    {"--space", .kind = CLI_TEXT, .family = CLI_ALL, .value = "open|paper", AT(space),
-     .help = "the preset's search space, as design --space", .def = "paper"},
-    {"--input-size", .kind = CLI_INT, .family = CLI_ALL, .value = "N", AT(input_size), .lo = 1,
-     .hi = DM_MAX_INPUT_SIZE, .help = "the MODELs (and the preset's problem) at N x N input "
-     "pixels"},
     {"--cache", .kind = CLI_TEXT, .family = CLI_ALL, .value = "FILE", AT(cache),
      .help = "the cache table to reuse and extend",
      .def = "$XDG_CACHE_HOME/deepmad/latency-CPU-tT-bB.json, else ~/.cache/deepmad/..."},
@@ -69,12 +64,13 @@ static const cli_option options[] = {
 static const cli_spec spec = {
     .command = "profile",
     .intro =
-        "usage: deepmad profile [MODEL ...] [--preset NAME] -o TABLE [options]\n"
+        "usage: deepmad profile [MODEL ...] [--preset NAME | --family F] [problem options]\n"
+        "                       -o TABLE [options]\n"
         "\n"
         "Measure on this CPU, with oneDNN, the latency of every op shape the MODELs\n"
-        "run (zoo names or files), and with --preset every shape a design of that\n"
-        "preset's space can run (about 1500-2200 shapes, a few minutes), and write\n"
-        "them as a latency table (docs/latency.md):\n"
+        "run (zoo names or files), and with a design problem every shape a design\n"
+        "of that problem can run (a preset: about 1500-2200 shapes, a few minutes),\n"
+        "and write them as a latency table (docs/latency.md):\n"
         "per shape the median and spread of its timed runs, with the CPU model, the\n"
         "engine version, the threads and the batch.  `deepmad analyze MODEL\n"
         "--latency-table TABLE` predicts a network from it, and `deepmad design\n"
@@ -84,6 +80,12 @@ static const cli_spec spec = {
         "its activation and residual add fused, a pool, an SE, the classifier\n"
         "(docs/latency.md, \"What runs\").  Measure on the device you deploy to, with\n"
         "the threads and batch you will use: a table is only true there.\n"
+        "\n"
+        "The design problem: --preset NAME or --family F, and any of design's problem\n"
+        "options (--space, --input-size, --strides, --depth, --kernels, --inner,\n"
+        "--channels, --head, ...: see deepmad design --help), read exactly as design\n"
+        "reads them, so the table covers `deepmad design` with the same options.\n"
+        "--input-size alone sets the MODELs' input size.\n"
         "\n"
         "Cache: shapes are measured lazily.  Every shape measured here is kept in a\n"
         "per-machine table, $XDG_CACHE_HOME/deepmad (else ~/.cache/deepmad)\n"
@@ -97,6 +99,7 @@ static const cli_spec spec = {
         "examples:\n"
         "  deepmad profile resnet18 efficientnet_b0 -o lat.json\n"
         "  deepmad profile resnet18 --preset r18 -o lat-r18.json\n"
+        "  deepmad profile --family bottleneck --strides 2,2,2,2 --kernels 3 -o lat-b.json\n"
         "  deepmad design --preset r18 --latency 40ms --latency-table lat-r18.json\n"
         "  deepmad profile design.json --threads 4 --batch 8 -o lat-t4-b8.json\n",
     .opts = options,
@@ -112,31 +115,43 @@ static const cli_spec spec = {
 /* Arguments                                                              */
 /* ---------------------------------------------------------------------- */
 
-static int takes_value(const char *arg) {
-    for (size_t i = 0; i < sizeof options / sizeof options[0]; i++) {
-        const cli_option *o = &options[i];
-        if (o->kind == CLI_SECTION || o->kind == CLI_FLAG || o->kind == CLI_HELP) continue;
-        if (!strcmp(arg, o->name) || (o->alias && !strcmp(arg, o->alias))) return 1;
-    }
-    return 0;
-}
-
-/* Take the MODELs (the arguments that are neither options nor their
-   values) out of argv into o->models; the rest stays for cli_parse. */
-static int split_models(int *argc, char **argv, profile_opts *o) {
+/* Split argv: profile's own options stay in argv for cli_parse, design's
+   problem options go to pargv (argv[0] first) for cli_design_problem, and
+   the rest are the MODELs. */
+static int split_args(int *argc, char **argv, char **pargv, int *pargc, profile_opts *o) {
     int k = 1;
+    *pargc = 1;
+    pargv[0] = argv[0];
     for (int i = 1; i < *argc; i++) {
         const char *a = argv[i];
-        if (a[0] == '-' && a[1]) {
+        int own = cli_arity(&spec, CLI_ALL, a), design = cli_design_arity(a);
+        if (a[0] == '-' && a[1] && own < 0 && design >= 0) {
+            pargv[(*pargc)++] = argv[i];
+            if (design && i + 1 < *argc) pargv[(*pargc)++] = argv[++i];
+        } else if (a[0] == '-' && a[1]) {   /* profile's own, or unknown: cli_parse says */
             argv[k++] = argv[i];
-            if (takes_value(a) && i + 1 < *argc) argv[k++] = argv[++i];
-            continue;
-        }
-        if (o->n_models == MAX_MODELS)
+            if (own > 0 && i + 1 < *argc) argv[k++] = argv[++i];
+        } else if (o->n_models == MAX_MODELS) {
             return cli_error(CLI_USAGE, "profile takes at most %d MODELs", MAX_MODELS);
-        o->models[o->n_models++] = a;
+        } else {
+            o->models[o->n_models++] = a;
+        }
     }
     *argc = k;
+    return CLI_OK;
+}
+
+/* The problem options: with --preset or --family a design problem, else
+   at most --input-size (for the MODELs). */
+static int parse_problem(int pargc, char **pargv, profile_opts *o) {
+    o->has_problem = cli_value_of(pargc, pargv, "--preset") || cli_value_of(pargc, pargv, "--family");
+    int rc = cli_design_problem(pargc, pargv, &o->problem);
+    if (rc) return rc;
+    if (cli_value_of(pargc, pargv, "--input-size")) o->input_size = o->problem.input_size;
+    for (int i = 1; !o->has_problem && i < pargc; i++)
+        if (strcmp(pargv[i], "--input-size") && pargv[i][0] == '-')
+            return cli_error(CLI_USAGE, "%s describes a design problem: give --preset or "
+                             "--family too (see %s)", pargv[i], spec.see);
     return CLI_OK;
 }
 
@@ -178,18 +193,12 @@ static int model_ops(const profile_opts *o, dm_op **all, int32_t *n) {
     return CLI_OK;
 }
 
-/* Every shape the preset's space can use (dm_latency_shapes). */
+/* Every shape a design of the problem can use (dm_latency_shapes). */
 static int problem_ops(const profile_opts *o, dm_op **all, int32_t *n) {
     dm_error err = {0};
-    dm_problem p;
-    dm_space sp;
     dm_op *ops = NULL;
     int32_t k = 0;
-    if (dm_problem_preset(o->preset, &p, &err)) return cli_fail(&err);
-    if (o->space && (dm_space_from_name(o->space, &sp, &err) || dm_problem_set_space(&p, sp, &err)))
-        return cli_fail(&err);
-    if (o->input_size > 0) p.input_size = o->input_size;
-    if (dm_latency_shapes(&p, &ops, &k, &err)) return cli_fail(&err);
+    if (dm_latency_shapes(&o->problem, &ops, &k, &err)) return cli_fail(&err);
     int rc = add_ops(all, n, ops, k);
     dm_free(ops);
     return rc;
@@ -376,12 +385,16 @@ static int parse_args(int argc, char **argv, profile_opts *o) {
     memset(o, 0, sizeof *o);
     dm_run_options_default(&o->run);
     o->run.time_limit_ms = 50;   /* a preset's largest shapes take seconds a run */
-    int rc = split_models(&argc, argv, o);
+    char **pargv = malloc(((size_t)argc + 1) * sizeof *pargv);
+    if (!pargv) return cli_error(CLI_FAIL, "out of memory reading the arguments");
+    int pargc = 0, rc = split_args(&argc, argv, pargv, &pargc, o);
     if (!rc) rc = cli_parse(&spec, CLI_ALL, argc, argv, o, NULL);
+    if (!rc) rc = parse_problem(pargc, pargv, o);
+    free(pargv);
     if (rc) return rc;
-    if (o->n_models == 0 && !o->preset)
-        return cli_error(CLI_USAGE, "profile needs a MODEL or --preset (see %s)", spec.see);
-    if (o->space && !o->preset) return cli_error(CLI_USAGE, "--space needs --preset");
+    if (o->n_models == 0 && !o->has_problem)
+        return cli_error(CLI_USAGE, "profile needs a MODEL, --preset or --family (see %s)",
+                         spec.see);
     if (!o->out) return cli_error(CLI_USAGE, "profile needs -o FILE ('-' for standard output)");
     if (o->json && !strcmp(o->out, "-"))
         return cli_error(CLI_USAGE, "--json and -o - would both write to standard output");
@@ -416,7 +429,7 @@ int cmd_profile(int argc, char **argv) {
     int rc = parse_args(argc, argv, &o);
     if (!rc && strcmp(o.out, "-") && dm_write_check(o.out, &err)) rc = cli_fail(&err);
     if (!rc) rc = model_ops(&o, &ops, &n);
-    if (!rc && o.preset) rc = problem_ops(&o, &ops, &n);
+    if (!rc && o.has_problem) rc = problem_ops(&o, &ops, &n);
     if (rc) {
         free(ops);
         return rc;

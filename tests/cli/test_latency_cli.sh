@@ -50,6 +50,15 @@ ONE_LINE_ERRORS=1 expect 1 "no-such.json" "$bin" design $small --latency 0.005s 
 # shellcheck disable=SC2086
 ONE_LINE_ERRORS=1 expect 1 "does not fit this problem" "$bin" design $small --latency 40 \
     --latency-table lat.json
+# profile reads design's problem options: its table fits that problem.
+# shellcheck disable=SC2086
+expect 0 "" "$bin" profile $small --runs 1 --warmup 0 --no-cache -o small.json
+# shellcheck disable=SC2086
+expect 0 "" "$bin" design $small --latency 1000 --latency-table small.json --nodes 200 --json
+grep -q '"latency_ms"' "$tmp/out" && ok || bad "design with the profiled table has no latency_ms"
+ONE_LINE_ERRORS=1 expect 2 "give --preset or --family" "$bin" profile --strides 2,2 -o x.json
+ONE_LINE_ERRORS=1 expect 2 "unknown option '--torch'" "$bin" profile --preset r18 --torch x.py \
+    -o x.json
 expect 0 "" "$bin" design --help
 grep -q -- "--latency TIME" "$tmp/out" && ok || bad "design --help has no --latency"
 report test_latency_cli
