@@ -123,7 +123,10 @@ static void nets(void) {
             CHECK(dm_net_measure(net, &opts[j], &m, &err) == DM_OK);
             if (err.msg[0]) printf("  %s: %s\n", names[i], err.msg);
             CHECK(m.median_ms > 0 && m.spread_ms >= 0 && m.runs == 3);
-            CHECK_EQ_I64(m.reorders, 0);
+            /* Between ops none; the plain NCHW image may be reordered once
+               into the stem conv's layout, as the engine picks it for this CPU
+               (0 on the 2026-12-01 host, 1 on the 2026-12-02 one). */
+            CHECK(m.reorders == 0 || m.reorders == 1);
         }
         dm_net_free(net);
     }
