@@ -131,6 +131,9 @@ dm_status dm_zoo_torchvision(const dm_arch *a, const char **out_name, dm_error *
         if (s) break;
         tv.input_size = a->input_size;
         tv.classes = a->classes;
+        dm_error why;  /* not an error: a net whose strides do not divide a's
+                          size is not the net a describes */
+        if (dm_arch_validate(&tv, &why)) continue;
         s = dm_arch_to_json(&tv, &theirs, err);
         if (!s && strcmp(mine, theirs) == 0) *out_name = zoo[i].name;
         dm_free(theirs);

@@ -14,7 +14,8 @@ design` preset in both styles (torchvision and paper, 64 px):
     from the end) and feature_info follows;
   - num_classes and in_chans change the classifier and the stem;
   - drop_path_rate: the identity in eval, random in train (two passes
-    differ, while without it they agree); drop_rate likewise;
+    differ, while without it they agree); drop_rate likewise; jit.trace
+    (these for the nets in FULL);
   - zero_init_residual (the default): exactly the residual blocks' last BN
     (bn2, bn3 or project.bn by the documented key scheme) has weight 0.
 For every torchvision net of the zoo: torchvision's own (randomised)
@@ -34,6 +35,11 @@ ec.need("torchvision")  # exits 77 (skipped) when missing
 import torch  # noqa: E402
 import torchvision  # noqa: E402
 
+# Where the constructor's other options (out_indices, num_classes, in_chans,
+# drops) are checked too: one net of each block kind and style, the edge
+# cases.  Every net is scripted, fx-traced and checked as a backbone.
+FULL = {"resnet18@64", "efficientnet_b0@64", "mobilenet_v2@64", "deepmad-r18@64",
+        "edge-resnetd", "edge-odd-strides", "design-b0-paper@64", "design-r50@64"}
 TORCHVISION = ["resnet18", "resnet34", "resnet50", "resnet101", "resnet152",
                "mobilenet_v2", "efficientnet_b0"]
 TOL = 1e-4
@@ -61,18 +67,18 @@ def cases(binary, tmp):
 
 
 def stage_outputs(net, x):
-    """[(module name, output)] of the stem (before any max-pool) and each
-    superblock, in forward order, by forward hooks."""
+    """net(x), and [(module name, output)] of the stem (before any max-pool)
+    and each superblock, in forward order, by forward hooks."""
     seen, hooks = [], []
     named = [("stem", net.stem)] + [("stages.%d" % i, m) for i, m in enumerate(net.stages)]
     for name, m in named:
         hooks.append(m.register_forward_hook(
             lambda mod, inp, out, name=name: seen.append((name, out))))
     with torch.no_grad():
-        net(x)
+        out = net(x)
     for h in hooks:
         h.remove()
-    return seen
+    return out, seen
 
 
 def want_stage_ends(outputs):
@@ -87,9 +93,9 @@ def want_stage_ends(outputs):
     return ends
 
 
-def check_script_fx(c, label, net, x):
+def check_script_fx(c, label, net, x, want):
+    """Scripted and fx-traced net against the eager output `want`."""
     with torch.no_grad():
-        want = net(x)
         scripted = torch.jit.script(net)
         got = scripted(x)
         traced = torch.fx.symbolic_trace(net)(x)
@@ -103,16 +109,18 @@ def check_script_fx(c, label, net, x):
     return scripted, want
 
 
-def check_features(c, label, mod, net, x, r):
-    """features_only against hooks on the full module (same weights)."""
-    fnet = mod.DeepMADNet(features_only=True).eval()
+def check_features(c, label, fnet, net, x, r, outputs):
+    """features_only (fnet) against the stage outputs of the full module
+    (same weights), seen by hooks."""
     fnet.load_state_dict({k: v for k, v in net.state_dict().items() if k in fnet.state_dict()})
     keys = fnet.state_dict().keys()
     c.check(not any(k.startswith(("head.", "classifier.")) for k in keys),
             "%s: features_only still builds the head or classifier" % label)
     info = fnet.feature_info
-    scripted, feats = check_script_fx(c, label + " features_only", fnet, x)
-    ends = want_stage_ends(stage_outputs(net, x))
+    with torch.no_grad():
+        feats = fnet(x)
+    scripted, _ = check_script_fx(c, label + " features_only", fnet, x, feats)
+    ends = want_stage_ends(outputs)
     c.check([i["module"] for i in info] == [n for n, _ in ends],
             "%s: feature_info modules %s, stage ends %s" %
             (label, [i["module"] for i in info], [n for n, _ in ends]))
@@ -125,14 +133,19 @@ def check_features(c, label, mod, net, x, r):
             (label, [tuple(f.shape) for f in feats], info))
     reds = [i["reduction"] for i in info]
     c.check(reds == sorted(set(reds)), "%s: reductions %s repeat or fall" % (label, reds))
-    with torch.no_grad():
-        c.check(close(scripted.forward_features(x), fnet.forward_features(x)),
+    with torch.no_grad():  # without the head, the last stage end is the last map
+        c.check(close(scripted.forward_features(x), feats[-1]),
                 "%s: scripted forward_features differs" % label)
+    return feats
+
+
+def check_out_indices(c, label, mod, fnet, feats, x):
+    info = fnet.feature_info
     n = len(info)
     sel = mod.DeepMADNet(features_only=True, out_indices=[0, -1]).eval()
     sel.load_state_dict(fnet.state_dict())
     with torch.no_grad():
-        picked = torch.jit.script(sel)(x)
+        picked = sel(x)
     c.check(sel.feature_info == [info[0], info[n - 1]] and len(picked) == 2 and
             close(picked[0], feats[0]) and close(picked[1], feats[n - 1]),
             "%s: out_indices [0, -1] picked %s" % (label, sel.feature_info))
@@ -148,15 +161,15 @@ def check_constructor(c, label, mod, net, x, r):
     pooled = net.forward_features(x).shape[1]
     other = mod.DeepMADNet(num_classes=7, in_chans=2).eval()
     with torch.no_grad():
-        out = torch.jit.script(other)(torch.randn(2, 2, r, r))
+        out = other(torch.randn(2, 2, r, r))
     c.check(tuple(out.shape) == (2, 7) and other.stem.conv.in_channels == 2,
             "%s: num_classes=7, in_chans=2 gave %s" % (label, tuple(out.shape)))
     bare = mod.DeepMADNet(num_classes=0).eval()
     with torch.no_grad():
         out = torch.jit.script(bare)(x)
-    c.check(tuple(out.shape) == (2, pooled) and
+    c.check(tuple(out.shape) == (x.shape[0], pooled) and
             not any(k.startswith("classifier.") for k in bare.state_dict()),
-            "%s: num_classes=0 gave %s, want (2, %d) pooled features" %
+            "%s: num_classes=0 gave %s, want (N, %d) pooled features" %
             (label, tuple(out.shape), pooled))
 
 
@@ -164,6 +177,7 @@ def check_drop(c, label, mod, net, x):
     """drop_path_rate and drop_rate: identity in eval, random in train.  BN
     uses batch statistics in train mode, which are the same for the same
     batch, so only the drops can make two passes differ."""
+    x = torch.cat([x, -x])  # train-mode BN needs two values per channel
     sd = net.state_dict()
     plain = mod.DeepMADNet(num_classes=5)
     dropping = mod.DeepMADNet(num_classes=5, drop_rate=0.5, drop_path_rate=0.5)
@@ -193,8 +207,8 @@ def last_bn(block_prefix, keys):
     return max(k for k in keys if k.startswith(block_prefix + "bn"))
 
 
-def check_zero_init(c, label, mod):
-    net = mod.DeepMADNet()  # zero_init_residual=True by default
+def check_zero_init(c, label, net):
+    """`net` as constructed with the default zero_init_residual=True."""
     sd = net.state_dict()
     want = set()
     for name, m in net.named_modules():
@@ -210,20 +224,25 @@ def check_case(c, binary, tmp, label, model, size):
     r = size or ec.doc_size(mod.__name__)
     torch.manual_seed(0)
     net = mod.DeepMADNet().eval()
+    fnet = mod.DeepMADNet(features_only=True).eval()
     want = ec.analyze(binary, model, size)
     c.check(sum(p.numel() for p in net.parameters()) == want["params"],
             "%s: params differ from analyze" % label)
+    check_zero_init(c, label, net)
     ec.randomise(net)
-    x = torch.randn(2, net.stem.conv.in_channels, r, r)
-    check_script_fx(c, label, net, x)
-    check_features(c, label, mod, net, x, r)
-    check_constructor(c, label, mod, net, x, r)
-    check_drop(c, label, mod, net, x)
-    check_zero_init(c, label, mod)
-    print("ok %s: %d stage ends %s" % (label, len(mod.DeepMADNet(features_only=True)
-                                                 .feature_info),
-                                       [i["reduction"] for i in
-                                        mod.DeepMADNet(features_only=True).feature_info]))
+    x = torch.randn(1, net.stem.conv.in_channels, r, r)
+    out, outputs = stage_outputs(net, x)
+    check_script_fx(c, label, net, x, out)
+    feats = check_features(c, label, fnet, net, x, r, outputs)
+    if label in FULL:
+        with torch.no_grad():
+            c.check(close(torch.jit.trace(net, x)(x), net(x)),
+                    "%s: jit.trace output differs" % label)
+        check_out_indices(c, label, mod, fnet, feats, x)
+        check_constructor(c, label, mod, net, x, r)
+        check_drop(c, label, mod, net, x)
+    print("ok %s: stage ends at reductions %s" %
+          (label, [i["reduction"] for i in fnet.feature_info]))
     sys.stdout.flush()
 
 
@@ -259,7 +278,7 @@ def check_mlp(c, binary, tmp):
 def main():
     binary = sys.argv[1]
     c = ec.Checks()
-    torch.set_num_threads(2)
+    torch.set_num_threads(1)  # 2 cores, shared with the other tests
     with tempfile.TemporaryDirectory() as tmp:
         for label, model, size in cases(binary, tmp):
             try:

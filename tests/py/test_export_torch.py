@@ -42,7 +42,7 @@ def check_net(c, binary, tmp, label, model, size):
     c.check(params == want["params"], "%s: params %d, analyze says %d" %
             (label, params, want["params"]))
     ch, r = net.stem.conv.in_channels, size or ec.doc_size(mod.__name__)
-    width = net.classifier.out_features if hasattr(net, "classifier") else None
+    width = net.classifier.out_features if net.classifier is not None else None
     for n in (1, 3):
         macs, out = ec.count_macs(net, torch.randn(n, ch, r, r))
         c.check(macs == want["macs"], "%s: N=%d MACs %d, analyze says %d" %
