@@ -447,6 +447,14 @@ const char *dm_zoo_name(int32_t i);
 /* Fill *out with the named net at its native input size (224, or 288 for
    deepmad-29m-288), 1000 classes.  DM_ERR_INVALID for an unknown name. */
 dm_status dm_zoo_arch(const char *name, dm_arch *out, dm_error *err);
+/* Which torchvision 0.14 model `a` is, whatever its input size and
+   classes: *out_name is the zoo name of the torchvision net that `a`
+   builds layer for layer ("resnet18" .. "resnet152", "mobilenet_v2",
+   "efficientnet_b0": torchvision's own function names), or NULL when it
+   is none of them (the paper's nets, designs).  The PyTorch exporter uses
+   it to accept torchvision's state_dict keys.  Fails (DM_ERR_INVALID)
+   only for an invalid `a`, or on a full memory. */
+dm_status dm_zoo_torchvision(const dm_arch *a, const char **out_name, dm_error *err);
 
 /* ======================================================================
 ** Reading and writing descriptions

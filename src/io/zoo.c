@@ -53,6 +53,7 @@ typedef struct zoo_entry {
     int32_t input_size;
     void (*build)(dm_arch *a, int32_t variant);
     int32_t variant;
+    int32_t torchvision;   /* 1: torchvision 0.14's model of this name, layer for layer */
 } zoo_entry;
 
 static void build_resnet(dm_arch *a, int32_t v) {
@@ -64,20 +65,20 @@ static void build_mbv2(dm_arch *a, int32_t v) { (void)v; mobilenet_v2(a); }
 static void build_b0(dm_arch *a, int32_t v) { (void)v; efficientnet_b0(a); }
 
 static const zoo_entry zoo[] = {
-    {"resnet18", NULL, 224, build_resnet, 0},
-    {"resnet34", NULL, 224, build_resnet, 1},
-    {"resnet50", NULL, 224, build_resnet, 2},
-    {"resnet101", NULL, 224, build_resnet, 3},
-    {"resnet152", NULL, 224, build_resnet, 4},
-    {"mobilenet_v2", NULL, 224, build_mbv2, 0},
-    {"efficientnet_b0", NULL, 224, build_b0, 0},
-    {"deepmad-r18", "deepmad-R18", 224, NULL, 0},
-    {"deepmad-r34", "deepmad-R34", 224, NULL, 0},
-    {"deepmad-r50", "deepmad-R50", 224, NULL, 0},
-    {"deepmad-29m-224", "deepmad-29M-224", 224, NULL, 0},
-    {"deepmad-29m-288", "deepmad-29M-288", 288, NULL, 0},
-    {"deepmad-50m", "deepmad-50M", 224, NULL, 0},
-    {"deepmad-89m", "deepmad-89M", 224, NULL, 0},
+    {"resnet18", NULL, 224, build_resnet, 0, 1},
+    {"resnet34", NULL, 224, build_resnet, 1, 1},
+    {"resnet50", NULL, 224, build_resnet, 2, 1},
+    {"resnet101", NULL, 224, build_resnet, 3, 1},
+    {"resnet152", NULL, 224, build_resnet, 4, 1},
+    {"mobilenet_v2", NULL, 224, build_mbv2, 0, 1},
+    {"efficientnet_b0", NULL, 224, build_b0, 0, 1},
+    {"deepmad-r18", "deepmad-R18", 224, NULL, 0, 0},
+    {"deepmad-r34", "deepmad-R34", 224, NULL, 0, 0},
+    {"deepmad-r50", "deepmad-R50", 224, NULL, 0, 0},
+    {"deepmad-29m-224", "deepmad-29M-224", 224, NULL, 0, 0},
+    {"deepmad-29m-288", "deepmad-29M-288", 288, NULL, 0, 0},
+    {"deepmad-50m", "deepmad-50M", 224, NULL, 0, 0},
+    {"deepmad-89m", "deepmad-89M", 224, NULL, 0, 0},
 };
 
 int32_t dm_zoo_count(void) { return DM_COUNTOF(zoo); }
@@ -111,4 +112,32 @@ dm_status dm_zoo_arch(const char *name, dm_arch *out, dm_error *err) {
     }
     return DM_FAIL(err, DM_ERR_INVALID, "unknown zoo network '%.60s' (see 'deepmad zoo')",
                    name ? name : "(null)");
+}
+
+/* Two archs build the same network when their JSON texts agree: the
+   writer leaves out exactly the fields an arch ignores, so this is the
+   one comparison that needs no list of which fields matter. */
+dm_status dm_zoo_torchvision(const dm_arch *a, const char **out_name, dm_error *err) {
+    if (!out_name) return DM_FAIL(err, DM_ERR_INVALID, "dm_zoo_torchvision needs an output");
+    *out_name = NULL;
+    if (!a) return DM_FAIL(err, DM_ERR_INVALID, "dm_zoo_torchvision needs an architecture");
+    char *mine = NULL;
+    dm_status s = dm_arch_to_json(a, &mine, err);
+    for (int32_t i = 0; !s && !*out_name && i < DM_COUNTOF(zoo); i++) {
+        if (!zoo[i].torchvision) continue;
+        dm_arch tv;
+        char *theirs = NULL;
+        s = dm_zoo_arch(zoo[i].name, &tv, err);
+        if (s) break;
+        tv.input_size = a->input_size;
+        tv.classes = a->classes;
+        dm_error why;  /* not an error: a net whose strides do not divide a's
+                          size is not the net a describes */
+        if (dm_arch_validate(&tv, &why)) continue;
+        s = dm_arch_to_json(&tv, &theirs, err);
+        if (!s && strcmp(mine, theirs) == 0) *out_name = zoo[i].name;
+        dm_free(theirs);
+    }
+    dm_free(mine);
+    return s;
 }

@@ -112,10 +112,11 @@ def analyze(binary, model, size=None):
     return json.loads(run(binary, *args).stdout)
 
 
-def design_files(binary, tmp):
+def design_files(binary, tmp, *more):
     """[(name, path)] of every `deepmad design` preset (names from its
-    --help); raises when the help or the preset list cannot be read, so a
-    broken `design` fails the check instead of dropping the designs."""
+    --help), designed with the options `more` (e.g. "--style", "paper");
+    raises when the help or the preset list cannot be read, so a broken
+    `design` fails the check instead of dropping the designs."""
     p = run(binary, "design", "--help")
     m = re.search(r"--preset NAME\s+([-\w ]+)\(", p.stdout)
     names = m.group(1).split() if m else []
@@ -123,8 +124,8 @@ def design_files(binary, tmp):
         raise RuntimeError("cannot find the preset names in `deepmad design --help`")
     out = []
     for name in names:
-        path = os.path.join(tmp, "design-%s.json" % name)
-        run(binary, "design", "--preset", name, "-o", path)
+        path = os.path.join(tmp, "design-%s%s.json" % (name, "".join(more).replace("-", "_")))
+        run(binary, "design", "--preset", name, "-o", path, *more)
         out.append(("design-" + name, path))
     return out
 
@@ -197,6 +198,26 @@ def count_macs(model, x):
     for h in hooks:
         h.remove()
     return macs[0], out
+
+
+def randomise(model):
+    """Weights that keep activations near 1 through any depth (torchvision's
+    own init makes EfficientNet's outputs ~1e-14, and zero_init_residual
+    makes every residual branch 0, which compares nothing): Kaiming-uniform
+    convs and linear, random BN affine and statistics."""
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear)):
+                fan_in = m.weight[0].numel()
+                a = (6.0 / fan_in) ** 0.5
+                m.weight.uniform_(-a, a)
+                if m.bias is not None:
+                    m.bias.uniform_(-fan_in ** -0.5, fan_in ** -0.5)
+            elif isinstance(m, torch.nn.BatchNorm2d):
+                m.weight.uniform_(0.5, 1.5)
+                m.bias.uniform_(-0.1, 0.1)
+                m.running_mean.uniform_(-0.1, 0.1)
+                m.running_var.uniform_(0.5, 1.5)
 
 
 # The documented state_dict key scheme (docs/export.md); se.bn1, se.bn2 are the

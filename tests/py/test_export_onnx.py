@@ -94,7 +94,7 @@ def check_net(c, env, binary, tmp, label, model, size):
     # The full checker (with strict shape inference) on the file with its
     # weights; the output shape from inference on the same graph without.
     onnx.checker.check_model(path, full_check=True)
-    name = "logits" if hasattr(net, "classifier") else "features"
+    name = "logits" if net.classifier is not None else "features"
     check_no_weights(c, binary, tmp, label, model, size, keys, name, wants[0].shape[1])
     for x, want, y in zip(xs, wants, ec.ort_run(env, tmp, path, xs)):
         diff = float(np.abs(want - y).max()) if want.shape == y.shape else float("inf")

@@ -42,7 +42,7 @@ def check_net(c, binary, tmp, label, model, size):
     c.check(params == want["params"], "%s: params %d, analyze says %d" %
             (label, params, want["params"]))
     ch, r = net.stem.conv.in_channels, size or ec.doc_size(mod.__name__)
-    width = net.classifier.out_features if hasattr(net, "classifier") else None
+    width = net.classifier.out_features if net.classifier is not None else None
     for n in (1, 3):
         macs, out = ec.count_macs(net, torch.randn(n, ch, r, r))
         c.check(macs == want["macs"], "%s: N=%d MACs %d, analyze says %d" %
@@ -53,24 +53,6 @@ def check_net(c, binary, tmp, label, model, size):
     bad = [k for k in net.state_dict() if not ec.KEY_RE.match(k)]
     c.check(not bad, "%s: keys outside the documented scheme: %s" % (label, bad[:5]))
     print("ok %s: %d params, %d MACs at %d px" % (label, params, want["macs"], r))
-
-
-def randomise(model):
-    """Weights that keep activations near 1 through any depth (torchvision's
-    own init makes EfficientNet's outputs ~1e-14, which compares nothing):
-    Kaiming-uniform convs and linear, random BN statistics."""
-    for m in model.modules():
-        if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear)):
-            fan_in = m.weight[0].numel()
-            a = (6.0 / fan_in) ** 0.5
-            m.weight.uniform_(-a, a)
-            if m.bias is not None:
-                m.bias.uniform_(-fan_in ** -0.5, fan_in ** -0.5)
-        elif isinstance(m, torch.nn.BatchNorm2d):
-            m.weight.uniform_(0.5, 1.5)
-            m.bias.uniform_(-0.1, 0.1)
-            m.running_mean.uniform_(-0.1, 0.1)
-            m.running_var.uniform_(0.5, 1.5)
 
 
 def check_torchvision(c, binary, tmp, name, size=64):
@@ -85,8 +67,9 @@ def check_torchvision(c, binary, tmp, name, size=64):
     if not shapes_ok:
         return
     with torch.no_grad():
-        randomise(ref)
-        ours.load_state_dict({kb: va for (_, va), (kb, _) in zip(a, b)})
+        ec.randomise(ref)
+        # by name: the exported module renames torchvision's keys itself
+        ours.load_state_dict(ref.state_dict())
         x = torch.randn(2, 3, size, size)
         want = ref(x)
         diff = (want - ours(x)).abs().max().item()
@@ -99,14 +82,14 @@ def check_torchvision(c, binary, tmp, name, size=64):
 def check_zero_init(c, binary, tmp):
     """zero_init_residual zeroes exactly each residual branch's last BN."""
     mod = ec.import_file(export(binary, tmp, "resnet18", 64, "zi"))
-    net = mod.DeepMADNet(zero_init_residual=True)
+    net = mod.DeepMADNet()  # zero_init_residual=True is the default
     zero = sorted(k for k, v in net.state_dict().items()
                   if k.endswith("weight") and v.dim() == 1 and not v.any())
     want = sorted("stages.%d.%d.bn2.weight" % (s, b) for s in range(4) for b in range(2))
     c.check(zero == want, "zero_init_residual zeroed %s" % zero)
-    plain = mod.DeepMADNet()
+    plain = mod.DeepMADNet(zero_init_residual=False)
     c.check(all(v.any() for k, v in plain.state_dict().items() if k.endswith("bn2.weight")),
-            "default init zeroes a BN weight")
+            "zero_init_residual=False zeroes a BN weight")
 
 
 def main():
