@@ -128,7 +128,9 @@ static dm_status render_cnn(const export_opts *o, const dm_net *net, void **data
         s = dm_net_metrics(net, NULL, &m, err);
         if (!s) s = dm_export_torch(net, &m, &o->torch, &text, err);
         break;
-    case FMT_JSON: s = dm_arch_to_json(dm_net_arch(net), &text, err); break;
+    case FMT_JSON: /* a design file's "problem" goes on with it */
+        s = dm_arch_to_json_record(dm_net_arch(net), o->onnx.design, &text, err);
+        break;
     default: s = dm_arch_to_tinynas(dm_net_arch(net), &text, err); break;
     }
     *data = text;
@@ -201,6 +203,7 @@ int cmd_export(int argc, char **argv) {
     foreign = m.kind == DM_MODEL_MLP ? cli_foreign(&spec, CLI_MLP, argc, argv) : NULL;
     if (foreign) return cli_error(CLI_USAGE, "'%s' does not apply to an MLP file", foreign);
     o.torch.source = model;
+    o.onnx.design = &m.design; /* a design file's problem: ONNX metadata, JSON */
     rc = check_request(&o, m.kind);
     if (rc) return rc;
     void *data = NULL;
