@@ -971,6 +971,15 @@ dm_status dm_design_record_of(const struct dm_problem *p, const dm_solution *s,
    ("problem.rho0"). */
 dm_status dm_design_record_check(const dm_design_record *r, dm_error *err);
 
+/* The record as one sentence for a docstring (*out_text freed with
+   dm_free; "" when not present): "Designed by deepmad design (mbconv +
+   SE, open space, 64 px, 10 classes) under rho <= 0.7, MACs <= 300000000,
+   params <= 5000000: objective 17059.8, bound 22556.2, gap 5496.38 (not
+   proven optimal)."  Budgets exact, the outcome to 6 significant digits,
+   '.' whatever the locale.  The ONNX doc_string holds it; `deepmad
+   export --format torch` of a design file passes it as
+   dm_torch_options.notes. */
+dm_status dm_design_record_note(const dm_design_record *r, char **out_text, dm_error *err);
 /* dm_arch_to_json with the record as a last key "problem" (one line;
    docs/arch-json.md).  `r` NULL or not present: exactly dm_arch_to_json's
    bytes.  An invalid record is dm_design_record_check's error. */

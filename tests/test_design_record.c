@@ -284,6 +284,25 @@ static void test_writers_refuse(void) {
     dm_net_free(net);
 }
 
+/* ---- the sentence ------------------------------------------------------ */
+
+static void test_note(void) {
+    dm_design_record r = hand_record(), none = {0};
+    dm_error err = {0};
+    char *t = NULL;
+    CHECK(dm_design_record_note(&r, &t, &err) == DM_OK);
+    const char *want = "Designed by deepmad design (mbconv + SE, paper space, 224 px, 1000 classes) "
+                       "under rho <= 0.5, MACs <= 390000000, params <= 5300000, predicted latency "
+                       "<= 12.5 ms: objective 1234.5, bound 1300.25, gap 65.75 (not proven optimal).";
+    CHECK(t && strcmp(t, want) == 0);
+    if (t && strcmp(t, want)) printf("got:  %s\nwant: %s\n", t, want);
+    dm_free(t);
+    CHECK(dm_design_record_note(&none, &t, &err) == DM_OK && t && !*t);
+    dm_free(t);
+    r.rho0 = -1;
+    CHECK(dm_design_record_note(&r, &t, &err) == DM_ERR_INVALID && !t);
+}
+
 /* ---- '.' whatever the locale -------------------------------------------- */
 
 static void test_locale(void) {
@@ -316,6 +335,7 @@ int main(void) {
     test_record_of();
     test_bad_inputs();
     test_writers_refuse();
+    test_note();
     test_locale();
     return TEST_REPORT();
 }

@@ -327,6 +327,10 @@ static dm_status c_solution_arch_to_json(dm_error *err) {
     char *out = NULL;
     RETURN_OWNED(dm_solution_arch_to_json(&fx.problem, &fx.solution, &out, err), out);
 }
+static dm_status c_design_record_note(dm_error *err) {
+    char *out = NULL;
+    RETURN_OWNED(dm_design_record_note(&fx.record, &out, err), out);
+}
 static dm_status c_export_onnx_design(dm_error *err) {
     uint8_t *out = NULL;
     size_t len = 0;
@@ -437,6 +441,7 @@ static const fault_case cases[] = {
     JSON_CASE(model_from_text), JSON_CASE(model_load), CASE(solution_to_json),
     CASE(mlp_solution_to_json), CASE(mlp_metrics_to_json), CASE(arch_to_json_record),
     JSON_CASE(arch_from_json_record), CASE(solution_arch_to_json), CASE(export_onnx_design),
+    CASE(design_record_note),
     CASE(net_ops), CASE(op_measure), CASE(net_measure), CASE(latency_profile),
     CASE(latency_shapes), JSON_CASE(latency_table_from_json), CASE(latency_table_to_json),
     JSON_CASE(latency_table_load), CASE(latency_predict), CASE(solve_latency),

@@ -56,7 +56,8 @@ static const cli_option options[] = {
     {"--class-name", .kind = CLI_TEXT, .family = CLI_ALL, .value = "ID", AT(torch.class_name),
      .help = "Python class name", .def = "DeepMADNet; an MLP DeepMADMLP"},
     {"--note", .kind = CLI_TEXT, .family = CLI_CNN, .value = "TEXT", AT(torch.notes),
-     .help = "add TEXT (e.g. the design's budgets) to the Python docstring"},
+     .help = "add TEXT to the Python docstring",
+     .def = "a design file's problem and outcome"},
     {"--help", .alias = "-h", .kind = CLI_HELP, .family = CLI_ALL, .help = "this text"},
 };
 
@@ -206,10 +207,17 @@ int cmd_export(int argc, char **argv) {
     o.onnx.design = &m.design; /* a design file's problem: ONNX metadata, JSON */
     rc = check_request(&o, m.kind);
     if (rc) return rc;
+    char *note = NULL; /* ... and the docstring, unless --note says otherwise */
+    dm_error err = {0};
+    if (m.design.present && !o.torch.notes) {
+        if (dm_design_record_note(&m.design, &note, &err)) return cli_fail(&err);
+        o.torch.notes = note;
+    }
     void *data = NULL;
     size_t len = 0;
     rc = render(&o, &m, &data, &len);
     if (!rc) rc = write_out(o.out, data, len);
     dm_free(data);
+    dm_free(note);
     return rc;
 }

@@ -90,26 +90,15 @@ static void put_problem(dmi_onnx *g, const dm_design_record *r) {
     dmi_onnx_meta(g, "design.status", r->optimal ? "optimal" : "gap");
 }
 
-/* The doc string's sentence on the problem ("" without a record). */
-static const char *problem_note(dmi_onnx *g, const dm_design_record *r) {
-    if (!r || !r->present) return "";
-    const char *budgets = dmi_onnx_str(g, "rho <= %s", num(g, r->rho0, 0));
-    if (r->max_macs) budgets = dmi_onnx_str(g, "%s, MACs <= %lld", budgets, (long long)r->max_macs);
-    if (r->max_params)
-        budgets = dmi_onnx_str(g, "%s, params <= %lld", budgets, (long long)r->max_params);
-    if (r->max_layers) budgets = dmi_onnx_str(g, "%s, layers <= %d", budgets, (int)r->max_layers);
-    if (r->max_peak_activation)
-        budgets = dmi_onnx_str(g, "%s, peak activation <= %lld", budgets,
-                               (long long)r->max_peak_activation);
-    if (r->max_latency_ms > 0)
-        budgets = dmi_onnx_str(g, "%s, predicted latency <= %s ms", budgets,
-                               num(g, r->max_latency_ms, 0));
-    return dmi_onnx_str(g, "  Designed by deepmad design (%s%s, %s space, %d px, %d classes) under "
-                           "%s: objective %s, bound %s, gap %s (%s).",
-                        dm_block_kind_name(r->family), r->se ? " + SE" : "", space_name(r),
-                        (int)r->input_size, (int)r->classes, budgets, num(g, r->objective, 1),
-                        num(g, r->bound, 1), num(g, r->gap, 1),
-                        r->optimal ? "proven optimal" : "not proven optimal");
+/* The doc string's sentence on the problem ("" without a record):
+   dm_design_record_note's, copied into the builder. */
+static const char *problem_note(dmi_onnx *g, const dm_design_record *r, dm_error *err,
+                                dm_status *status) {
+    char *text = NULL;
+    *status = r ? dm_design_record_note(r, &text, err) : DM_OK;
+    const char *s = *status || !r ? "" : dmi_onnx_str(g, "  %s", text);
+    dm_free(text);
+    return s;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -138,6 +127,8 @@ dm_status dmi_onnx_provenance(dmi_onnx *g, const dm_net *net, const dm_onnx_opti
     const dm_arch *a = dm_net_arch(net);
     const dm_design_record *r = o->design && o->design->present ? o->design : NULL;
     const char *fam = families(g, a);
+    const char *note = problem_note(g, r, err, &s);
+    if (s) return s;
     dmi_onnx_doc(g, dmi_onnx_str(
         g, "A CNN of %s blocks (%s style) exported by deepmad %s: input float32 (N, %d, %d, %d), "
            "%s; %lld params, %lld MACs, rho %s, entropy %s, objective %s (as `deepmad analyze` "
@@ -147,7 +138,7 @@ dm_status dmi_onnx_provenance(dmi_onnx *g, const dm_net *net, const dm_onnx_opti
         a->classes > 0 ? dmi_onnx_str(g, "output logits (N, %d)", (int)a->classes)
                        : "output pooled features",
         (long long)m.params, (long long)m.macs, num(g, m.rho, 1), num(g, m.entropy, 1),
-        num(g, m.objective, 1), problem_note(g, r), weights_note(g, o)));
+        num(g, m.objective, 1), note, weights_note(g, o)));
     put_common(g, o);
     dmi_onnx_meta(g, "model", "cnn");
     dmi_onnx_meta(g, "family", fam);

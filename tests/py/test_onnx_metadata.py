@@ -156,6 +156,14 @@ def check_design(c, binary, tmp, version, label, flags, want):
             and meta.get("design.status") == d["status"], "%s: design.* %r" % (label, meta))
     c.check(meta.get("params") == str(d["metrics"]["params"]), "%s: params" % label)
     c.check("Designed by deepmad design" in m.doc_string, "%s: the doc string lacks the problem" % label)
+    # export --format torch says it in the module's docstring.
+    py = os.path.join(tmp, label + ".py")
+    ec.run(binary, "export", path, "--format", "torch", "-o", py)
+    doc = ec.import_file(py).__doc__ or ""
+    budgets = ", ".join("%s <= %d" % ({"max_macs": "MACs", "max_params": "params"}[k], v)
+                        for k, v in want["budgets"].items())
+    c.check("Designed by deepmad design" in doc and ("rho <= %g, %s:" % (want["rho0"], budgets)) in doc
+            and ("bound %s" % g6(d["bound"])) in doc, "%s: torch docstring %r" % (label, doc[:400]))
     # export --format json keeps the record.
     again = os.path.join(tmp, label + "-again.json")
     ec.run(binary, "export", path, "--format", "json", "-o", again)
