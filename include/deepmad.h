@@ -535,6 +535,10 @@ typedef struct dm_onnx_options {
     int32_t with_weights;   /* 1 (default): weights as initializers; 0: weights
                                become graph inputs, a structure-only file */
     int32_t opset;          /* DM_ONNX_OPSET_MIN..MAX; default 13 */
+    const struct dm_design_record *design; /* the problem the net was designed for
+                               (dm_design_record, below), recorded in the model's
+                               metadata; NULL (default) = none, or a record with
+                               present 0 */
 } dm_onnx_options;
 
 void dm_onnx_options_default(dm_onnx_options *opt);
@@ -544,7 +548,17 @@ void dm_onnx_options_default(dm_onnx_options *opt);
    "features" (N, channels) when classes == 0; inference-form BN.  Weights
    are seeded-random (docs/export.md gives the distributions).  `opt` may
    be NULL for the defaults.  *out_bytes is freed with dm_free.
-   DM_ERR_UNSUPPORTED when the weights pass protobuf's 2 GiB limit. */
+   DM_ERR_UNSUPPORTED when the weights pass protobuf's 2 GiB limit.
+   Provenance (docs/export.md lists the keys): the model's doc_string says
+   what the net is, that the weights are untrained placeholders and how
+   to load trained ones (initializer names = state_dict keys); its
+   metadata_props hold the metrics `deepmad analyze` reports (params,
+   macs, layers exact; rho, entropy, objective to 6 significant digits,
+   '.' whatever the locale), the input, classes, family, style, the
+   deepmad version, "weights" ("untrained", or "none" without weights)
+   and, when opt->design is a present record, the problem ("problem.*")
+   and the solver's outcome ("design.*").  An invalid record is
+   DM_ERR_INVALID (dm_design_record_check). */
 dm_status dm_export_onnx(const dm_net *net, const dm_onnx_options *opt, uint8_t **out_bytes,
                          size_t *out_len, dm_error *err);
 
@@ -910,8 +924,10 @@ dm_status dm_solve_progress(const dm_problem *p, dm_progress_fn fn, void *user,
 
 /* The result as one JSON object (*out_json freed with dm_free):
      {"status": "optimal" | "gap" | "infeasible", "architecture": {...},
-      "metrics": {...}, "bound", "gap", ["seconds"], "stop", "nodes", ...}
-   for a design, and for an infeasible problem
+      "metrics": {...}, "problem": {...}, "bound", "gap", ["seconds"], "stop",
+      "nodes", ...}
+   for a design ("problem": the dm_design_record_of object an architecture
+   file records, docs/arch-json.md), and for an infeasible problem
      {"status": "infeasible", "constraint": NAME, "least": VALUE,
       "limit": LIMIT, "proven": true|false, "message": "..."}
    `seconds` >= 0 is recorded as the solve's wall time (the library keeps
@@ -952,6 +968,73 @@ dm_status dm_analysis_to_json(const dm_net *net, const dm_metrics *m, char **out
                               dm_error *err);
 dm_status dm_design_to_json(const dm_problem *p, const dm_solution *sol, double seconds,
                             char **out_json, dm_error *err);
+
+/* ======================================================================
+** Provenance: the problem a design was made for
+**
+** A design file can say what it was designed for, so that a file found
+** later explains itself: `deepmad design -o net.json` writes the record as
+** the architecture JSON's optional "problem" object (docs/arch-json.md),
+** dm_model_load reads it back into dm_model.design, and the exporters
+** carry it on (dm_onnx_options.design: ONNX metadata_props).
+** ====================================================================== */
+
+typedef struct dm_design_record {
+    int32_t present;        /* 1 = the fields below hold a record; 0 = none (a zoo
+                               net, a hand-written file) and the rest is ignored */
+    dm_block_kind family;   /* the problem's block family */
+    int32_t se;             /* 0/1: SE in mbconv blocks */
+    int32_t space;          /* a dm_space when the problem's domains are exactly that
+                               space's (DM_SPACE_OPEN, DM_SPACE_PAPER); -1 = options
+                               changed them ("custom") */
+    int32_t input_size, classes;   /* what the problem was designed at */
+    double rho0;                   /* > 0 */
+    int64_t max_macs, max_params;  /* 0 = no limit */
+    int32_t max_layers;            /* 0 = no limit */
+    int64_t max_peak_activation;   /* 0 = no limit */
+    double max_latency_ms;         /* 0 = no limit */
+    double objective, bound, gap;  /* the solver's outcome (dm_solution) */
+    int32_t optimal;        /* 1 = proven optimal ("optimal"); 0 = the node limit
+                               stopped the search ("gap") */
+} dm_design_record;
+
+/* The record of solution `s` (not infeasible) of problem `p`: the budgets,
+   rho0, family, SE, input size and classes of p, the space whose domains
+   p has (-1 when none: dm_problem_set_space of that space would change
+   p), and s's objective, bound, gap and status.  DM_ERR_INVALID for an
+   infeasible solution. */
+dm_status dm_design_record_of(const struct dm_problem *p, const dm_solution *s,
+                              dm_design_record *out, dm_error *err);
+/* DM_OK for a record the writers accept (present 0 always is):
+   known family and space, se 0/1, input size and classes in the arch
+   limits, rho0 > 0, budgets >= 0, finite numbers, optimal 0/1;
+   else DM_ERR_INVALID naming the field as the JSON does
+   ("problem.rho0"). */
+dm_status dm_design_record_check(const dm_design_record *r, dm_error *err);
+
+/* The record as one sentence for a docstring (*out_text freed with
+   dm_free; "" when not present): "Designed by deepmad design (mbconv +
+   SE, open space, 64 px, 10 classes) under rho <= 0.7, MACs <= 300000000,
+   params <= 5000000: objective 17059.8, bound 22556.2, gap 5496.38 (not
+   proven optimal)."  Budgets exact, the outcome to 6 significant digits,
+   '.' whatever the locale.  The ONNX doc_string holds it; `deepmad
+   export --format torch` of a design file passes it as
+   dm_torch_options.notes. */
+dm_status dm_design_record_note(const dm_design_record *r, char **out_text, dm_error *err);
+/* dm_arch_to_json with the record as a last key "problem" (one line;
+   docs/arch-json.md).  `r` NULL or not present: exactly dm_arch_to_json's
+   bytes.  An invalid record is dm_design_record_check's error. */
+dm_status dm_arch_to_json_record(const dm_arch *a, const dm_design_record *r, char **out_json,
+                                 dm_error *err);
+/* dm_arch_from_json that also reads the optional "problem" object into
+   *r (may be NULL: checked, then dropped); r->present is 0 when the text
+   has none.  Errors name the path ("problem.budgets.max_macs"). */
+dm_status dm_arch_from_json_record(const char *text, size_t len, dm_arch *out,
+                                   dm_design_record *r, dm_error *err);
+/* The architecture file of a design: dm_arch_to_json_record of s->arch
+   with dm_design_record_of(p, s).  What `deepmad design -o` writes. */
+dm_status dm_solution_arch_to_json(const struct dm_problem *p, const dm_solution *s,
+                                   char **out_json, dm_error *err);
 
 /* Parse a count: "11689512", "1.8G", "11.7M", "500K", "1e9" (K, M, G, T
    are powers of 1000; the result is rounded to the nearest integer).
@@ -1046,6 +1129,7 @@ typedef struct dm_model {
     dm_model_kind kind;
     dm_arch arch;          /* valid when kind == DM_MODEL_CNN */
     dm_mlp mlp;            /* valid when kind == DM_MODEL_MLP */
+    dm_design_record design; /* a CNN JSON file's "problem" (present 0 when none) */
 } dm_model;
 
 /* Parse a description of any kind from `len` bytes: JSON dispatches on

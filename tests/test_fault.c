@@ -66,6 +66,8 @@ static struct fixture {
     dm_problem problem;         /* a tiny design problem */
     dm_problem certify;         /* the same with node_limit 1: the bound's own search runs */
     dm_solution solution;
+    dm_design_record record;    /* what `solution` was designed for */
+    char *design_json;          /* tiny's arch with `record` as its "problem" */
     dm_mlp_problem mlp_problem;
     dm_mlp_solution mlp_solution;
     dm_latency_table lat;       /* the shapes of `problem` (dm_latency_shapes) and of `net` */
@@ -141,6 +143,8 @@ static int fixture_init(void) {
     if (!s) s = dm_solve(&fx.problem, &fx.solution, &err);
     if (!s) s = dm_mlp_solve(&fx.mlp_problem, &fx.mlp_solution, &err);
     if (!s) s = lat_init(&err);
+    if (!s) s = dm_design_record_of(&fx.problem, &fx.solution, &fx.record, &err);
+    if (!s) s = dm_arch_to_json_record(&fx.tiny, &fx.record, &fx.design_json, &err);
     if (s) { printf("fixture: %s\n", err.msg); return 0; }
     return write_text(fx.arch_path, tiny_json) && write_text(fx.tinynas_path, fx.r18_text) &&
            write_text(fx.mlp_path, mlp_json) && write_text(fx.lat_path, fx.lat_json);
@@ -150,6 +154,7 @@ static void fixture_free(void) {
     dm_net_free(fx.net);
     dm_free(fx.r18_text);
     dm_free(fx.lat_json);
+    dm_free(fx.design_json);
     free(fx.lat.entries);
     unlink(fx.arch_path), unlink(fx.tinynas_path), unlink(fx.mlp_path), unlink(fx.out_path);
     unlink(fx.lat_path);
@@ -309,6 +314,31 @@ static dm_status c_model_load(dm_error *err) {
     if (!s) s = dm_model_load(fx.mlp_path, &m, err);
     return s;
 }
+static dm_status c_arch_to_json_record(dm_error *err) {
+    char *out = NULL;
+    RETURN_OWNED(dm_arch_to_json_record(&fx.tiny, &fx.record, &out, err), out);
+}
+static dm_status c_arch_from_json_record(dm_error *err) {
+    dm_arch a;
+    dm_design_record r;
+    return dm_arch_from_json_record(fx.design_json, strlen(fx.design_json), &a, &r, err);
+}
+static dm_status c_solution_arch_to_json(dm_error *err) {
+    char *out = NULL;
+    RETURN_OWNED(dm_solution_arch_to_json(&fx.problem, &fx.solution, &out, err), out);
+}
+static dm_status c_design_record_note(dm_error *err) {
+    char *out = NULL;
+    RETURN_OWNED(dm_design_record_note(&fx.record, &out, err), out);
+}
+static dm_status c_export_onnx_design(dm_error *err) {
+    uint8_t *out = NULL;
+    size_t len = 0;
+    dm_onnx_options opt;
+    dm_onnx_options_default(&opt);
+    opt.design = &fx.record;
+    RETURN_OWNED(dm_export_onnx(fx.net, &opt, &out, &len, err), out);
+}
 static dm_status c_solution_to_json(dm_error *err) {
     char *out = NULL;
     RETURN_OWNED(dm_solution_to_json(&fx.problem, &fx.solution, 0.25, NULL, &out, err), out);
@@ -418,7 +448,9 @@ static const fault_case cases[] = {
     CASE(mlp_problem_validate), CASE(mlp_solve), CASE(export_mlp_torch), CASE(export_mlp_onnx),
     JSON_CASE(model_from_text), JSON_CASE(model_load), CASE(solution_to_json),
     CASE(analysis_to_json), CASE(design_to_json),
-    CASE(mlp_solution_to_json), CASE(mlp_metrics_to_json),
+    CASE(mlp_solution_to_json), CASE(mlp_metrics_to_json), CASE(arch_to_json_record),
+    JSON_CASE(arch_from_json_record), CASE(solution_arch_to_json), CASE(export_onnx_design),
+    CASE(design_record_note),
     CASE(net_ops), CASE(op_measure), CASE(net_measure), CASE(latency_profile),
     CASE(latency_shapes), JSON_CASE(latency_table_from_json), CASE(latency_table_to_json),
     JSON_CASE(latency_table_load), CASE(latency_predict), CASE(solve_latency),

@@ -56,7 +56,8 @@ static const cli_option options[] = {
     {"--class-name", .kind = CLI_TEXT, .family = CLI_ALL, .value = "ID", AT(torch.class_name),
      .help = "Python class name", .def = "DeepMADNet; an MLP DeepMADMLP"},
     {"--note", .kind = CLI_TEXT, .family = CLI_CNN, .value = "TEXT", AT(torch.notes),
-     .help = "add TEXT (e.g. the design's budgets) to the Python docstring"},
+     .help = "add TEXT to the Python docstring",
+     .def = "a design file's problem and outcome"},
     {"--help", .alias = "-h", .kind = CLI_HELP, .family = CLI_ALL, .help = "this text"},
 };
 
@@ -128,7 +129,9 @@ static dm_status render_cnn(const export_opts *o, const dm_net *net, void **data
         s = dm_net_metrics(net, NULL, &m, err);
         if (!s) s = dm_export_torch(net, &m, &o->torch, &text, err);
         break;
-    case FMT_JSON: s = dm_arch_to_json(dm_net_arch(net), &text, err); break;
+    case FMT_JSON: /* a design file's "problem" goes on with it */
+        s = dm_arch_to_json_record(dm_net_arch(net), o->onnx.design, &text, err);
+        break;
     default: s = dm_arch_to_tinynas(dm_net_arch(net), &text, err); break;
     }
     *data = text;
@@ -201,12 +204,20 @@ int cmd_export(int argc, char **argv) {
     foreign = m.kind == DM_MODEL_MLP ? cli_foreign(&spec, CLI_MLP, argc, argv) : NULL;
     if (foreign) return cli_error(CLI_USAGE, "'%s' does not apply to an MLP file", foreign);
     o.torch.source = model;
+    o.onnx.design = &m.design; /* a design file's problem: ONNX metadata, JSON */
     rc = check_request(&o, m.kind);
     if (rc) return rc;
+    char *note = NULL; /* ... and the docstring, unless --note says otherwise */
+    dm_error err = {0};
+    if (m.design.present && !o.torch.notes) {
+        if (dm_design_record_note(&m.design, &note, &err)) return cli_fail(&err);
+        o.torch.notes = note;
+    }
     void *data = NULL;
     size_t len = 0;
     rc = render(&o, &m, &data, &len);
     if (!rc) rc = write_out(o.out, data, len);
     dm_free(data);
+    dm_free(note);
     return rc;
 }

@@ -62,6 +62,12 @@ void dmi_buf_double(dmi_buf *b, double v) {
     put_number(b, raw);
 }
 
+void dmi_buf_double_sig(dmi_buf *b, double v, int digits) {
+    char raw[48];
+    snprintf(raw, sizeof raw, "%.*g", digits < 1 ? 1 : digits > 17 ? 17 : digits, v);
+    put_number(b, raw);
+}
+
 void dmi_buf_double17(dmi_buf *b, double v) {
     char raw[48];
     snprintf(raw, sizeof raw, "%.17g", v);

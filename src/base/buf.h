@@ -24,6 +24,9 @@ DM_INTERNAL void dmi_buf_double(dmi_buf *b, double v);
 /* Always %.17g (also round-trips), locale-proof the same way: for output
    that has always been printed with 17 digits and must keep its bytes. */
 DM_INTERNAL void dmi_buf_double17(dmi_buf *b, double v);
+/* %.<digits>g (1..17), locale-proof the same way: for numbers shown to
+   people (the ONNX metadata's metrics), not read back exactly. */
+DM_INTERNAL void dmi_buf_double_sig(dmi_buf *b, double v, int digits);
 
 /* Hand the text to the caller (*out, freed with dm_free), or free it and
    return DM_ERR_NOMEM if an append failed. */

@@ -10,10 +10,12 @@
 **
 ** The builder only declares 4-D (N, C, R, R) graph inputs, so the model
 ** is built with R = 1 and the input's shape is cut to its first two dims
-** in the packed model (unpack, edit one ValueInfo, repack).
+** in the packed model (unpack, edit one ValueInfo, repack).  Doc string
+** and metadata as export_onnx.c's (onnx_meta.c); a design record in the
+** options is CNN-only and ignored here.
 */
 #include "mlp.h"
-#include "onnx_graph.h"
+#include "onnx_meta.h"
 #include "onnx.pb-c.h"
 #include <string.h>
 
@@ -104,7 +106,8 @@ dm_status dm_export_mlp_onnx(const dm_mlp *m, const dm_onnx_options *opt, uint8_
     dmi_onnx *g = dmi_onnx_new(&o);
     if (!g) return DM_FAIL(err, DM_ERR_NOMEM, "out of memory starting an ONNX graph");
     build(g, m);
-    s = dmi_onnx_finish(g, "deepmad_mlp", out_bytes, out_len, err);
+    s = dmi_onnx_provenance_mlp(g, m, &o, err);
+    if (!s) s = dmi_onnx_finish(g, "deepmad_mlp", out_bytes, out_len, err);
     dmi_onnx_free(g);
     if (!s) s = make_2d(out_bytes, out_len, err);
     if (s) { dm_free(*out_bytes); *out_bytes = NULL; *out_len = 0; }

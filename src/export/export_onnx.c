@@ -40,11 +40,13 @@
 ** node after the module that computes it ("stages.1.0.bn2"); activations,
 ** adds and pools get names of their own ("stages.1.0.act1", "...add").
 ** The graph input is "input"; the output "logits" (classes > 0) or
-** "features".
+** "features".  The model's doc_string and metadata_props (what the net
+** is, its metrics, that the weights are untrained, the problem of a
+** design) are onnx_meta.c's.
 */
 #include "block_acts.h"
 #include "blocks.h"
-#include "onnx_graph.h"
+#include "onnx_meta.h"
 
 typedef struct walk {
     dmi_onnx *g;
@@ -255,6 +257,7 @@ void dm_onnx_options_default(dm_onnx_options *opt) {
     opt->seed = 0;
     opt->with_weights = 1;
     opt->opset = DM_ONNX_OPSET_MIN;
+    opt->design = NULL;
 }
 
 static dm_status check_options(const dm_onnx_options *o, dm_error *err) {
@@ -264,7 +267,7 @@ static dm_status check_options(const dm_onnx_options *o, dm_error *err) {
     if (o->with_weights != 0 && o->with_weights != 1)
         return DM_FAIL(err, DM_ERR_INVALID, "with_weights must be 0 or 1, not %d",
                        (int)o->with_weights);
-    return DM_OK;
+    return o->design ? dm_design_record_check(o->design, err) : DM_OK;
 }
 
 dm_status dm_export_onnx(const dm_net *net, const dm_onnx_options *opt, uint8_t **out_bytes,
@@ -286,6 +289,7 @@ dm_status dm_export_onnx(const dm_net *net, const dm_onnx_options *opt, uint8_t 
     int32_t c = 0;
     const char *x = body(&w, net, &c, err);
     tail(&w, net, x, c);
+    if (!w.status) w.status = dmi_onnx_provenance(w.g, net, &o, err);
     /* A builder failure is sticky and reported by finish; a NULL x without
        one is a bug in the walk, which finish reports as DM_ERR_INTERNAL. */
     s = w.status ? w.status : dmi_onnx_finish(w.g, "deepmad", out_bytes, out_len, err);

@@ -34,6 +34,8 @@ struct dmi_onnx {
     dm_error err;           /* its message */
     ptr_list owned;         /* every allocation, freed by dmi_onnx_free */
     ptr_list nodes, inits, inputs, outputs;
+    ptr_list meta;          /* Onnx__StringStringEntryProto: metadata_props */
+    const char *doc;        /* the model's doc_string; NULL = none */
     int64_t weight_bytes;   /* raw_data bytes so far */
 };
 
@@ -85,10 +87,12 @@ void dmi_onnx_free(dmi_onnx *g) {
     free(g->inits.p);
     free(g->inputs.p);
     free(g->outputs.p);
+    free(g->meta.p);
     free(g);
 }
 
 const char *dmi_onnx_str(dmi_onnx *g, const char *fmt, ...) {
+    if (g->status) return NULL;   /* an argument may be a failed call's NULL */
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);
@@ -272,6 +276,27 @@ void dmi_onnx_output(dmi_onnx *g, const char *name, int32_t c) {
 }
 
 /* ---------------------------------------------------------------------- */
+/* Provenance                                                             */
+/* ---------------------------------------------------------------------- */
+
+void dmi_onnx_doc(dmi_onnx *g, const char *text) {
+    if (!g->status) g->doc = text;
+}
+
+void dmi_onnx_meta(dmi_onnx *g, const char *key, const char *value) {
+    Onnx__StringStringEntryProto *e = g_alloc(g, sizeof *e);
+    if (!e || !key || !value) return;
+    onnx__string_string_entry_proto__init(e);
+    e->key = (char *)key;
+    e->value = (char *)value;
+    g_push(g, &g->meta, e);
+}
+
+void dmi_onnx_fail(dmi_onnx *g, dm_status code, const char *msg) {
+    G_FAIL(g, code, "%s", msg);
+}
+
+/* ---------------------------------------------------------------------- */
 /* The model                                                              */
 /* ---------------------------------------------------------------------- */
 
@@ -327,5 +352,8 @@ dm_status dmi_onnx_finish(dmi_onnx *g, const char *graph_name, uint8_t **out, si
     model.producer_name = "deepmad";
     model.producer_version = DM_VERSION;
     model.graph = &graph;
+    model.doc_string = (char *)g->doc;
+    model.n_metadata_props = g->meta.n;
+    model.metadata_props = (Onnx__StringStringEntryProto **)g->meta.p;
     return pack(&model, out, out_len, err);
 }

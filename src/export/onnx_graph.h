@@ -52,6 +52,14 @@ DM_INTERNAL const char *dmi_onnx_node(dmi_onnx *g, const char *op, const char *n
 DM_INTERNAL void dmi_onnx_input(dmi_onnx *g, const char *name, int32_t c, int32_t r);
 DM_INTERNAL void dmi_onnx_output(dmi_onnx *g, const char *name, int32_t c);
 
+/* The model's doc_string (a string that outlives the builder, or one of
+   dmi_onnx_str's) and one metadata_props entry (key and value likewise;
+   NULL does nothing: a failed dmi_onnx_str has set the failure). */
+DM_INTERNAL void dmi_onnx_doc(dmi_onnx *g, const char *text);
+DM_INTERNAL void dmi_onnx_meta(dmi_onnx *g, const char *key, const char *value);
+/* Make `code` with `msg` the builder's failure (when it has none yet). */
+DM_INTERNAL void dmi_onnx_fail(dmi_onnx *g, dm_status code, const char *msg);
+
 /* Serialise the model.  *out is freed with dm_free. */
 DM_INTERNAL dm_status dmi_onnx_finish(dmi_onnx *g, const char *graph_name, uint8_t **out,
                                       size_t *out_len, dm_error *err);

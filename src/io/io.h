@@ -21,7 +21,14 @@ static inline size_t dmi_skip_bom(const char *text, size_t len) {
 /* Read a parsed "deepmad-arch" / "deepmad-mlp" document (json_io.c,
    mlp_json.c): the schema, then the validator.  dm_arch_from_json and
    dm_mlp_from_json are dmi_json_parse followed by these. */
-DM_INTERNAL dm_status dmi_arch_from_tree(const cJSON *root, dm_arch *out, dm_error *err);
+DM_INTERNAL dm_status dmi_arch_from_tree(const cJSON *root, dm_arch *out, dm_design_record *rec,
+                                        dm_error *err);
+
+/* The optional "problem" object of an architecture document (design_json.c):
+   read from the root into *out (present 0 when absent), checked by
+   dm_design_record_check; and written (a valid record) as one line. */
+DM_INTERNAL dm_status dmi_design_read(const cJSON *root, dm_design_record *out, dm_error *err);
+DM_INTERNAL void dmi_design_write(dmi_buf *b, const dm_design_record *r);
 DM_INTERNAL dm_status dmi_mlp_from_tree(const cJSON *root, dm_mlp *out, dm_error *err);
 
 #endif

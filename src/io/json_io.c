@@ -170,7 +170,7 @@ static dm_status read_head(const cJSON *root, dm_arch *a, dm_error *err) {
 
 static dm_status read_root(const cJSON *root, dm_arch *a, dm_error *err) {
     static const char *const keys[] = {"format", "version", "style", "input", "stem",
-                                       "superblocks", "head", "classes"};
+                                       "superblocks", "head", "classes", "problem"};
     dm_status s;
     int v = (int)a->style;
     if ((s = dmi_json_object(root, "", err))) return s;
@@ -185,23 +185,36 @@ static dm_status read_root(const cJSON *root, dm_arch *a, dm_error *err) {
     return dmi_json_int(root, "", "classes", 1, 0, DM_MAX_CLASSES, &a->classes, err);
 }
 
-dm_status dmi_arch_from_tree(const cJSON *root, dm_arch *out, dm_error *err) {
+/* The record (rec may be NULL: read, checked, dropped) after the arch, so
+   a file's own errors come first in the order of its keys. */
+dm_status dmi_arch_from_tree(const cJSON *root, dm_arch *out, dm_design_record *rec,
+                             dm_error *err) {
     dm_arch a;
+    dm_design_record r;
     dm_arch_init(&a);
     dm_status s = read_root(root, &a, err);
+    if (s == DM_OK) s = dmi_design_read(root, &r, err);
     if (s == DM_OK) s = dm_arch_validate(&a, err);
-    if (s == DM_OK) *out = a;
+    if (s == DM_OK) {
+        *out = a;
+        if (rec) *rec = r;
+    }
     return s;
 }
 
-dm_status dm_arch_from_json(const char *text, size_t len, dm_arch *out, dm_error *err) {
+dm_status dm_arch_from_json_record(const char *text, size_t len, dm_arch *out,
+                                   dm_design_record *r, dm_error *err) {
     if (!text || !out) return DM_FAIL(err, DM_ERR_INVALID, "dm_arch_from_json needs text and an output");
     cJSON *root;
     dm_status s = dmi_json_parse(text, len, &root, err);
     if (s) return s;
-    s = dmi_arch_from_tree(root, out, err);
+    s = dmi_arch_from_tree(root, out, r, err);
     cJSON_Delete(root);
     return s;
+}
+
+dm_status dm_arch_from_json(const char *text, size_t len, dm_arch *out, dm_error *err) {
+    return dm_arch_from_json_record(text, len, out, NULL, err);
 }
 
 /* ====================================================================== */
@@ -226,10 +239,12 @@ static void write_superblock(dmi_buf *b, dm_style style, const dm_superblock *sb
     dmi_buf_printf(b, "}");
 }
 
-dm_status dm_arch_to_json(const dm_arch *a, char **out_json, dm_error *err) {
+dm_status dm_arch_to_json_record(const dm_arch *a, const dm_design_record *r, char **out_json,
+                                 dm_error *err) {
     if (!out_json) return DM_FAIL(err, DM_ERR_INVALID, "dm_arch_to_json needs an output");
     *out_json = NULL;
     dm_status s = dm_arch_validate(a, err);
+    if (!s && r) s = dm_design_record_check(r, err);
     if (s) return s;
     dmi_buf b = {0};
     dmi_buf_printf(&b, "{\n  \"format\": \"deepmad-arch\",\n  \"version\": 1,\n");
@@ -252,8 +267,17 @@ dm_status dm_arch_to_json(const dm_arch *a, char **out_json, dm_error *err) {
                        dm_act_name(a->head_act));
     else
         dmi_buf_printf(&b, "  \"head\": null,\n");
-    dmi_buf_printf(&b, "  \"classes\": %d\n}\n", (int)a->classes);
+    dmi_buf_printf(&b, "  \"classes\": %d", (int)a->classes);
+    if (r && r->present) { /* last, on its own line: files without it keep their bytes */
+        dmi_buf_printf(&b, ",\n  \"problem\": ");
+        dmi_design_write(&b, r);
+    }
+    dmi_buf_printf(&b, "\n}\n");
     return dmi_buf_finish(&b, out_json, err);
+}
+
+dm_status dm_arch_to_json(const dm_arch *a, char **out_json, dm_error *err) {
+    return dm_arch_to_json_record(a, NULL, out_json, err);
 }
 
 /* ---------------------------------------------------------------------- */

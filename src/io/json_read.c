@@ -161,6 +161,24 @@ dm_status dmi_json_int(const cJSON *obj, const char *path, const char *key, int 
     return dmi_json_as_int(v, full, lo, hi, out, err);
 }
 
+dm_status dmi_json_int64(const cJSON *obj, const char *path, const char *key, int required,
+                         int64_t lo, int64_t hi, int64_t *out, dm_error *err) {
+    char full[DMI_JSON_PATH];
+    const cJSON *v;
+    dm_status s = lookup(obj, path, key, required, &v, full, err);
+    if (s || !v) return s;
+    if (!cJSON_IsNumber(v)) return DM_FAIL(err, DM_ERR_PARSE, "%s: expected an integer", full);
+    double d = v->valuedouble;
+    if (d != floor(d) && isfinite(d))
+        return DM_FAIL(err, DM_ERR_INVALID, "%s: %g is not an integer", full, d);
+    if (!(d >= (double)lo && d <= (double)hi))
+        return DM_FAIL(err, d < (double)lo ? DM_ERR_INVALID : DM_ERR_RANGE,
+                       "%s is %g; it must be between %lld and %lld", full, d, (long long)lo,
+                       (long long)hi);
+    *out = (int64_t)d;
+    return DM_OK;
+}
+
 dm_status dmi_json_number(const cJSON *obj, const char *path, const char *key, int required,
                           double *out, dm_error *err) {
     char full[DMI_JSON_PATH];

@@ -61,6 +61,11 @@ DM_INTERNAL dm_status dmi_json_as_int(const cJSON *v, const char *path, int64_t 
 DM_INTERNAL dm_status dmi_json_int(const cJSON *obj, const char *path, const char *key,
                                    int required, int64_t lo, int64_t hi, int32_t *out,
                                    dm_error *err);
+/* A count (budgets): an integral number in [lo, hi], hi at most 2^53 (what
+   a JSON number holds exactly). */
+DM_INTERNAL dm_status dmi_json_int64(const cJSON *obj, const char *path, const char *key,
+                                     int required, int64_t lo, int64_t hi, int64_t *out,
+                                     dm_error *err);
 DM_INTERNAL dm_status dmi_json_number(const cJSON *obj, const char *path, const char *key,
                                       int required, double *out, dm_error *err);
 DM_INTERNAL dm_status dmi_json_bool(const cJSON *obj, const char *path, const char *key,

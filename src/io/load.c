@@ -26,7 +26,7 @@ static dm_status from_json(const char *text, size_t len, dm_model *out, dm_error
     if (!s) s = dmi_json_string(root, "", "format", 1, &format, err);
     if (!s && strcmp(format, "deepmad-arch") == 0) {
         out->kind = DM_MODEL_CNN;
-        s = dmi_arch_from_tree(root, &out->arch, err);
+        s = dmi_arch_from_tree(root, &out->arch, &out->design, err);
     } else if (!s && strcmp(format, "deepmad-mlp") == 0) {
         out->kind = DM_MODEL_MLP;
         s = dmi_mlp_from_tree(root, &out->mlp, err);

@@ -7,11 +7,14 @@
 ** exhausted and "gap" when the node limit stopped it (a design, not proven
 ** optimal).  An infeasible problem is {"status": "infeasible",
 ** "constraint", "least", "limit", "proven", "message"}.  The text ends in
-** a newline, like every other writer's.  Bound and gap are printed %.17g
+** a newline, like every other writer's.  "problem" (after "metrics") is
+** the problem the design was made for (dm_design_record_of), the object
+** an architecture file records under the same key (dm_solution_arch_to_json).
+** Bound and gap are printed %.17g
 ** (dmi_buf_double17, not the shorter round-trip form of dmi_buf_double)
 ** because that is the format these objects have always had.
 */
-#include "buf.h"
+#include "io.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -36,6 +39,42 @@ static void put_first_line(dmi_buf *b, const char *text) {
 }
 
 /* ---------------------------------------------------------------------- */
+
+/* The named space whose domains p has: applying it changes nothing; -1
+   when options moved p off every named space. */
+static int32_t space_of(const dm_problem *p) {
+    for (int sp = 0; sp < DM_SPACE_COUNT; sp++) {
+        dm_problem q = *p;   /* a byte copy, so padding compares equal too */
+        if (dm_problem_set_space(&q, (dm_space)sp, NULL) == DM_OK && !memcmp(&q, p, sizeof q))
+            return sp;
+    }
+    return -1;
+}
+
+dm_status dm_design_record_of(const dm_problem *p, const dm_solution *s, dm_design_record *out,
+                              dm_error *err) {
+    if (!p || !s || !out) return DM_FAIL(err, DM_ERR_INVALID, "dm_design_record_of needs a problem, a solution and an output");
+    if (s->stop == DM_STOP_INFEASIBLE)
+        return DM_FAIL(err, DM_ERR_INVALID, "an infeasible problem has no design to record");
+    dm_design_record r = {
+        .present = 1, .family = p->family, .se = p->se ? 1 : 0, .space = space_of(p),
+        .input_size = p->input_size, .classes = p->classes, .rho0 = p->rho0,
+        .max_macs = p->max_macs, .max_params = p->max_params, .max_layers = p->max_layers,
+        .max_peak_activation = p->max_peak_activation, .max_latency_ms = p->max_latency_ms,
+        .objective = s->objective, .bound = s->bound, .gap = s->gap,
+        .optimal = s->stop == DM_STOP_OPTIMAL};
+    *out = r;
+    return DM_OK;
+}
+
+dm_status dm_solution_arch_to_json(const dm_problem *p, const dm_solution *s, char **out_json,
+                                   dm_error *err) {
+    if (!out_json) return DM_FAIL(err, DM_ERR_INVALID, "dm_solution_arch_to_json needs an output");
+    *out_json = NULL;
+    dm_design_record r;
+    dm_status st = dm_design_record_of(p, s, &r, err);
+    return st ? st : dm_arch_to_json_record(&s->arch, &r, out_json, err);
+}
 
 static const char *status_of(dm_stop stop) {
     return stop == DM_STOP_OPTIMAL ? "optimal" : stop == DM_STOP_INFEASIBLE ? "infeasible" : "gap";
@@ -80,7 +119,9 @@ dm_status dm_solution_to_json(const dm_problem *p, const dm_solution *s, double 
         return finish_infeasible(s->binding, s->least, dm_constraint_limit(p, s->binding),
                                  s->proven, msg, out_json, err);
     char *arch = NULL, *met = NULL;
-    dm_status st = dm_arch_to_json(&s->arch, &arch, err);
+    dm_design_record rec;
+    dm_status st = dm_design_record_of(p, s, &rec, err);
+    if (!st) st = dm_arch_to_json(&s->arch, &arch, err);
     if (!st) st = dm_metrics_to_json(&s->metrics, &met, err);
     if (!st) {
         /* Both texts keep their trailing newline: the format always had it
@@ -92,6 +133,8 @@ dm_status dm_solution_to_json(const dm_problem *p, const dm_solution *s, double 
             dmi_buf_printf(&b, ", \"latency_budget_ms\": ");
             dmi_buf_double(&b, p->max_latency_ms);
         }
+        dmi_buf_printf(&b, ", \"problem\": ");
+        dmi_design_write(&b, &rec);
         put_tail(&b, s->bound, s->gap, seconds, s->stop, s->nodes);
         st = dmi_buf_finish(&b, out_json, err);
     }
