@@ -924,10 +924,10 @@ dm_status dm_solve_progress(const dm_problem *p, dm_progress_fn fn, void *user,
 
 /* The result as one JSON object (*out_json freed with dm_free):
      {"status": "optimal" | "gap" | "infeasible", "architecture": {...},
-      "metrics": {...}, "problem": {...}, "bound", "gap", ["seconds"], "stop",
-      "nodes", ...}
-   for a design ("problem": the dm_design_record_of object an architecture
-   file records, docs/arch-json.md), and for an infeasible problem
+      "metrics": {...}, "bound", "gap", ["seconds"], "stop", "nodes", ...}
+   for a design ("architecture" is dm_solution_arch_to_json's object, the
+   file `design -o` writes: its last key "problem" records the problem),
+   and for an infeasible problem
      {"status": "infeasible", "constraint": NAME, "least": VALUE,
       "limit": LIMIT, "proven": true|false, "message": "..."}
    `seconds` >= 0 is recorded as the solve's wall time (the library keeps

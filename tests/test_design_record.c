@@ -158,12 +158,11 @@ static void test_record_of(void) {
     CHECK(dm_arch_to_json_record(&s->arch, &r, &b, &err) == DM_OK);
     CHECK(a && b && strcmp(a, b) == 0);
     dm_free(a), dm_free(b);
-    /* ... and design --json's "problem" is that record's line. */
+    /* ... and design --json's architecture is that text. */
     char *res = NULL;
     CHECK(dm_solution_arch_to_json(&p, s, &a, &err) == DM_OK);
     CHECK(dm_solution_to_json(&p, s, -1, NULL, &res, &err) == DM_OK);
-    const char *line = a ? strstr(a, "\"problem\": ") : NULL, *at = res ? strstr(res, ", \"problem\": ") : NULL;
-    CHECK(line && at && strncmp(at + 2, line, strlen(line) - 3) == 0); /* less "\n}\n" */
+    CHECK(res && a && strstr(res, a) != NULL);
     dm_free(a), dm_free(res);
     /* No record of an infeasible problem. */
     s->stop = DM_STOP_INFEASIBLE;

@@ -530,7 +530,7 @@ static int output_cnn(const design_opts *o, const dm_solution *sol, double secs)
     dm_status st = DM_OK;
     if (o->out_path) {
         paths[n] = o->out_path;
-        st = dm_arch_to_json(&sol->arch, &texts[n++], &err);
+        st = dm_solution_arch_to_json(&o->p, sol, &texts[n++], &err); /* with its "problem" */
     }
     if (!st && o->torch_path) {
         paths[n] = o->torch_path;

@@ -7,14 +7,15 @@
 ** exhausted and "gap" when the node limit stopped it (a design, not proven
 ** optimal).  An infeasible problem is {"status": "infeasible",
 ** "constraint", "least", "limit", "proven", "message"}.  The text ends in
-** a newline, like every other writer's.  "problem" (after "metrics") is
-** the problem the design was made for (dm_design_record_of), the object
-** an architecture file records under the same key (dm_solution_arch_to_json).
-** Bound and gap are printed %.17g
+** a newline, like every other writer's.  "architecture" is the file
+** `design -o` writes (dm_solution_arch_to_json): the arch with the
+** problem it was designed for (dm_design_record_of) as its "problem", so
+** that the object saved alone loads and explains itself.  Bound and gap
+** are printed %.17g
 ** (dmi_buf_double17, not the shorter round-trip form of dmi_buf_double)
 ** because that is the format these objects have always had.
 */
-#include "io.h"
+#include "buf.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -119,9 +120,7 @@ dm_status dm_solution_to_json(const dm_problem *p, const dm_solution *s, double 
         return finish_infeasible(s->binding, s->least, dm_constraint_limit(p, s->binding),
                                  s->proven, msg, out_json, err);
     char *arch = NULL, *met = NULL;
-    dm_design_record rec;
-    dm_status st = dm_design_record_of(p, s, &rec, err);
-    if (!st) st = dm_arch_to_json(&s->arch, &arch, err);
+    dm_status st = dm_solution_arch_to_json(p, s, &arch, err);
     if (!st) st = dm_metrics_to_json(&s->metrics, &met, err);
     if (!st) {
         /* Both texts keep their trailing newline: the format always had it
@@ -133,8 +132,6 @@ dm_status dm_solution_to_json(const dm_problem *p, const dm_solution *s, double 
             dmi_buf_printf(&b, ", \"latency_budget_ms\": ");
             dmi_buf_double(&b, p->max_latency_ms);
         }
-        dmi_buf_printf(&b, ", \"problem\": ");
-        dmi_design_write(&b, &rec);
         put_tail(&b, s->bound, s->gap, seconds, s->stop, s->nodes);
         st = dmi_buf_finish(&b, out_json, err);
     }

@@ -11,7 +11,8 @@ python3-onnx) and compared with independent truth:
   - the doc string's recipe for trained weights works: a PyTorch module's
     state_dict copied in by initializer name gives a valid model whose
     initializers are exactly that state_dict;
-  - a design's problem (design --json's "problem", and the ONNX
+  - a design's problem (the -o file's and design --json's architecture's
+    "problem", and the ONNX
     problem.* keys of an export of the file that records it) equals the
     flags given to `design`; design.* are '%.6g' of --json's objective,
     bound and gap; `export --format json` keeps the record;
@@ -128,17 +129,17 @@ DESIGNS = [
 
 def check_design(c, binary, tmp, version, label, flags, want):
     d = json.loads(ec.run(binary, "design", *flags, "--json").stdout)
-    p = d.get("problem", {})
+    p = d["architecture"].get("problem", {})
+    # design -o writes the same architecture, its problem included.
+    out = os.path.join(tmp, label + "-o.json")
+    ec.run(binary, "design", *flags, "-o", out)
+    c.check(json.load(open(out)) == d["architecture"], "%s: -o differs from --json's" % label)
     for k, v in want.items():
         c.check(p.get(k) == v, "%s: --json problem.%s %r, want %r" % (label, k, p.get(k), v))
     c.check(p.get("objective") == d["metrics"]["objective"] and p.get("bound") == d["bound"]
             and p.get("gap") == d["gap"], "%s: the outcome differs from --json's" % label)
     c.check(p.get("status") == d["status"], "%s: status %r" % (label, p.get("status")))
-    # The architecture file of the design, with its problem.
-    arch = dict(d["architecture"], problem=p)
-    path = os.path.join(tmp, label + ".json")
-    with open(path, "w") as f:
-        json.dump(arch, f)
+    path = out
     onnx_path = os.path.join(tmp, label + ".onnx")
     ec.run(binary, "export", path, "-o", onnx_path)
     m, meta = load(onnx_path)
