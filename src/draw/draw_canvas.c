@@ -96,6 +96,37 @@ static void xml_text(dmi_buf *b, const char *s) {
     }
 }
 
+/* Append cairo's SVG body with its surface ids ("surface17", a counter
+   global to the process) renumbered 1, 2, ... in order of appearance, so
+   the same drawing gives the same bytes however many came before it. */
+static void renumber_surfaces(dmi_buf *b, const char *s, size_t n) {
+    enum { MAX_IDS = 64 };
+    unsigned long seen[MAX_IDS];
+    int n_seen = 0;
+    static const char key[] = "surface";
+    size_t k = sizeof key - 1, i = 0, from = 0;
+    while (i + k < n) {
+        if (memcmp(s + i, key, k) != 0 || s[i + k] < '0' || s[i + k] > '9' ||
+            (i > 0 && s[i - 1] != '"' && s[i - 1] != '#')) {
+            i++;
+            continue;
+        }
+        size_t j = i + k;
+        unsigned long id = 0;
+        while (j < n && s[j] >= '0' && s[j] <= '9' && id < 100000000ul)
+            id = id * 10 + (unsigned long)(s[j++] - '0');
+        int m = 0;
+        while (m < n_seen && seen[m] != id) m++;
+        if (m == n_seen && n_seen < MAX_IDS) seen[n_seen++] = id;
+        if (m < MAX_IDS) {
+            dmi_buf_printf(b, "%.*s%s%d", (int)(i - from), s + from, key, m + 1);
+            from = j;
+        }
+        i = j;
+    }
+    dmi_buf_printf(b, "%.*s", (int)(n - from), s + from);
+}
+
 /* cairo's SVG with <title> and <desc> put just inside its <svg> element. */
 static dm_status svg_with_text(const dmi_canvas *c, const char *title, uint8_t **out,
                                size_t *len, dm_error *err) {
@@ -111,7 +142,8 @@ static dm_status svg_with_text(const dmi_canvas *c, const char *title, uint8_t *
     xml_text(&b, title ? title : "");
     dmi_buf_printf(&b, "</title>\n<desc>\n");
     if (c->labels.p) xml_text(&b, c->labels.p);
-    dmi_buf_printf(&b, "</desc>%.*s", (int)(c->sink.len - head), svg + head);
+    dmi_buf_printf(&b, "</desc>");
+    renumber_surfaces(&b, svg + head, c->sink.len - head);
     char *text = NULL;
     dm_status s = dmi_buf_finish(&b, &text, err);
     if (s) return s;
