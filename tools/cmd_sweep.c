@@ -165,6 +165,21 @@ static void print_json(const dm_sweep_point *pts, int32_t n) {
     printf("\n]}\n");
 }
 
+/* One line for a person: the best point and where the plot went. */
+static void summary(const char *out, const dm_sweep_point *pts, int32_t n) {
+    FILE *f = strcmp(out, "-") ? stdout : stderr;   /* stdout may carry the plot */
+    int32_t best = -1, infeasible = 0;
+    for (int32_t i = 0; i < n; i++) {
+        if (pts[i].stop == DM_STOP_INFEASIBLE) infeasible++;
+        else if (best < 0 || pts[i].objective > pts[best].objective) best = i;
+    }
+    fprintf(f, "sweep: %d points, %d infeasible", n, infeasible);
+    if (best >= 0)
+        fprintf(f, "; best objective %.4f at rho0 %.4g (%d blocks, %lld params)",
+                pts[best].objective, pts[best].rho0, pts[best].depth, (long long)pts[best].params);
+    fprintf(f, "\n  wrote %s\n", out);
+}
+
 static int run(const sweep_opts *o, const dm_problem *p, const double *grid, int32_t n,
                const char *title) {
     dm_error err = {0};
@@ -180,6 +195,11 @@ static int run(const sweep_opts *o, const dm_problem *p, const double *grid, int
     dm_sweep_point *pts = calloc((size_t)n, sizeof *pts);
     if (!pts) return cli_error(CLI_FAIL, "out of memory");
     progress pg = {.tty = cli_stderr_tty()};
+    if (pg.tty) {   /* the first solve takes a while too */
+        fprintf(stderr, "sweep 0/%d: solving ...", n);
+        fflush(stderr);
+        pg.shown = 1;
+    }
     dm_status st = dm_sweep(p, grid, n, on_point, &pg, pts, &err);
     if (pg.shown) fputs("\r\033[K", stderr);
     uint8_t *bytes = NULL;
@@ -189,6 +209,7 @@ static int run(const sweep_opts *o, const dm_problem *p, const double *grid, int
         rc = cli_fail(&err);
     else if (o->out) rc = cli_write_picture(o->out, bytes, len);
     if (!rc && o->json) print_json(pts, n);
+    else if (!rc) summary(o->out, pts, n);
     dm_free(bytes);
     free(pts);
     return rc;
