@@ -1289,6 +1289,81 @@ typedef void (*dm_profile_fn)(int32_t done, int32_t total, const dm_op *op, void
 dm_status dm_latency_profile(const dm_op *ops, int32_t n, const dm_run_options *o,
                              dm_profile_fn fn, void *user, dm_latency_table *t, dm_error *err);
 
+/* ======================================================================
+** Pictures (docs/pictures.md): a network drawn to scale, and a sweep of
+** rho0 (the left half of the paper's Figure 2), as SVG or PNG in memory.
+**
+**     dm_sweep_point pts[12];
+**     double rho[12];
+**     dm_sweep_grid(0.1, 2.0, 12, 1, rho, &err);     // log-spaced rho0
+**     dm_sweep(&problem, rho, 12, NULL, NULL, pts, &err);
+**     uint8_t *svg; size_t len;
+**     dm_draw_sweep(pts, 12, "r18", 1, DM_PICTURE_SVG, &svg, &len, &err);
+**     dm_write_file_atomic("sweep.svg", svg, len, &err);
+**     dm_free(svg);
+**
+** Drawn with cairo, text in its generic "sans-serif" face.  Same input,
+** same bytes (on one machine: the glyphs come from its fonts).  An SVG
+** carries every label it draws as text too, one per line, in its <desc>
+** (cairo draws glyphs as outlines), and the caption in its <title>.
+** ====================================================================== */
+
+typedef enum dm_picture_format {
+    DM_PICTURE_SVG,        /* "svg" */
+    DM_PICTURE_PNG,        /* "png": 8-bit RGB(A), white background */
+    DM_PICTURE_FORMAT_COUNT
+} dm_picture_format;
+const char *dm_picture_format_name(dm_picture_format f);
+dm_status dm_picture_format_from_name(const char *name, dm_picture_format *out, dm_error *err);
+
+/* Draw `net` left to right: stem, each superblock as `depth` blocks whose
+   bar height is proportional to its output channels and whose length to
+   its depth, head and classifier; under them a table of each unit's
+   block kind, channels, depth, kernel and stride, and of each stage's
+   resolution, channels, entropy and rho (m->stage[]).  The caption is
+   `title` (nullable) and the totals of `m`: params, MACs, rho, entropy,
+   objective.  `m` must be dm_net_metrics of `net` (any scoring).
+   *out is freed with dm_free. */
+dm_status dm_draw_net(const dm_net *net, const dm_metrics *m, const char *title,
+                      dm_picture_format format, uint8_t **out, size_t *len, dm_error *err);
+
+/* One design problem solved at one rho0. */
+typedef struct dm_sweep_point {
+    double rho0;           /* the problem's effectiveness limit */
+    dm_stop stop;          /* optimal, node-limit (a design within `gap`), or infeasible */
+    double objective, entropy, rho, gap;  /* the design's (0 when infeasible) */
+    int32_t depth;         /* its blocks, all superblocks together */
+    int64_t params, macs;
+    dm_constraint binding; /* infeasible: the binding constraint and the least value */
+    double least;          /* some design of the layout reaches (as dm_solution) */
+} dm_sweep_point;
+
+#define DM_SWEEP_MAX_POINTS 1000
+
+/* n values of rho0 from lo to hi, both included: evenly spaced in
+   log(rho0) when `log_spaced`, else in rho0.  0 < lo < hi (finite),
+   2 <= n <= DM_SWEEP_MAX_POINTS; else DM_ERR_INVALID saying which. */
+dm_status dm_sweep_grid(double lo, double hi, int32_t n, int32_t log_spaced, double *out,
+                        dm_error *err);
+
+/* Called after each solve of a sweep with the points done so far. */
+typedef void (*dm_sweep_fn)(int32_t done, int32_t total, const dm_sweep_point *last, void *user);
+
+/* Solve `p` with rho0 = rho0[i] for each i < n, into out[i] (exactly
+   dm_solve at that rho0).  An infeasible point is an answer (stop
+   DM_STOP_INFEASIBLE), not an error; any other solver error ends the
+   sweep with it.  fn (nullable) is told after each point. */
+dm_status dm_sweep(const dm_problem *p, const double *rho0, int32_t n, dm_sweep_fn fn,
+                   void *user, dm_sweep_point *out, dm_error *err);
+
+/* Four panels against rho0 -- objective, entropy, depth (blocks) and
+   params of each point's design -- with axis ticks and labels; rho0 on a
+   log axis when `log_x`.  Infeasible points are marked with a cross on
+   the axis, node-limit ones hollow, the best objective with a star.
+   `title` nullable.  Needs 1 <= n <= DM_SWEEP_MAX_POINTS, rho0 > 0. */
+dm_status dm_draw_sweep(const dm_sweep_point *pts, int32_t n, const char *title, int32_t log_x,
+                        dm_picture_format format, uint8_t **out, size_t *len, dm_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -423,6 +423,25 @@ static dm_status c_solve_latency(dm_error *err) {
     dm_solution s;
     return dm_solve(&fx.lat_problem, &s, err);
 }
+/* The pictures: the library's own allocations (the stream's buffer, the
+   labels, the SVG's text) fail; cairo's are its own. */
+static dm_status c_draw_net(dm_error *err) {
+    uint8_t *out = NULL;
+    size_t len;
+    dm_status s = dm_draw_net(fx.net, &fx.metrics, "tiny", DM_PICTURE_SVG, &out, &len, err);
+    dm_free(out);
+    out = NULL;
+    if (!s) s = dm_draw_net(fx.net, &fx.metrics, "tiny", DM_PICTURE_PNG, &out, &len, err);
+    RETURN_OWNED(s, out);
+}
+static dm_status c_draw_sweep(dm_error *err) {
+    dm_sweep_point pts[3] = {{.rho0 = 0.1, .stop = DM_STOP_INFEASIBLE},
+                             {.rho0 = 0.3, .objective = 10, .entropy = 12, .depth = 4, .params = 1000},
+                             {.rho0 = 0.9, .objective = 14, .entropy = 20, .depth = 9, .params = 900}};
+    uint8_t *out = NULL;
+    size_t len;
+    RETURN_OWNED(dm_draw_sweep(pts, 3, "sweep", 1, DM_PICTURE_SVG, &out, &len, err), out);
+}
 
 typedef struct fault_case {
     const char *name;
@@ -454,6 +473,7 @@ static const fault_case cases[] = {
     CASE(net_ops), CASE(op_measure), CASE(net_measure), CASE(latency_profile),
     CASE(latency_shapes), JSON_CASE(latency_table_from_json), CASE(latency_table_to_json),
     JSON_CASE(latency_table_load), CASE(latency_predict), CASE(solve_latency),
+    CASE(draw_net), CASE(draw_sweep),
 };
 
 /* Run one case with the n-th allocation failing (0: none); returns its

@@ -178,5 +178,13 @@ int cmd_design(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_measure(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
+int cmd_draw(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
+
+/* Pictures (cmd_draw.c): the format of the picture to write at `path`
+   (--format's value when not NULL, else .svg / .png), CLI_USAGE with a
+   message when neither says; and writing one ('-': standard output). */
+int cli_picture_format(const char *path, const char *format, dm_picture_format *f);
+int cli_write_picture(const char *path, const uint8_t *bytes, size_t len);
 
 #endif

@@ -8,9 +8,11 @@
 static const cli_command commands[] = {
     {"analyze", "report params, MACs, entropy, rho and the DeepMAD objective of a network", cmd_analyze},
     {"design", "solve the DeepMAD program: the best network under MACs/params/rho budgets", cmd_design},
+    {"draw", "draw a network to scale, as SVG or PNG", cmd_draw},
     {"export", "write a network as PyTorch source, ONNX, JSON or the reference format", cmd_export},
     {"measure", "run a network on this CPU (oneDNN) and report its measured latency", cmd_measure},
     {"profile", "measure a latency table of op shapes on this CPU, for prediction and design", cmd_profile},
+    {"sweep", "solve a design problem over a range of rho0 and plot the designs", cmd_sweep},
     {"zoo", "list the built-in networks", cmd_zoo},
 };
 

@@ -3,7 +3,7 @@
 on the compiled objects (docs/architecture.md).
 
 Reads every object of the layer libraries (dm_base, dm_model, dm_io,
-dm_solve, dm_export, dm_run) with `nm`, maps each undefined symbol to the
+dm_solve, dm_export, dm_run, dm_draw) with `nm`, maps each undefined symbol to the
 file that defines it, and fails when
   * a file calls into a layer above its own (an upward dependency), or
   * files call each other in a cycle (a call cycle, any length).
@@ -16,7 +16,7 @@ import shutil
 import subprocess
 import sys
 
-LAYERS = ["base", "model", "io", "solve", "export", "run"]
+LAYERS = ["base", "model", "io", "solve", "export", "run", "draw"]
 
 
 def objects(build):
