@@ -112,6 +112,8 @@ def load_arch(model):
             arch = json.load(f)
         # A design's JSON may wrap the architecture.
         return arch.get("arch", arch) if isinstance(arch, dict) else arch
+    if os.sep in model or model.endswith(".json"):
+        raise OSError(f"{model}: no such file (give a design/architecture file or a zoo name)")
     import tempfile
     import deepmad
     with tempfile.TemporaryDirectory() as tmp:
@@ -260,20 +262,30 @@ class Dist:
         return out
 
     def close(self):
+        # Every rank waits for rank 0's writes: a rank that leaves the group
+        # early leaves the others hanging in gloo.
         if self.world > 1:
+            torch.distributed.barrier()
             torch.distributed.destroy_process_group()
 
 
 class Stop:
-    """SIGTERM/SIGINT: note it; the loop checkpoints at the next step and exits."""
+    """SIGTERM/SIGINT: note it; the loop checkpoints at the next step and exits.
+    A second signal, or one outside the training loop, acts as usual."""
+
+    SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
     def __init__(self):
         self.signum = 0
-        for s in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(s, self._note)
+        self.old = {s: signal.signal(s, self._note) for s in self.SIGNALS}
 
     def _note(self, signum, frame):
         self.signum = signum
+        self.restore()
+
+    def restore(self):
+        for s, h in self.old.items():
+            signal.signal(s, h)
 
 
 def evaluate(model, loader, dist, autocast):
@@ -477,6 +489,7 @@ def main(argv=None):
         if stop.signum:
             dist.close()
             return 128 + stop.signum
+    stop.restore()
     if bar is not None:
         bar.close()
     if rank0:
