@@ -392,6 +392,7 @@ def main(argv=None):
     ckpt_path = os.path.join(a.out, "checkpoint.pt")
     log_path = os.path.join(a.out, "log.jsonl")
     epoch, step, batch_in_epoch = 0, 0, 0
+    partial = (0, 0.0, 0.0)
     if a.resume:
         if not os.path.exists(ckpt_path):
             sys.exit(f"{PROG}: --resume: {ckpt_path} does not exist")
@@ -404,6 +405,7 @@ def main(argv=None):
             scaler.load_state_dict(ck["scaler"])
         epoch, step, batch_in_epoch = ck["epoch"], ck["scheduler"]["step"], ck["batch_in_epoch"]
         set_rng_state(ck["rng"][dist.rank])
+        partial = tuple(ck["epoch_sums"][dist.rank])
     elif rank0 and os.path.exists(log_path):
         os.remove(log_path)
     if rank0:
@@ -412,13 +414,16 @@ def main(argv=None):
     net = torch.nn.parallel.DistributedDataParallel(model, device_ids=[dist.local] if gpu else None) \
         if dist.world > 1 else model
 
-    def checkpoint(done_batches):
+    def checkpoint(done_batches, sums=(0, 0.0, 0.0)):
+        # sums: this rank's (images, loss sum, correct) of a part-done epoch,
+        # so that the resumed epoch's log record covers the whole epoch.
         states = dist.gather(rng_state())
+        sums = dist.gather(sums)
         if rank0:
             atomic_save({"model": model.state_dict(), "optimizer": opt.state_dict(),
                          "scheduler": {"step": step, "base_lr": base_lr, "warmup": warm, "total": total},
                          "scaler": scaler.state_dict() if scaler else None, "rng": states,
-                         "epoch": epoch, "batch_in_epoch": done_batches, "sampler_epoch": epoch,
+                         "epoch": epoch, "batch_in_epoch": done_batches, "epoch_sums": sums, "sampler_epoch": epoch,
                          "world": dist.world, "arch": arch, "args": vars(a)}, ckpt_path)
 
     def log(rec):
@@ -443,11 +448,17 @@ def main(argv=None):
         sampler.set_epoch(epoch)
         train_set.set_epoch(epoch)
         order = list(sampler)[batch_in_epoch * per_rank:]   # a resumed epoch skips what was done
+        # The loader's own generator: its worker seeds must not come from (and
+        # shift) the global one that mixup draws from, or a resumed epoch,
+        # whose loader starts after the restore, would draw differently.
         loader = torch.utils.data.DataLoader(train_set, batch_size=per_rank, sampler=order,
                                              num_workers=a.workers, drop_last=True,
-                                             pin_memory=gpu, persistent_workers=False)
+                                             pin_memory=gpu, persistent_workers=False,
+                                             generator=torch.Generator().manual_seed(a.seed + epoch))
         net.train()
-        t0, seen, loss_sum, correct = time.time(), 0, 0.0, 0.0
+        t0 = time.time()
+        seen, loss_sum, correct = partial
+        partial = (0, 0.0, 0.0)
         stopped = False
         for x, y in loader:
             x, y = x.to(dist.device, non_blocking=True), y.to(dist.device, non_blocking=True)
@@ -469,7 +480,7 @@ def main(argv=None):
                 stopped = True
                 break
         if stopped:
-            checkpoint(batch_in_epoch)
+            checkpoint(batch_in_epoch, (seen, loss_sum, correct))
             if rank0:
                 print(f"{PROG}: stopped by signal at epoch {epoch + 1} step {step}; "
                       f"{ckpt_path} saved, --resume continues", file=sys.stderr)
