@@ -912,6 +912,39 @@ dm_status dm_solve_progress(const dm_problem *p, dm_progress_fn fn, void *user,
 dm_status dm_solution_to_json(const dm_problem *p, const dm_solution *s, double seconds,
                               const char *msg, char **out_json, dm_error *err);
 
+/* The reports of `deepmad analyze --json` and `deepmad design --json`,
+   composed here for every caller (the CLI, the Python package).
+
+   dm_net_space: the space a net is judged against when no design problem
+   is given: dm_problem_default of its first superblock's family, set to
+   the paper space (dm_problem_set_space) when the net is paper style,
+   with the net's own layout (superblocks, strides, input, stem, head on
+   or off, classes) and depth not judged (1..DM_MAX_DEPTH).  *out is
+   filled even on an error (a family with no paper space: the error, the
+   rest open).
+
+   dm_json_add_plausibility: add "plausibility": {...}
+   (dm_plausibility_to_json) as the last key of the JSON object *json
+   (replaced; freed with dm_free as before), judging the limits against
+   `p`'s domains ("space": "problem"), or, when p is NULL, against
+   dm_net_space ("space": "paper" or "open").  Limits that cannot be
+   checked leave "space" and "at_limit" out; that is no error.
+
+   dm_analysis_to_json: dm_metrics_to_json(m) plus the plausibility of
+   `net` against its own space: `deepmad analyze --json`'s object.
+
+   dm_design_to_json: dm_solution_to_json(p, sol, seconds, NULL) plus the
+   plausibility of sol->arch against p: `deepmad design --json`'s object
+   for a design (an infeasible result is DM_ERR_INVALID: write it with
+   dm_solution_to_json).  *out_json freed with dm_free; NULL on failure. */
+dm_status dm_net_space(const dm_arch *a, dm_problem *out, dm_error *err);
+dm_status dm_json_add_plausibility(const dm_net *net, const dm_problem *p, char **json,
+                                   dm_error *err);
+dm_status dm_analysis_to_json(const dm_net *net, const dm_metrics *m, char **out_json,
+                              dm_error *err);
+dm_status dm_design_to_json(const dm_problem *p, const dm_solution *sol, double seconds,
+                            char **out_json, dm_error *err);
+
 /* Parse a count: "11689512", "1.8G", "11.7M", "500K", "1e9" (K, M, G, T
    are powers of 1000; the result is rounded to the nearest integer).
    Garbage, negatives, NaN and values past INT64_MAX are DM_ERR_INVALID /

@@ -313,6 +313,14 @@ static dm_status c_solution_to_json(dm_error *err) {
     char *out = NULL;
     RETURN_OWNED(dm_solution_to_json(&fx.problem, &fx.solution, 0.25, NULL, &out, err), out);
 }
+static dm_status c_analysis_to_json(dm_error *err) {
+    char *out = NULL;
+    RETURN_OWNED(dm_analysis_to_json(fx.net, &fx.metrics, &out, err), out);
+}
+static dm_status c_design_to_json(dm_error *err) {
+    char *out = NULL;
+    RETURN_OWNED(dm_design_to_json(&fx.problem, &fx.solution, 0.25, &out, err), out);
+}
 static dm_status c_mlp_solution_to_json(dm_error *err) {
     char *out = NULL;
     RETURN_OWNED(dm_mlp_solution_to_json(&fx.mlp_problem, &fx.mlp_solution, 0.25, NULL, &out, err), out);
@@ -409,6 +417,7 @@ static const fault_case cases[] = {
     JSON_CASE(mlp_load),
     CASE(mlp_problem_validate), CASE(mlp_solve), CASE(export_mlp_torch), CASE(export_mlp_onnx),
     JSON_CASE(model_from_text), JSON_CASE(model_load), CASE(solution_to_json),
+    CASE(analysis_to_json), CASE(design_to_json),
     CASE(mlp_solution_to_json), CASE(mlp_metrics_to_json),
     CASE(net_ops), CASE(op_measure), CASE(net_measure), CASE(latency_profile),
     CASE(latency_shapes), JSON_CASE(latency_table_from_json), CASE(latency_table_to_json),

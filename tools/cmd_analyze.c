@@ -157,21 +157,15 @@ static int analyze_cnn(const char *model, dm_arch *a, const analyze_opts *o) {
         return cli_fail(&err);
     }
     int rc = predict(o, net, &m, &table);
-    if (!rc && o->json && dm_metrics_to_json(&m, &json, &err)) rc = cli_fail(&err);
-    if (rc) {
-        dm_latency_table_free(&table);
-        dm_net_free(net);
-        return rc;
-    }
-    /* The plausibility block judges the net against its own family's space:
-       the paper one for a paper-style net, else the open one. */
-    report_space sp;
-    report_space_of_net(a, &sp);
-    if (o->json && report_json(net, &sp, &json, &err)) {
-        rc = cli_fail(&err);
-    } else if (o->json) {
-        puts(json);
-    } else {
+    if (!rc && o->json) {
+        /* The library composes the object (metrics + plausibility). */
+        if (dm_analysis_to_json(net, &m, &json, &err)) rc = cli_fail(&err);
+        else puts(json);
+    } else if (!rc) {
+        /* The plausibility block judges the net against its own family's
+           space: the paper one for a paper-style net, else the open one. */
+        report_space sp;
+        report_space_of_net(a, &sp);
         print_table(model, a, &m);
         if (o->latency_table) print_latency(&m, &table, o->latency_table);
         rc = report_text(net, &sp);

@@ -1,7 +1,8 @@
 /*
 ** report.c -- the plausibility block of `analyze` and `design`
 ** (docs/plausibility.md).  The facts come from the library
-** (dm_net_plausibility, dm_space_limits, dm_plausibility_to_json); this
+** (dm_net_plausibility, dm_space_limits; the --json objects are the
+** library's own, dm_analysis_to_json and dm_json_add_plausibility); this
 ** file only words them, and groups the superblocks whose variable sits at
 ** the same end of the same limit into one warning line.
 */
@@ -11,38 +12,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Fill a caller's dm_error as the library does (the CLI has no DM_FAIL). */
-static dm_status set_err(dm_error *err, dm_status code, const char *msg) {
-    if (err) {
-        err->code = code;
-        snprintf(err->msg, sizeof err->msg, "%s", msg);
-    }
-    return code;
-}
-
 /* ---------------------------------------------------------------------- */
 /* Which space: a net's own style picks the paper or the open space
-   (dm_problem_set_space is the one place either is defined). */
+   (dm_net_space is the one place that rule is). */
 
 void report_space_of_net(const dm_arch *a, report_space *out) {
     int paper = a->style == DM_STYLE_PAPER;
     memset(&out->err, 0, sizeof out->err);
-    dm_problem_default(&out->p, a->sb[0].kind);
+    dm_net_space(a, &out->p, &out->err);   /* the library decides which space */
     out->name = paper ? "paper" : "open";
     out->words = paper ? "paper space" : "open space";
-    if (paper) dm_problem_set_space(&out->p, DM_SPACE_PAPER, &out->err);
-    out->p.n_superblocks = a->n_superblocks;
-    for (int32_t i = 0; i < DM_MAX_SUPERBLOCKS; i++) {
-        out->p.depth_min[i] = 1;
-        out->p.depth_max[i] = DM_MAX_DEPTH;
-        out->p.stride[i] = i < a->n_superblocks ? a->sb[i].stride : 1;
-    }
-    out->p.input_size = a->input_size;
-    out->p.in_channels = a->in_channels;
-    out->p.stem_stride = a->stem.stride;
-    out->p.stem_kernel = a->stem.kernel;
-    out->p.head = a->head > 0;
-    out->p.classes = a->classes;
 }
 
 void report_space_of_problem(const dm_problem *p, report_space *out) {
@@ -162,47 +141,6 @@ int report_text(const dm_net *net, const report_space *sp) {
 }
 
 /* ---------------------------------------------------------------------- */
-/* JSON */
-
-/* Insert `, "plausibility": <obj>` after the last value of the object in
-   *json: just before its closing brace and the whitespace ahead of it. */
-static dm_status splice(char **json, const char *obj, dm_error *err) {
-    char *close = strrchr(*json, '}');
-    if (!close) return set_err(err, DM_ERR_INTERNAL, "no JSON object to add plausibility to");
-    size_t at = (size_t)(close - *json);
-    while (at > 0 && strchr(" \n\t\r", (*json)[at - 1])) at--;
-    /* A multi-line object (analyze's metrics) gets the key on a line of its own. */
-    const char *key = memchr(*json + at, '\n', (size_t)(close - *json) - at)
-                          ? ",\n  \"plausibility\": " : ", \"plausibility\": ";
-    size_t len = strlen(*json), add = strlen(key) + strlen(obj);
-    char *t = malloc(len + add + 1);
-    if (!t) return set_err(err, DM_ERR_NOMEM, "out of memory");
-    memcpy(t, *json, at);
-    snprintf(t + at, add + 1, "%s%s", key, obj);
-    memcpy(t + at + add, *json + at, len - at + 1);
-    dm_free(*json);
-    *json = t;  /* freed with dm_free: the library's dm_free is free() */
-    return DM_OK;
-}
-
-dm_status report_json(const dm_net *net, const report_space *sp, char **json, dm_error *err) {
-    dm_plausibility pl;
-    dm_limits *lim = malloc(sizeof *lim);
-    char *obj = NULL;
-    if (!lim) return set_err(err, DM_ERR_NOMEM, "out of memory");
-    dm_status s = dm_net_plausibility(net, &pl, err);
-    /* Limits that cannot be checked leave "space" and "at_limit" out, as the
-       text says "not checked": the report never fails the command. */
-    dm_error lerr = sp->err;
-    int checked = !lerr.code && !dm_space_limits(&sp->p, net, lim, &lerr);
-    if (!s) s = dm_plausibility_to_json(&pl, checked ? lim : NULL, sp->name, &obj, err);
-    if (!s) s = splice(json, obj, err);
-    dm_free(obj);
-    free(lim);
-    return s;
-}
-
-/* ---------------------------------------------------------------------- */
 /* design */
 
 int report_design_text(const dm_problem *p, const dm_arch *sol_arch) {
@@ -219,10 +157,8 @@ int report_design_text(const dm_problem *p, const dm_arch *sol_arch) {
 dm_status report_design_json(const dm_problem *p, const dm_arch *sol_arch, char **json,
                              dm_error *err) {
     dm_net *net = NULL;
-    report_space sp;
-    report_space_of_problem(p, &sp);
     dm_status s = dm_net_create(sol_arch, &net, err);
-    if (!s) s = report_json(net, &sp, json, err);
+    if (!s) s = dm_json_add_plausibility(net, p, json, err);
     dm_net_free(net);
     return s;
 }

@@ -2,8 +2,9 @@
 ** report.h -- the plausibility lines that `analyze` and `design` print
 ** (docs/plausibility.md): the head + classifier share of params, the
 ** smallest and largest inner/out ratio, the stem and head widths, and a
-** warning for every design variable at a limit of a search space; and the
-** same facts as a "plausibility" key of their --json objects.
+** warning for every design variable at a limit of a search space.  The
+** same facts as JSON are the library's (dm_analysis_to_json,
+** dm_design_to_json).
 */
 #ifndef DM_REPORT_H
 #define DM_REPORT_H
@@ -28,13 +29,10 @@ void report_space_of_problem(const dm_problem *p, report_space *out);
 /* Print the plausibility block of `net` for the text table (limits that
    cannot be checked: a "not checked" line). */
 int report_text(const dm_net *net, const report_space *sp);
-/* Add "plausibility": {...} as the last key of the JSON object in *json
-   (replaced; freed with dm_free as before); without "space" and
-   "at_limit" when the limits cannot be checked. */
-dm_status report_json(const dm_net *net, const report_space *sp, char **json, dm_error *err);
 
 /* The one-call forms for design's summary and --json: build sol_arch and
-   report it against the problem's domains. */
+   report it against the problem's domains (--json: the library's
+   dm_json_add_plausibility; dm_design_to_json does both steps at once). */
 int report_design_text(const dm_problem *p, const dm_arch *sol_arch);
 dm_status report_design_json(const dm_problem *p, const dm_arch *sol_arch, char **json,
                              dm_error *err);
