@@ -17,6 +17,7 @@ with a fixed seed an interrupted and resumed run ends with exactly the
 weights of an uninterrupted one.
 """
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -74,7 +75,7 @@ def sgd_step(model, opt, x, y, lr, loss_fn=F.cross_entropy, scaler=None, autocas
     """One optimiser step at learning rate `lr`; returns (loss tensor, logits)."""
     for g in opt.param_groups:
         g["lr"] = lr
-    with torch.autocast("cuda", enabled=autocast):
+    with torch.autocast("cuda") if autocast else contextlib.nullcontext():
         out = model(x)
         loss = loss_fn(out, y)
     opt.zero_grad(set_to_none=True)
@@ -106,21 +107,12 @@ def mixup(x, y, classes, alpha, smoothing):
 # --- Architecture
 
 def load_arch(model):
-    """The architecture dict of a design/architecture file or a zoo name."""
-    if os.path.isfile(model):
-        with open(model) as f:
-            arch = json.load(f)
-        # A design's JSON may wrap the architecture.
-        return arch.get("arch", arch) if isinstance(arch, dict) else arch
-    if os.sep in model or model.endswith(".json"):
-        raise OSError(f"{model}: no such file (give a design/architecture file or a zoo name)")
-    import tempfile
+    """The architecture dict of MODEL: a zoo name, or a design/architecture
+    file (deepmad's JSON, a `deepmad design --json` result, the paper's
+    reference format), read by deepmad's own parser (a zoo name wins over a
+    file of that name, as on the command line)."""
     import deepmad
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "arch.json")
-        deepmad.export(model, "json", path)
-        with open(path) as f:
-            return json.load(f)
+    return json.loads(deepmad.export(model, "json"))
 
 
 def adapt_arch(arch, classes, channels, size):
@@ -294,7 +286,7 @@ def evaluate(model, loader, dist, autocast):
     with torch.no_grad():
         for x, y in loader:
             x, y = x.to(dist.device, non_blocking=True), y.to(dist.device, non_blocking=True)
-            with torch.autocast("cuda", enabled=autocast):
+            with torch.autocast("cuda") if autocast else contextlib.nullcontext():
                 out = model(x)
             loss += F.cross_entropy(out.float(), y, reduction="sum").item()
             correct += (out.argmax(1) == y).sum().item()
@@ -353,7 +345,7 @@ def main(argv=None):
     try:
         ds = D.open_data(a.data, a.subset, a.test_subset)
         arch0 = load_arch(a.model)
-    except (D.DataError, OSError, ValueError) as e:
+    except (D.DataError, OSError, ValueError, deepmad.Error) as e:
         sys.exit(f"{PROG}: {e}")
     size = a.input_size or ds["size"] or (arch0.get("input") or {}).get("size") or 224
     try:
@@ -363,8 +355,12 @@ def main(argv=None):
     wd = a.wd if a.wd is not None else (WD_SMALL if size <= SMALL_SIZE else WD_LARGE)
 
     torch.manual_seed(a.seed)          # the same initial weights on every rank
-    model = deepmad.build_torch(arch, drop_rate=a.drop_rate, drop_path_rate=a.drop_path_rate,
-                                zero_init_residual=not a.no_zero_init).to(dist.device)
+    try:
+        model = deepmad.build_torch(arch, drop_rate=a.drop_rate, drop_path_rate=a.drop_path_rate,
+                                    zero_init_residual=not a.no_zero_init).to(dist.device)
+    except deepmad.Error as e:
+        sys.exit(f"{PROG}: {a.model} fitted to {ds['channels']} channels, {size} px, "
+                 f"{ds['classes']} classes: {e} (--input-size picks another size)")
     train_t = D.augmentation(size, ds["mean"], ds["std"],
                              crop_scale=None if a.no_crop else a.crop_scale, flip=not a.no_flip,
                              autoaugment=not a.no_autoaugment, erasing=a.erasing, pil=ds["pil"])

@@ -25,13 +25,12 @@ def package_env(binary, source):
     """Environment in which `import deepmad` gives build_torch and export, or exit 77.
 
     Where the built package lies: $DM_PYTHONPATH, else the build tree of the
-    CLI under test (its python/ folder), else the source tree's python/."""
+    CLI under test (its python/ folder, which `cmake --build` fills)."""
     cands = [os.environ["DM_PYTHONPATH"]] if os.environ.get("DM_PYTHONPATH") else []
-    build, source = os.path.dirname(os.path.abspath(binary)), os.path.abspath(source)
-    cands += [os.path.join(build, "python"), build, os.path.join(source, "python")]
+    cands.append(os.path.join(os.path.dirname(os.path.abspath(binary)), "python"))
     for c in cands:
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-            [c, os.path.join(source, "python")] + ([os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else [])),
+            [c] + ([os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else [])),
             OMP_NUM_THREADS="1")
         ok = subprocess.run([PY, "-c", "import deepmad, deepmad.train; deepmad.build_torch; deepmad.export"],
                             env=env, capture_output=True).returncode == 0
