@@ -1,7 +1,7 @@
 """Train a deepmad network with the paper's recipe, on one process or many.
 
     python3 -m deepmad.train MODEL --data DIR|fashion-mnist --epochs N --out DIR
-    torchrun --nproc_per_node 2 -m deepmad.train MODEL --data fashion-mnist ...
+    torchrun --standalone --nproc_per_node 2 -m deepmad.train MODEL --data fashion-mnist ...
 
 MODEL is a design or architecture file (JSON), or a zoo name.  The defaults
 are the recipe of the paper's section 5.1 (docs/training.md gives each
@@ -165,8 +165,9 @@ def parse_args(argv=None):
   # a design on Fashion-MNIST (Debian's dataset-fashion-mnist), 1 process:
   python3 -m deepmad.train net.json --data fashion-mnist --epochs 30 --out runs/net
   # a quick run on 512 images, 2 processes (gloo on CPU, NCCL on GPUs):
-  torchrun --nproc_per_node 2 -m deepmad.train resnet18 --data fashion-mnist \\
+  torchrun --standalone --nproc_per_node 2 -m deepmad.train net.json --data fashion-mnist \\
       --subset 512 --epochs 2 --out runs/smoke
+  # (Debian 12's torch 1.13 on Python 3.11: add --redirects 2 --tee 2 to torchrun)
   # ImageNet-style folder on 2 machines with 8 GPUs each (run on each, node_rank 0 and 1):
   torchrun --nnodes 2 --node_rank 0 --master_addr 10.0.0.1 --master_port 29500 \\
       --nproc_per_node 8 -m deepmad.train net.json --data /data/imagenet --epochs 480 --out runs/in1k
