@@ -41,6 +41,9 @@ if [ -z "$DEEPMAD" ]; then
   for c in "$ROOT"/build/deepmad "$ROOT"/build-*/deepmad; do [ -x "$c" ] && DEEPMAD="$c" && break; done
 fi
 [ -x "$DEEPMAD" ] || { echo "run.sh: deepmad binary not found; pass --deepmad PATH" >&2; exit 2; }
+# train.py calls deepmad.train's recipe functions: the Python package that
+# `cmake --build` puts next to the binary (BUILD/python/deepmad).
+export PYTHONPATH="$(cd "$(dirname "$DEEPMAD")" && pwd)/python${PYTHONPATH:+:$PYTHONPATH}"
 
 if [ "$SMOKE" = 1 ]; then
   : "${EPOCHS:=1}" "${SUBSET:=2000}" "${TEST_SUBSET:=2000}" "${SEEDS:=0}" "${RHOS:=0.3}"

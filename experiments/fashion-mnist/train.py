@@ -9,10 +9,18 @@ Data: the official IDX files of Debian's dataset-fashion-mnist, read with numpy;
 nothing is downloaded. Train on the official train split (or its first
 --subset images, for the CI smoke run), evaluate once on the test split.
 
+The recipe's formulas (the lr schedule, the weight-decay groups, the
+optimiser step) and the IDX reader are deepmad.train's and deepmad.data's
+(python/deepmad, issue #17), called here with the study's own options, so
+the published numbers stay what they were: this file keeps only the
+study's data order and augmentation (one torch.Generator per run) and its
+in-memory batches.  `python3 -m deepmad.train` runs the paper's recipe
+instead (docs/training.md).  Needs the built package on PYTHONPATH
+(run.sh sets it: build/python).
+
 usage: train.py MODEL.py --epochs E --seed S [--subset N] [--threads T]
 """
 import argparse
-import gzip
 import hashlib
 import importlib.util
 import json
@@ -20,38 +28,26 @@ import os
 import sys
 import time
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
-DATA_DIR = "/usr/share/datasets/fashion-mnist"
+try:
+    from deepmad import data as D
+    from deepmad import train as T
+except ImportError as e:
+    sys.exit(f"train.py: cannot import the deepmad package ({e}); build it (cmake --build build) "
+             "and set PYTHONPATH=build/python")
 
-
-def read_idx(path):
-    """An IDX file (gzip'd or not) as a numpy array; the header gives dtype and shape."""
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rb") as f:
-        raw = f.read()
-    if raw[0] != 0 or raw[1] != 0 or raw[2] != 0x08:
-        sys.exit(f"train.py: {path}: not an unsigned-byte IDX file")
-    ndim = raw[3]
-    shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
-    data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
-    if data.size != int(np.prod(shape)):
-        sys.exit(f"train.py: {path}: size does not match header {shape}")
-    return data.reshape(shape)
+DATA_DIR = D.FASHION_MNIST_DIR
 
 
 def load_split(data_dir, prefix):
-    def find(stem):
-        for name in (stem + ".gz", stem):
-            p = os.path.join(data_dir, name)
-            if os.path.exists(p):
-                return p
-        sys.exit(f"train.py: {stem} not found in {data_dir} (apt-get install dataset-fashion-mnist)")
-    x = read_idx(find(f"{prefix}-images-idx3-ubyte"))
-    y = read_idx(find(f"{prefix}-labels-idx1-ubyte"))
-    return torch.from_numpy(x.copy()).float().div_(255).unsqueeze(1), torch.from_numpy(y.astype(np.int64))
+    """Images as float [N, 1, 28, 28] in [0, 1], labels int64 [N]."""
+    try:
+        x, y = D.load_idx_split(data_dir, prefix)
+    except D.DataError as e:
+        sys.exit(f"train.py: {e}")
+    return x.float().div_(255).unsqueeze(1), y
 
 
 def load_model(path, class_name):
@@ -72,13 +68,6 @@ def augment(xb, gen, pad=2):
     out = xp[torch.arange(n)[:, None, None], 0, rows, cols].unsqueeze(1)
     flip = torch.rand(n, generator=gen) < 0.5
     return torch.where(flip[:, None, None, None], out.flip(3), out)
-
-
-def param_groups(model, wd):
-    decay, no_decay = [], []
-    for p in model.parameters():
-        (decay if p.ndim > 1 else no_decay).append(p)
-    return [{"params": decay, "weight_decay": wd}, {"params": no_decay, "weight_decay": 0.0}]
 
 
 def evaluate(model, x, y, bs=1000):
@@ -119,15 +108,12 @@ def main():
 
     model = load_model(a.model, a.class_name)
     n_params = sum(p.numel() for p in model.parameters())
-    opt = torch.optim.SGD(param_groups(model, a.wd), lr=a.lr, momentum=0.9, nesterov=True)
+    # The study's recipe: Nesterov, lr 0.1 for its batch of 128 (not scaled),
+    # a quarter-epoch warm-up, no weight decay on BN and biases.
+    opt = torch.optim.SGD(T.param_groups(model, a.wd), lr=a.lr, momentum=0.9, nesterov=True)
     steps_per_epoch = (len(xtr) + a.batch - 1) // a.batch
     total = a.epochs * steps_per_epoch
-    warm = max(1, steps_per_epoch // 4)
-
-    def lr_at(step):
-        if step < warm:
-            return a.lr * (step + 1) / warm
-        return 0.5 * a.lr * (1 + np.cos(np.pi * (step - warm) / max(1, total - warm)))
+    warm = T.warmup_steps(0.25, steps_per_epoch)
 
     t0 = time.time()
     step, last_loss = 0, float("nan")
@@ -137,12 +123,7 @@ def main():
         for i in range(0, len(xtr), a.batch):
             idx = perm[i:i + a.batch]
             xb, yb = augment(xtr[idx], gen), ytr[idx]
-            for g in opt.param_groups:
-                g["lr"] = lr_at(step)
-            loss = F.cross_entropy(model(xb), yb)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
+            loss, _ = T.sgd_step(model, opt, xb, yb, T.lr_at(step, a.lr, warm, total))
             step += 1
             last_loss = loss.item()
         print(f"# {os.path.basename(a.model)} seed {a.seed} epoch {epoch + 1}/{a.epochs} "

@@ -21,10 +21,15 @@ fi
 if ! $PY -c 'import torch, matplotlib' 2>/dev/null; then
   echo "SKIP: $PY cannot import torch and matplotlib (python3-torch, python3-matplotlib)"; exit 77
 fi
+# train.py uses the deepmad Python package that the build puts next to the binary.
+export PYTHONPATH="$(dirname "$BIN")/python${PYTHONPATH:+:$PYTHONPATH}"
+if ! $PY -c 'import deepmad.train' 2>/dev/null; then
+  echo "SKIP: $PY cannot import deepmad.train from $(dirname "$BIN")/python (needs python3-dev at build time)"; exit 77
+fi
 pass=0; fail=0
 check() { if eval "$2"; then pass=$((pass+1)); else echo "FAIL: $1"; fail=$((fail+1)); fi; }
 
-# 1. train.py's IDX reader agrees with the dataset's own reader, all 70,000 labels
+# 1. train.py's IDX reader (deepmad.data's) agrees with the dataset's own reader, all 70,000 labels
 #    and the first 1,000 training images.
 READER=/usr/share/doc/dataset-fashion-mnist/utils
 check "IDX loader matches mnist_reader.py" "$PY - '$EXP' '$READER' '$DATA' <<'PYEOF'
