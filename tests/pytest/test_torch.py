@@ -19,7 +19,9 @@ def designed(preset):
     return deepmad.design(preset=preset)
 
 
-MODELS = deepmad.zoo() + ["design:r18", "design:b0"]
+# every zoo net and every preset's design (issue 16: scripting, params and
+# feature_info hold for all of them)
+MODELS = deepmad.zoo() + ["design:" + p for p in deepmad.presets()]
 
 
 def model(name):
@@ -79,7 +81,7 @@ def test_errors(torch, tmp_path):
 
 # -- the backbone interface and TorchScript (issue #16, the exporter's part) --
 
-@pytest.mark.parametrize("name", ["resnet50", "efficientnet_b0", "design:r18"])
+@pytest.mark.parametrize("name", MODELS)
 def test_features_only_matches_feature_info(name, torch):
     net = deepmad.build_torch(model(name), features_only=True).eval()
     with torch.no_grad():
@@ -104,7 +106,7 @@ def test_num_classes_in_chans(torch):
     assert count(net) == deepmad.analyze("resnet18", classes=10)["params"] - 2 * 64 * 49
 
 
-@pytest.mark.parametrize("name", deepmad.zoo() + ["design:r18", "design:b0"])
+@pytest.mark.parametrize("name", MODELS)
 def test_jit_script(name, torch):
     net = deepmad.build_torch(model(name)).eval()
     scripted = torch.jit.script(net)
