@@ -10,7 +10,6 @@
 #include <assert.h>
 #include <ctype.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -363,18 +362,16 @@ static int parse_mlp(int argc, char **argv, design_opts *o) {
 /* ---------------------------------------------------------------------- */
 /* The CNN summary: budgets from the constraint table */
 
-/* How the summary and the --torch note name each constraint.  The note
-   leads with rho ("under rho <= R"), so its row has no note label.
-   ORDER DM_CONSTRAINT. */
+/* How the summary names each constraint.  ORDER DM_CONSTRAINT. */
 static const struct budget_label {
-    const char *summary, *fmt, *note;
+    const char *summary, *fmt;
 } budget_labels[] = {
-    {"MACs", "%14.0f", "MACs"},
-    {"params", "%14.0f", "params"},
-    {"rho", "%14.4f", NULL},
-    {"layers", "%14.0f", "main-path layers"},
-    {"peak act", "%14.0f", "peak activation"},
-    {"latency ms", "%14.3f", "predicted latency (ms)"},
+    {"MACs", "%14.0f"},
+    {"params", "%14.0f"},
+    {"rho", "%14.4f"},
+    {"layers", "%14.0f"},
+    {"peak act", "%14.0f"},
+    {"latency ms", "%14.3f"},
 };
 static_assert(sizeof budget_labels / sizeof budget_labels[0] == DM_CONSTRAINT_COUNT,
               "ORDER DM_CONSTRAINT");
@@ -458,51 +455,21 @@ static int check_outputs(const design_opts *o) {
     return CLI_OK;
 }
 
-/* Append printf-style text to buf (size n, *k bytes used); past the end
-   it truncates, and later appends do nothing. */
-static void append(char *buf, size_t n, size_t *k, const char *fmt, ...) {
-    if (*k >= n) return;
-    va_list ap;
-    va_start(ap, fmt);
-    int w = vsnprintf(buf + *k, n - *k, fmt, ap);
-    va_end(ap);
-    *k = w < 0 ? n : *k + (size_t)w;
-}
-
-/* The docstring paragraph of --torch: what the design was asked for and how
-   close to the optimum it is (an architecture file cannot carry these). */
-static void design_note(const dm_problem *p, dm_space space, const dm_solution *s, char *buf,
-                        size_t n) {
-    size_t k = 0;
-    buf[0] = '\0';
-    append(buf, n, &k, "Designed by deepmad design (%s%s", dm_block_kind_name(p->family),
-           p->se ? " + SE" : "");
-    if (space != DM_SPACE_OPEN || p->style != DM_STYLE_TORCHVISION) /* as the summary */
-        append(buf, n, &k, ", %s space, %s-style blocks", dm_space_name(space), dm_style_name(p->style));
-    append(buf, n, &k, ") under rho <= %g", dm_constraint_limit(p, DM_CONSTRAINT_RHO));
-    for (int c = 0; c < DM_CONSTRAINT_COUNT; c++) {
-        double limit = dm_constraint_limit(p, (dm_constraint)c);
-        if (budget_labels[c].note && limit > 0)
-            append(buf, n, &k, c == DM_CONSTRAINT_LATENCY ? ", %s <= %g" : ", %s <= %.0f",
-                   budget_labels[c].note, limit);
-    }
-    char b[3][CLI_REAL_CAP];
-    append(buf, n, &k, ": objective %s, bound %s (gap %s%% of the bound, %s).",
-           cli_real(b[0], sizeof b[0], s->objective, 4), cli_real(b[1], sizeof b[1], s->bound, 4),
-           cli_real(b[2], sizeof b[2], gap_percent(s->gap, s->bound), 2),
-           s->stop == DM_STOP_OPTIMAL ? "proven optimal" : "not proven optimal");
-}
-
 /* The --torch file's text in *text (freed with dm_free). */
-static dm_status torch_text(const dm_problem *p, dm_space space, const dm_solution *s, char **text,
-                            dm_error *err) {
-    char note[512];
+static dm_status torch_text(const dm_problem *p, const dm_solution *s, char **text, dm_error *err) {
+    /* The docstring says what the design was asked for and how close to
+       the optimum it is: the design record's sentence, the one `deepmad
+       export` of the -o file and the ONNX doc_string write too. */
+    dm_design_record rec;
+    char *note = NULL;
     dm_net *net = NULL;
-    design_note(p, space, s, note, sizeof note);
+    dm_status st = dm_design_record_of(p, s, &rec, err);
+    if (!st) st = dm_design_record_note(&rec, &note, err);
     dm_torch_options opt = {.source = "deepmad design", .notes = note};
-    dm_status st = dm_net_create(&s->arch, &net, err);
+    if (!st) st = dm_net_create(&s->arch, &net, err);
     if (!st) st = dm_export_torch(net, &s->metrics, &opt, text, err);
     dm_net_free(net);
+    dm_free(note);
     return st;
 }
 
@@ -534,7 +501,7 @@ static int output_cnn(const design_opts *o, const dm_solution *sol, double secs)
     }
     if (!st && o->torch_path) {
         paths[n] = o->torch_path;
-        st = torch_text(&o->p, space_of(o), sol, &texts[n++], &err);
+        st = torch_text(&o->p, sol, &texts[n++], &err);
     }
     int rc = write_texts(n, paths, texts, st, &err);
     if (rc || !o->json) {

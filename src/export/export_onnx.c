@@ -34,8 +34,9 @@
 **   Flatten             (N, C, 1, 1) -> (N, C), axis 1
 **   Gemm                the classifier: transB 1, alpha = beta = 1
 **
-** Names (KEYS: the same strings as the attribute paths in export_torch.c,
-** so every initializer name is a state_dict key of the PyTorch module;
+** Names (KEYS: the same strings as the attribute paths in export_torch.c
+** and torch_blocks.c, so every initializer name is a state_dict key of the
+** PyTorch module;
 ** docs/export.md).  Each node's output is named after the node, and the
 ** node after the module that computes it ("stages.1.0.bn2"); activations,
 ** adds and pools get names of their own ("stages.1.0.act1", "...add").

@@ -1,9 +1,9 @@
 /*
 ** block_acts.h -- where a block's activations sit, as dm_block_info's
 ** `style` field states it in words (include/deepmad.h), for everything
-** that must agree on it: export_torch.c picks its block class by these,
-** export_onnx.c emits its nodes by them, ops.c fuses the activation into
-** the conv that runs before it.
+** that must agree on it: export_torch.c and torch_blocks.c pick the block
+** class by these, export_onnx.c emits its nodes by them, ops.c fuses the
+** activation into the conv that runs before it.
 */
 #ifndef DM_BLOCK_ACTS_H
 #define DM_BLOCK_ACTS_H

@@ -124,8 +124,8 @@ PY
 grep -q "paper space, paper-style blocks" <("$BIN" design --preset r18 --nodes 1000) && ok \
     || bad "the summary does not name the paper space and style"
 "$BIN" design --preset r18 --nodes 1000 --torch "$tmp/r.py" >/dev/null \
-    && grep -q "^Designed by deepmad design (bottleneck, paper space, paper-style blocks) under" "$tmp/r.py" \
-    && ok || bad "the --torch note does not name the paper space and style"
+    && grep -q "^Designed by deepmad design (bottleneck, paper space, 224 px, 1000 classes) under" "$tmp/r.py" \
+    && ok || bad "the --torch note does not name the paper space"
 
 # What the paper space refuses.
 expect 2 "paper space has no basic blocks" "$BIN" design --family basic --space paper
