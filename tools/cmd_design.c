@@ -508,8 +508,7 @@ static int output_cnn(const design_opts *o, const dm_solution *sol, double secs)
         if (!rc) summary(&o->p, space_of(o), sol, secs);
         return rc;
     }
-    st = dm_solution_to_json(&o->p, sol, secs, NULL, &text, &err);
-    if (!st) st = report_design_json(&o->p, &sol->arch, &text, &err); /* H3: "plausibility" */
+    st = dm_design_to_json(&o->p, sol, secs, &text, &err); /* with "plausibility" */
     return put_json(st, text, &err);
 }
 

@@ -153,12 +153,3 @@ int report_design_text(const dm_problem *p, const dm_arch *sol_arch) {
     dm_net_free(net);
     return rc;
 }
-
-dm_status report_design_json(const dm_problem *p, const dm_arch *sol_arch, char **json,
-                             dm_error *err) {
-    dm_net *net = NULL;
-    dm_status s = dm_net_create(sol_arch, &net, err);
-    if (!s) s = dm_json_add_plausibility(net, p, json, err);
-    dm_net_free(net);
-    return s;
-}

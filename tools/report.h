@@ -30,11 +30,9 @@ void report_space_of_problem(const dm_problem *p, report_space *out);
    cannot be checked: a "not checked" line). */
 int report_text(const dm_net *net, const report_space *sp);
 
-/* The one-call forms for design's summary and --json: build sol_arch and
-   report it against the problem's domains (--json: the library's
-   dm_json_add_plausibility; dm_design_to_json does both steps at once). */
+/* The one-call form for design's summary: build sol_arch and report it
+   against the problem's domains (design --json: the library's
+   dm_design_to_json). */
 int report_design_text(const dm_problem *p, const dm_arch *sol_arch);
-dm_status report_design_json(const dm_problem *p, const dm_arch *sol_arch, char **json,
-                             dm_error *err);
 
 #endif
