@@ -665,7 +665,7 @@ typedef struct dm_latency_entry {
    dm_latency_table_free.  The JSON form is documented in docs/latency.md. */
 typedef struct dm_latency_table {
     char cpu[DM_LATENCY_TEXT];     /* the CPU model it was measured on */
-    char engine[DM_LATENCY_TEXT];  /* e.g. "oneDNN 2.6.3" */
+    char engine[DM_LATENCY_TEXT];  /* e.g. "oneDNN 2.6.3, ops with cold weights" */
     int32_t threads, batch;
     int32_t n_entries;
     dm_latency_entry *entries;

@@ -31,10 +31,20 @@ DM_INTERNAL dm_status dmi_engine_net(dmi_plan *p, const dm_net *net, dm_error *e
 /* Run every primitive of the plan once, in order, and wait for them. */
 DM_INTERNAL dm_status dmi_engine_run(dmi_plan *p, dm_error *err);
 
+/* Put the caches in the state a net leaves them in for one of its ops:
+   everything evicted by writing `evict` (DM_RUN_EVICT_BYTES, more than a
+   CPU's last-level cache share), then the plan's activations read back
+   (the producer just wrote the input), its weights left cold: a net's
+   weights as a whole rarely fit in cache, and each layer's were last read
+   a whole forward ago. */
+#define DM_RUN_EVICT_BYTES ((size_t)64 << 20)
+DM_INTERNAL void dmi_engine_chill(dmi_plan *p, unsigned char *evict);
+
 /* Reorders the plan inserted between ops. */
 DM_INTERNAL int32_t dmi_engine_reorders(const dmi_plan *p);
 
-/* "oneDNN MAJOR.MINOR.PATCH" into out[DM_LATENCY_TEXT]. */
+/* "oneDNN MAJOR.MINOR.PATCH, ops with cold weights" (the engine and how
+   its lone ops are timed, dmi_engine_chill) into out[DM_LATENCY_TEXT]. */
 DM_INTERNAL void dmi_engine_name(char *out);
 
 #endif

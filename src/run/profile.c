@@ -83,14 +83,18 @@ dm_status dm_latency_profile(const dm_op *ops, int32_t n, const dm_run_options *
     for (int32_t i = 0; !s && i < n; i++) s = dmi_measure_check_op(&ops[i], err);
     if (!s) s = adopt(t, o, err);
     int32_t total = s ? 0 : count_missing(ops, n, t), done = 0;
+    unsigned char *evict = NULL; /* one eviction buffer for all the ops (measure.h) */
+    if (!s && total > 0 && !(evict = dmi_malloc(DM_RUN_EVICT_BYTES)))
+        s = DM_FAIL(err, DM_ERR_NOMEM, "out of memory for the cache eviction buffer");
     for (int32_t i = 0; !s && i < n; i++) {
         if (has_shape(t, &ops[i])) continue;
         if (fn) fn(done, total, &ops[i], user);
         dm_latency_entry e;
-        s = dm_op_measure(&ops[i], o, &e, err);
+        s = dmi_op_measure(&ops[i], o, evict, &e, err);
         if (!s) s = append(t, &e, err);
         done++;
     }
+    dm_free(evict);
     if (!s && fn) fn(done, total, NULL, user);
     return s;
 }
