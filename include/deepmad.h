@@ -1262,7 +1262,10 @@ typedef struct dm_measurement {
 } dm_measurement;
 
 /* Time one op shape alone: its input in the layout the engine hands it
-   inside a net, random data.  out->op is *op with stage -1. */
+   inside a net, random data, and the caches as a net leaves them for it
+   (before each timed run 64 MiB is written to evict everything, then its
+   activations are read back; its weights stay cold; docs/latency.md).
+   out->op is *op with stage -1. */
 dm_status dm_op_measure(const dm_op *op, const dm_run_options *o, dm_latency_entry *out,
                         dm_error *err);
 
@@ -1272,7 +1275,8 @@ dm_status dm_net_measure(const dm_net *net, const dm_run_options *o, dm_measurem
                          dm_error *err);
 
 /* This machine and engine, as a table records them: cpu gets /proc/cpuinfo's
-   "model name" ("unknown CPU" when there is none), engine "oneDNN X.Y.Z".
+   "model name" ("unknown CPU" when there is none), engine "oneDNN X.Y.Z,
+   ops with cold weights" (the engine and how dm_op_measure times ops).
    Each buffer holds DM_LATENCY_TEXT bytes. */
 void dm_run_machine(char *cpu, char *engine);
 
