@@ -14,7 +14,9 @@
 ** 4. The headline: `design --preset r18` with a latency budget equal to
 **    torchvision resnet18's measured latency, its objective and measured
 **    latency next to resnet18's (scored under the preset's objective), and
-**    the preset's design without the budget.
+**    the preset's design without the budget; the three measured in
+**    interleaved rounds (ROUNDS), each also as a ratio to resnet18 measured
+**    in the same round.
 **
 ** Run: build/bench/bench_latency [--designs N] [--seed S] [--runs N]
 **      [--warmup N] [--shared] [--table FILE] [--no-headline]
@@ -209,22 +211,64 @@ static void report(row *rows, int32_t n) {
 /* The headline                                                           */
 /* ---------------------------------------------------------------------- */
 
-static void show_design(const char *label, const dm_arch *a, const dm_problem *p,
-                        const dm_latency_table *t, const dm_run_options *o) {
-    dm_error err = {0};
-    dm_net *net = NULL;
+/* The headline's nets are measured in ROUNDS interleaved rounds (each
+   round: every net once, o->runs timed runs each), so that a shared
+   machine's drift over minutes, larger here than any one run's spread,
+   falls on all of them alike; reported: the median over rounds of each
+   net's median, the range over rounds, and per round the ratio of each
+   net to resnet18. */
+#define ROUNDS 5
+#define HEADLINE_NETS 3
+
+typedef struct shown {
+    const char *label;
+    dm_net *net;
     dm_metrics m;
+    double predicted, ms[ROUNDS], ratio[ROUNDS];
+} shown;
+
+static void prepare(shown *d, const char *label, const dm_arch *a, const dm_problem *p,
+                    const dm_latency_table *t) {
+    dm_error err = {0};
     dm_latency lat;
-    dm_measurement ms;
     dm_score_params sp;
     dm_problem_score(p, &sp);
-    if (dm_net_create(a, &net, &err) || dm_net_metrics(net, &sp, &m, &err) ||
-        dm_latency_predict(t, net, &lat, &err) || dm_net_measure(net, o, &ms, &err))
+    d->label = label;
+    if (dm_net_create(a, &d->net, &err) || dm_net_metrics(d->net, &sp, &d->m, &err) ||
+        dm_latency_predict(t, d->net, &lat, &err))
         die(label, &err);
-    dm_net_free(net);
-    printf("  %-34s objective %9.1f  MACs %6.3fG  predicted %8.2f ms  measured %8.2f ms "
-           "(+-%.2f)\n", label, m.objective, (double)m.macs / 1e9, lat.total_ms, ms.median_ms,
-           ms.spread_ms);
+    d->predicted = lat.total_ms;
+}
+
+static double median_of(const double *v, int32_t n) {
+    double c[ROUNDS];
+    memcpy(c, v, (size_t)n * sizeof *c);
+    qsort(c, (size_t)n, sizeof *c, by_double);
+    return n % 2 ? c[n / 2] : (c[n / 2 - 1] + c[n / 2]) / 2;
+}
+
+static void measure_rounds(shown *d, int32_t n, double budget, const dm_run_options *o) {
+    dm_error err = {0};
+    for (int32_t r = 0; r < ROUNDS; r++)
+        for (int32_t i = 0; i < n; i++) {
+            dm_measurement ms;
+            if (dm_net_measure(d[i].net, o, &ms, &err)) die(d[i].label, &err);
+            d[i].ms[r] = ms.median_ms;
+        }
+    for (int32_t i = 0; i < n; i++) {
+        for (int32_t r = 0; r < ROUNDS; r++) d[i].ratio[r] = d[i].ms[r] / d[0].ms[r];
+        double lo = d[i].ms[0], hi = d[i].ms[0];
+        for (int32_t r = 1; r < ROUNDS; r++) {
+            lo = d[i].ms[r] < lo ? d[i].ms[r] : lo;
+            hi = d[i].ms[r] > hi ? d[i].ms[r] : hi;
+        }
+        double med = median_of(d[i].ms, ROUNDS);
+        printf("  %-30s objective %9.1f  MACs %6.3fG  predicted %7.2f ms  measured %7.2f ms "
+               "(rounds %.2f..%.2f)  %.2f x budget  %.2f x resnet18\n", d[i].label,
+               d[i].m.objective, (double)d[i].m.macs / 1e9, d[i].predicted, med, lo, hi,
+               med / budget, median_of(d[i].ratio, ROUNDS));
+        dm_net_free(d[i].net);
+    }
 }
 
 static void headline(double r18_ms, dm_latency_table *t, const dm_run_options *o) {
@@ -248,11 +292,14 @@ static void headline(double r18_ms, dm_latency_table *t, const dm_run_options *o
     p.max_latency_ms = r18_ms;
     p.latency_table = t;
     dm_status s = dm_solve(&p, &timed, &err);
-    printf("  solved in %.1f s\n", wall() - t0);
-    show_design("torchvision resnet18", &r18, &p, t, o);
-    show_design("design --preset r18", &plain.arch, &p, t, o);
+    printf("  solved in %.1f s; measured in %d interleaved rounds (median over rounds)\n",
+           wall() - t0, ROUNDS);
     if (s) printf("  design --preset r18 --latency: %s\n", err.msg);
-    else show_design("design --preset r18 --latency", &timed.arch, &p, t, o);
+    shown d[HEADLINE_NETS];
+    prepare(&d[0], "torchvision resnet18", &r18, &p, t);
+    prepare(&d[1], "design --preset r18", &plain.arch, &p, t);
+    if (!s) prepare(&d[2], "design --preset r18 --latency", &timed.arch, &p, t);
+    measure_rounds(d, s ? 2 : 3, r18_ms, o);
 }
 
 int main(int argc, char **argv) {
