@@ -12,11 +12,13 @@
 ** 3. The share within +-10%, the worst cases, and the noise: each
 **    measurement's spread (half its IQR) relative to its median.
 ** 4. The headline: `design --preset r18` with a latency budget equal to
-**    torchvision resnet18's measured latency, its objective and measured
-**    latency next to resnet18's (scored under the preset's objective), and
-**    the preset's design without the budget; the three measured in
-**    interleaved rounds (ROUNDS), each also as a ratio to resnet18 measured
-**    in the same round.
+**    torchvision resnet18's measured latency (median of ROUNDS runs),
+**    solved from the profile's table as it is and with --refine
+**    (dm_solve_refined: the design's own shapes measured), their
+**    objectives and measured latencies next to resnet18's (scored under
+**    the preset's objective) and the preset's design without the budget;
+**    the four measured in interleaved rounds (ROUNDS), each also as a
+**    ratio to resnet18 measured in the same round.
 **
 ** Run: build/bench/bench_latency [--designs N] [--seed S] [--runs N]
 **      [--warmup N] [--shared] [--table FILE] [--no-headline]
@@ -218,7 +220,7 @@ static void report(row *rows, int32_t n) {
    net's median, the range over rounds, and per round the ratio of each
    net to resnet18. */
 #define ROUNDS 5
-#define HEADLINE_NETS 3
+#define HEADLINE_NETS 4
 
 typedef struct shown {
     const char *label;
@@ -271,7 +273,23 @@ static void measure_rounds(shown *d, int32_t n, double budget, const dm_run_opti
     }
 }
 
-static void headline(double r18_ms, dm_latency_table *t, const dm_run_options *o) {
+/* The budget: resnet18 measured in ROUNDS runs, their median (one
+   measurement alone moved by up to 10% between minutes on a shared host). */
+static double budget_of(const dm_arch *r18, const dm_run_options *o) {
+    dm_error err = {0};
+    dm_net *net = NULL;
+    double ms[ROUNDS];
+    if (dm_net_create(r18, &net, &err)) die("resnet18", &err);
+    for (int32_t r = 0; r < ROUNDS; r++) {
+        dm_measurement m;
+        if (dm_net_measure(net, o, &m, &err)) die("resnet18", &err);
+        ms[r] = m.median_ms;
+    }
+    dm_net_free(net);
+    return median_of(ms, ROUNDS);
+}
+
+static void headline(dm_latency_table *t, const dm_run_options *o) {
     dm_error err = {0};
     dm_problem p;
     dm_arch r18;
@@ -279,27 +297,36 @@ static void headline(double r18_ms, dm_latency_table *t, const dm_run_options *o
     int32_t n = 0;
     if (dm_problem_preset("r18", &p, &err) || dm_zoo_arch("resnet18", &r18, &err)) die("r18", &err);
     if (dm_latency_shapes(&p, &ops, &n, &err)) die("shapes", &err);
-    printf("\nheadline: design --preset r18 --latency %.2f ms (torchvision resnet18, measured)\n",
-           r18_ms);
     add_ops(&r18, &ops, &n);   /* resnet18's own shapes, to predict it too */
     dm_run_options po = *o;
     po.time_limit_ms = 50;     /* as deepmad profile does */
     profile(ops, n, &po, t, 0);
     free(ops);
-    dm_solution plain, timed;
+    double budget = budget_of(&r18, o);
+    printf("\nheadline: design --preset r18 --latency %.2f ms (torchvision resnet18, measured: "
+           "the median of %d runs)\n", budget, ROUNDS);
+    dm_solution plain, est, refined;
+    dm_refine_info ri;
     double t0 = wall();
     if (dm_solve(&p, &plain, &err)) die("solve r18", &err);
-    p.max_latency_ms = r18_ms;
+    p.max_latency_ms = budget;
     p.latency_table = t;
-    dm_status s = dm_solve(&p, &timed, &err);
-    printf("  solved in %.1f s; measured in %d interleaved rounds (median over rounds)\n",
-           wall() - t0, ROUNDS);
-    if (s) printf("  design --preset r18 --latency: %s\n", err.msg);
+    dm_status s = dm_solve(&p, &est, &err);   /* before refining: t as profiled */
+    if (s) die("design --preset r18 --latency", &err);
+    double t1 = wall();
+    s = dm_solve_refined(&p, t, &po, NULL, NULL, NULL, &refined, &ri, &err);
+    if (s) die("design --preset r18 --latency --refine", &err);
+    printf("  solved in %.1f s; --refine: %d solves, %d shapes measured, %.1f s, %d shapes "
+           "left estimated\n", t1 - t0, ri.solves, ri.measured, wall() - t1, ri.estimated);
+    printf("  predicted with the profile's table, then (--refine) with the design's shapes "
+           "measured; measured in %d interleaved rounds (median over rounds)\n", ROUNDS);
     shown d[HEADLINE_NETS];
     prepare(&d[0], "torchvision resnet18", &r18, &p, t);
     prepare(&d[1], "design --preset r18", &plain.arch, &p, t);
-    if (!s) prepare(&d[2], "design --preset r18 --latency", &timed.arch, &p, t);
-    measure_rounds(d, s ? 2 : 3, r18_ms, o);
+    prepare(&d[2], "design --latency", &est.arch, &p, t);
+    d[2].predicted = est.metrics.latency_ms;  /* what the solve saw: estimated shapes */
+    prepare(&d[3], "design --latency --refine", &refined.arch, &p, t);
+    measure_rounds(d, HEADLINE_NETS, budget, o);
 }
 
 int main(int argc, char **argv) {
@@ -349,18 +376,17 @@ int main(int argc, char **argv) {
         profile(ops, n_ops, &o, &t, 0);
         free(ops);
     }
-    double t0 = wall(), r18_ms = 0;
+    double t0 = wall();
     for (int32_t i = 0; i < n; i++) {
         dm_latency_table own;
         if (!shared) profile_net(&rows[i].arch, &o, &own);
         predict_measure(&rows[i], shared ? &t : &own, &o);
         if (!shared) dm_latency_table_free(&own);
-        if (!strcmp(rows[i].name, "resnet18")) r18_ms = rows[i].measured;
     }
     printf("%s and measured %d nets in %.1f s\n", shared ? "predicted" : "profiled, predicted",
            n, wall() - t0);
     report(rows, n);
-    if (headline_on) headline(r18_ms, &t, &o);
+    if (headline_on) headline(&t, &o);
     dm_latency_table_free(&t);
     return 0;
 }

@@ -1293,6 +1293,33 @@ typedef void (*dm_profile_fn)(int32_t done, int32_t total, const dm_op *op, void
 dm_status dm_latency_profile(const dm_op *ops, int32_t n, const dm_run_options *o,
                              dm_profile_fn fn, void *user, dm_latency_table *t, dm_error *err);
 
+/* Design under a latency budget with the answer's own op shapes measured
+   (docs/latency.md, "Measured designs").  A table predicts the shapes it
+   lacks by interpolation, and a solver maximising under that prediction
+   favours the shapes it underestimates (measured: 11 convs 72->72 5x5 at
+   14 px of an r18 design predicted 19% under their time).  So: solve `p`
+   with its latency from `t`, measure on this machine the design's shapes
+   `t` lacks into `t` (dm_latency_profile), and solve again, until the
+   design's ops are all measured shapes or DM_REFINE_MAX_SOLVES solves
+   were made (then info->estimated says how many of its shapes are still
+   estimated).  Without a latency budget the second solve gives the same
+   design, predicted from measured shapes.  `t` must have been measured on this
+   machine (cpu and engine as dm_run_machine gives them) with o's threads
+   and batch: else DM_ERR_INVALID.  p->latency_table is ignored (`t` is
+   used).  On an error `t` keeps what was measured. */
+#define DM_REFINE_MAX_SOLVES 16
+
+typedef struct dm_refine_info {
+    int32_t solves;     /* dm_solve calls made */
+    int32_t measured;   /* shapes measured into the table */
+    int32_t estimated;  /* the answer's shapes the table lacks (0 unless the solves ran out) */
+} dm_refine_info;
+
+dm_status dm_solve_refined(const dm_problem *p, dm_latency_table *t,
+                           const dm_run_options *o, dm_progress_fn solve_fn,
+                           dm_profile_fn measure_fn, void *user, dm_solution *out,
+                           dm_refine_info *info, dm_error *err);
+
 /* ======================================================================
 ** Pictures (docs/pictures.md): a network drawn to scale, and a sweep of
 ** rho0 (the left half of the paper's Figure 2), as SVG or PNG in memory.

@@ -200,6 +200,91 @@ static void profile(void) {
     dm_free(ops);
 }
 
+/* A tiny problem whose widths fall between the profile's grid points
+   (8, 16, 32, 48: 24 and 40 are estimated). */
+static void tiny(dm_problem *p) {
+    dm_problem_default(p, DM_BLOCK_BOTTLENECK);
+    p->input_size = 32;
+    p->classes = 10;
+    p->n_superblocks = 3;
+    for (int i = 0; i < 3; i++) p->stride[i] = i ? 2 : 1, p->depth_min[i] = 1, p->depth_max[i] = 2;
+    p->min_channels = 8;
+    p->max_channels = 48;
+    p->inner_min = 0.5;
+    p->inner_max = 1.0;
+    p->n_kernels = 1;
+    p->kernels[0] = 3;
+    p->max_macs = 20000000;
+}
+
+/* The table's entry for op's shape, or NULL. */
+static const dm_latency_entry *entry_of(const dm_latency_table *t, const dm_op *op) {
+    for (int32_t i = 0; i < t->n_entries; i++) {
+        dm_op a = t->entries[i].op, b = *op;
+        a.stage = b.stage = 0;
+        if (!memcmp(&a, &b, sizeof a)) return &t->entries[i];
+    }
+    return NULL;
+}
+
+/* dm_solve_refined: the answer's shapes are all measured, its latency is
+   their medians' sum (1 ns rounding per op) within the budget, and the
+   table grew by what was measured; a table from another machine and NULL
+   arguments are refused. */
+static void refine(void) {
+    dm_problem p;
+    dm_error err = {0};
+    dm_op *ops = NULL;
+    int32_t n = 0;
+    tiny(&p);
+    CHECK(dm_latency_shapes(&p, &ops, &n, &err) == DM_OK);
+    dm_latency_table t;
+    dm_latency_table_init(&t);
+    dm_run_options o = quick(1, 1, 3);
+    CHECK(dm_latency_profile(ops, n, &o, NULL, NULL, &t, &err) == DM_OK);
+    dm_free(ops);
+    dm_solution free_sol, sol;
+    p.latency_table = &t;
+    CHECK(dm_solve(&p, &free_sol, &err) == DM_OK);
+    p.max_latency_ms = 0.9 * free_sol.metrics.latency_ms;   /* binding */
+    int32_t before = t.n_entries;
+    dm_refine_info ri;
+    dm_status s = dm_solve_refined(&p, &t, &o, NULL, NULL, NULL, &sol, &ri, &err);
+    if (s) printf("  dm_solve_refined: %s\n", err.msg);
+    CHECK(s == DM_OK);
+    CHECK(ri.solves >= 1 && ri.solves <= DM_REFINE_MAX_SOLVES);
+    CHECK_EQ_I64(ri.measured, t.n_entries - before);
+    CHECK(ri.measured > 0);   /* this problem's designs use off-grid widths (3 solves here) */
+    CHECK(ri.estimated == 0 || ri.solves == DM_REFINE_MAX_SOLVES);
+    dm_net *net = NULL;
+    CHECK(dm_net_create(&sol.arch, &net, &err) == DM_OK);
+    CHECK(dm_net_ops(net, &ops, &n, &err) == DM_OK);
+    dm_net_free(net);
+    double sum = 0;
+    int32_t lacking = 0;
+    for (int32_t i = 0; i < n; i++) {
+        const dm_latency_entry *e = entry_of(&t, &ops[i]);
+        if (e) sum += e->median_ms;
+        else lacking++;
+    }
+    dm_free(ops);
+    if (ri.estimated == 0) {
+        CHECK_EQ_I64(lacking, 0);
+        CHECK_NEAR(sol.metrics.latency_ms, sum, 1e-6 * n);
+    }
+    CHECK(sol.metrics.latency_ms <= p.max_latency_ms);
+    /* Another machine's table: refused, naming it. */
+    snprintf(t.cpu, sizeof t.cpu, "Another CPU 9000");
+    CHECK(dm_solve_refined(&p, &t, &o, NULL, NULL, NULL, &sol, &ri, &err) == DM_ERR_INVALID);
+    CHECK(strstr(err.msg, "Another CPU 9000") != NULL);
+    dm_run_options two = quick(2, 1, 3);   /* another thread count: refused before solving */
+    CHECK(dm_solve_refined(&p, &t, &two, NULL, NULL, NULL, &sol, &ri, &err) == DM_ERR_INVALID);
+    CHECK(strstr(err.msg, "1 threads") != NULL && ri.solves == 0);
+    CHECK(dm_solve_refined(NULL, &t, &o, NULL, NULL, NULL, &sol, &ri, &err) == DM_ERR_INVALID);
+    CHECK(dm_solve_refined(&p, &t, &o, NULL, NULL, NULL, &sol, NULL, &err) == DM_ERR_INVALID);
+    dm_latency_table_free(&t);
+}
+
 static void bad_input(void) {
     dm_op op = conv_op(16, 8, 3, 0);
     dm_latency_entry e;
@@ -242,6 +327,7 @@ int main(void) {
     bigger_is_slower();
     nets();
     profile();
+    refine();
     printf("%d passed, %d failed\n", dm_t_passed, dm_t_failed);
     return dm_t_failed ? 1 : 0;
 }

@@ -396,6 +396,17 @@ void cli_print_mlp_widths(const dm_mlp *m) {
 
 int cli_stderr_tty(void) { return isatty(STDERR_FILENO); }
 
+int cli_write_table(const char *path, const dm_latency_table *t) {
+    dm_error err = {0};
+    char *json = NULL;
+    if (dm_latency_table_to_json(t, &json, &err)) return cli_fail(&err);
+    int rc = CLI_OK;
+    if (!strcmp(path, "-")) fputs(json, stdout);
+    else if (dm_write_file_atomic(path, json, strlen(json), &err)) rc = cli_fail(&err);
+    dm_free(json);
+    return rc;
+}
+
 double cli_now(void) {
     struct timespec t;
     timespec_get(&t, TIME_UTC);

@@ -144,6 +144,9 @@ int cli_set_act(const cli_option *o, const char *val, void *opts);
 int cli_set_penalty(const cli_option *o, const char *val, void *opts);
 int cli_set_style(const cli_option *o, const char *val, void *opts);
 
+/* Write latency table t to path atomically ('-': standard output). */
+int cli_write_table(const char *path, const dm_latency_table *t);
+
 /* Wall-clock seconds, for the `seconds` a design reports. */
 double cli_now(void);
 /* 1 when stderr is a terminal (progress lines go there only then). */

@@ -20,6 +20,7 @@ typedef struct design_opts {
                                     every other option edits the defaults they set */
     const char *out_path, *torch_path;
     const char *latency_table;  /* --latency-table FILE, loaded after parsing */
+    int32_t refine;             /* --refine: measure the design's shapes into the table */
     int32_t json;
 } design_opts;
 
@@ -109,6 +110,12 @@ static const cli_option options[] = {
      .help = "a latency table measured on the target machine for this problem (deepmad "
              "profile --preset NAME; docs/latency.md); with it the design's predicted "
              "latency is reported, and --latency can be a budget"},
+    {"--refine", .kind = CLI_FLAG, CNN, AT(refine), .lo = 1,
+     .help = "with --latency-table measured on this machine: measure the op shapes of the "
+             "design that the table only estimates, add them to the table FILE, and solve "
+             "again, until the design's latency is a sum of measured times (at most 8 "
+             "solves; the solver otherwise favours shapes the estimate undercounts; "
+             "docs/latency.md)"},
     {"--input-size", .kind = CLI_INT, CNN, .value = "N", AT(p.input_size), .lo = 1,
      .hi = DM_MAX_INPUT_SIZE, .help = "input resolution", .def = "224"},
     {"--in-channels", .kind = CLI_INT, CNN, .value = "N", AT(p.in_channels), .lo = 1,
@@ -258,6 +265,7 @@ static const cli_spec cnn_spec = {
         "  deepmad design --preset r18\n"
         "  deepmad design --preset r18 --space open\n"
         "  deepmad design --preset r18 --latency 40ms --latency-table lat.json\n"
+        "  deepmad design --preset r18 --latency 40ms --latency-table lat.json --refine\n"
         "  deepmad design --family mbconv --space paper --macs 400M --params 5.3M\n"
         "  deepmad design --preset r50 --rho 0.5 -o r50-rho05.json --torch r50-rho05.py\n"
         "  deepmad design --family mbconv --macs 400M --params 5.3M --json\n"
@@ -325,8 +333,8 @@ static int parse_cnn(int argc, char **argv, design_opts *o) {
 /* Design's rows that are not part of the problem: what it writes, how
    long the solver works, and the table its latency is read from. */
 static int problem_row(const char *arg) {
-    static const char *const not_problem[] = {"-o", "--torch", "--json", "--latency-table",
-                                              "--latency", "--nodes", "--effort"};
+    static const char *const not_problem[] = {"-o",        "--torch", "--json",  "--latency-table",
+                                              "--latency", "--refine", "--nodes", "--effort"};
     for (size_t i = 0; i < sizeof not_problem / sizeof not_problem[0]; i++)
         if (!strcmp(arg, not_problem[i])) return 0;
     return 1;
@@ -392,7 +400,28 @@ static double gap_percent(double gap, double bound) {
     return bound != 0 ? 100.0 * gap / bound : 0.0;
 }
 
-static void summary(const dm_problem *p, dm_space space, const dm_solution *s, double secs) {
+/* The space the problem was set up in (base_problem's rule). */
+static dm_space space_of(const design_opts *o) {
+    dm_space sp = o->preset ? DM_SPACE_PAPER : DM_SPACE_OPEN;
+    if (o->space) dm_space_from_name(o->space, &sp, NULL);
+    return sp;
+}
+
+/* What --refine did (NULL: not asked). */
+static void refine_line(const design_opts *o, const dm_refine_info *ri) {
+    if (!ri) return;
+    printf("refined    %d solve%s, %d shape%s measured into %s", ri->solves,
+           ri->solves == 1 ? "" : "s", ri->measured, ri->measured == 1 ? "" : "s",
+           o->latency_table);
+    if (ri->estimated == 0) printf(": the latency is a sum of measured op times\n");
+    else printf(": %d of the design's shapes still estimated (solve limit %d)\n", ri->estimated,
+                DM_REFINE_MAX_SOLVES);
+}
+
+static void summary(const design_opts *o, const dm_solution *s, const dm_refine_info *ri,
+                    double secs) {
+    const dm_problem *p = &o->p;
+    dm_space space = space_of(o);
     const dm_arch *a = &s->arch;
     const dm_metrics *m = &s->metrics;
     printf("design: %s%s, %d px, %d classes, %d stages", dm_block_kind_name(p->family),
@@ -426,6 +455,7 @@ static void summary(const dm_problem *p, dm_space space, const dm_solution *s, d
                (long long)s->nodes);
     printf("time       %.3f s (%lld evaluations, %lld nodes)\n", secs, (long long)s->evaluations,
            (long long)s->nodes);
+    refine_line(o, ri);
     report_design_text(p, &s->arch); /* H3: the plausibility block (tools/report.c) */
 }
 
@@ -473,12 +503,6 @@ static dm_status torch_text(const dm_problem *p, const dm_solution *s, char **te
     return st;
 }
 
-/* The space the problem was set up in (base_problem's rule). */
-static dm_space space_of(const design_opts *o) {
-    dm_space sp = o->preset ? DM_SPACE_PAPER : DM_SPACE_OPEN;
-    if (o->space) dm_space_from_name(o->space, &sp, NULL);
-    return sp;
-}
 
 /* Print JSON a writer returned with status `st` (freed here). */
 static int put_json(dm_status st, char *json, const dm_error *err) {
@@ -487,9 +511,25 @@ static int put_json(dm_status st, char *json, const dm_error *err) {
     return st ? cli_fail(err) : CLI_OK;
 }
 
+/* Print the result JSON with "refine": {"solves", "measured",
+   "estimated"} added as its last member (json freed here). */
+static int put_json_refined(dm_status st, char *json, const dm_refine_info *ri,
+                            const dm_error *err) {
+    char *end = st ? NULL : strrchr(json, '}');
+    if (!end) return put_json(st, json, err);
+    size_t keep = (size_t)(end - json);
+    while (keep > 0 && (json[keep - 1] == '\n' || json[keep - 1] == ' ')) keep--;
+    fwrite(json, 1, keep, stdout);
+    printf(",\n  \"refine\": {\"solves\": %d, \"measured\": %d, \"estimated\": %d}\n}\n",
+           ri->solves, ri->measured, ri->estimated);
+    dm_free(json);
+    return CLI_OK;
+}
+
 /* The -o and --torch files (all or none), then the summary or the result
    JSON. */
-static int output_cnn(const design_opts *o, const dm_solution *sol, double secs) {
+static int output_cnn(const design_opts *o, const dm_solution *sol, const dm_refine_info *ri,
+                      double secs) {
     dm_error err = {0};
     const char *paths[2];
     char *texts[2] = {NULL, NULL}, *text = NULL;
@@ -505,11 +545,11 @@ static int output_cnn(const design_opts *o, const dm_solution *sol, double secs)
     }
     int rc = write_texts(n, paths, texts, st, &err);
     if (rc || !o->json) {
-        if (!rc) summary(&o->p, space_of(o), sol, secs);
+        if (!rc) summary(o, sol, ri, secs);
         return rc;
     }
     st = dm_design_to_json(&o->p, sol, secs, &text, &err); /* with "plausibility" */
-    return put_json(st, text, &err);
+    return ri ? put_json_refined(st, text, ri, &err) : put_json(st, text, &err);
 }
 
 /* Progress on a terminal: a solve's work is counted, not timed, so the
@@ -542,13 +582,45 @@ static int load_latency(design_opts *o, dm_latency_table *t) {
     if (o->p.max_latency_ms > 0 && !o->latency_table)
         return cli_error(CLI_USAGE, "--latency needs --latency-table FILE: a table of op times "
                          "measured on the target machine (docs/latency.md)");
+    if (o->refine && !o->latency_table)
+        return cli_error(CLI_USAGE, "--refine needs --latency-table FILE: the table measured "
+                         "on this machine that it adds the design's shapes to");
     if (!o->latency_table) return CLI_OK;
+    if (o->refine && dm_write_check(o->latency_table, &err)) return cli_fail(&err);
     if (dm_latency_table_load(o->latency_table, t, &err)) return cli_fail(&err);
     o->p.latency_table = t;
     return CLI_OK;
 }
 
-static int design_cnn_with(const design_opts *o) {
+/* --refine's measuring, on the progress line's terminal. */
+static void show_measuring(int32_t done, int32_t total, const dm_op *op, void *user) {
+    progress_line *pl = user;
+    if (!pl->tty || !op) return;
+    fprintf(stderr, "\r\033[Kdesign: measuring the design's shapes %d/%d  %s %d->%d k%d/%d r%d",
+            done + 1, total, dm_op_kind_name(op->kind), op->c_in, op->c_out, op->kernel,
+            op->stride, op->r_in);
+    fflush(stderr);
+    pl->shown = 1;
+}
+
+/* Solve, or with --refine solve and measure into `t` (saved back to its
+   file when it grew, also after a failure: what was measured is kept). */
+static dm_status solve(const design_opts *o, dm_latency_table *t, progress_line *pl,
+                       dm_solution *sol, dm_refine_info *ri, int *rc, dm_error *err) {
+    if (!o->refine) return dm_solve_progress(&o->p, show_progress, pl, sol, err);
+    dm_run_options run;
+    dm_run_options_default(&run);
+    run.threads = t->threads;   /* the table's own, so that every entry is alike */
+    run.batch = t->batch;
+    run.time_limit_ms = 50;     /* as deepmad profile measures */
+    int32_t before = t->n_entries;
+    dm_status st = dm_solve_refined(&o->p, t, &run, show_progress, show_measuring, pl, sol, ri,
+                                    err);
+    if (t->n_entries > before) *rc = cli_write_table(o->latency_table, t);
+    return st;
+}
+
+static int design_cnn_with(const design_opts *o, dm_latency_table *t) {
     dm_error err = {0};
     if (dm_problem_validate(&o->p, &err)) return cli_error(CLI_USAGE, "%s", err.msg);
     int rc = check_outputs(o);
@@ -557,10 +629,12 @@ static int design_cnn_with(const design_opts *o) {
     if (!sol) return cli_error(CLI_FAIL, "out of memory");
     double t0 = cli_now();
     progress_line pl = {.t0 = t0, .tty = cli_stderr_tty()};
-    dm_status st = dm_solve_progress(&o->p, show_progress, &pl, sol, &err);
+    dm_refine_info ri;
+    int saved = CLI_OK;
+    dm_status st = solve(o, t, &pl, sol, &ri, &saved, &err);
     double secs = cli_now() - t0;
     if (pl.shown) fputs("\r\033[K", stderr);   /* the answer replaces the progress line */
-    rc = st ? cli_fail(&err) : output_cnn(o, sol, secs);
+    rc = st ? cli_fail(&err) : output_cnn(o, sol, o->refine ? &ri : NULL, secs);
     if (st && o->json && sol->stop == DM_STOP_INFEASIBLE) { /* the answer, as JSON too */
         dm_error jerr = {0};
         char *json = NULL;
@@ -568,14 +642,14 @@ static int design_cnn_with(const design_opts *o) {
         put_json(st, json, &jerr);
     }
     free(sol);
-    return rc;
+    return rc ? rc : saved;
 }
 
 static int design_cnn(design_opts *o) {
     dm_latency_table table;
     dm_latency_table_init(&table);
     int rc = load_latency(o, &table);
-    if (!rc) rc = design_cnn_with(o);
+    if (!rc) rc = design_cnn_with(o, &table);
     dm_latency_table_free(&table);
     return rc;
 }

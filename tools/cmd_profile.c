@@ -279,17 +279,6 @@ static void load_cache(const char *path, const profile_opts *o, dm_latency_table
     }
 }
 
-static int write_table(const char *path, const dm_latency_table *t) {
-    dm_error err = {0};
-    char *json = NULL;
-    if (dm_latency_table_to_json(t, &json, &err)) return cli_fail(&err);
-    int rc = CLI_OK;
-    if (!strcmp(path, "-")) fputs(json, stdout);
-    else if (dm_write_file_atomic(path, json, strlen(json), &err)) rc = cli_fail(&err);
-    dm_free(json);
-    return rc;
-}
-
 /* ---------------------------------------------------------------------- */
 /* Progress                                                               */
 /* ---------------------------------------------------------------------- */
@@ -320,7 +309,7 @@ static void on_progress(int32_t done, int32_t total, const dm_op *op, void *user
     progress *pg = user;
     double now = cli_now();
     if (pg->cache && now - pg->last_save >= CACHE_SAVE_EVERY && done > 0) {
-        write_table(pg->cache, pg->t);   /* a failure shows at the final save */
+        cli_write_table(pg->cache, pg->t);   /* a failure shows at the final save */
         pg->last_save = now;
     }
     if (!pg->tty || total == 0 || (op && now - pg->last_draw < 0.1)) return;
@@ -413,7 +402,7 @@ static int measure(const profile_opts *o, const dm_op *ops, int32_t n, const cha
     dm_status s = dm_latency_profile(ops, n, &o->run, on_progress, &pg, t, &err);
     if (pg.shown) fputs("\r\033[K", stderr);
     int rc = CLI_OK;
-    if (cache && t->n_entries > 0) rc = write_table(cache, t);
+    if (cache && t->n_entries > 0) rc = cli_write_table(cache, t);
     return s ? cli_fail(&err) : rc;
 }
 
@@ -446,7 +435,7 @@ int cmd_profile(int argc, char **argv) {
     rc = measure(&o, ops, n, cache, &t);
     if (!rc) rc = select_entries(&t, ops, n, &sel);
     if (!rc) {
-        rc = write_table(o.out, &sel);
+        rc = cli_write_table(o.out, &sel);
         if (!rc) summary(&o, &t, sel.n_entries, t.n_entries - before, cli_now() - t0, cache);
         free(sel.entries);
     }

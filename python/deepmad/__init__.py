@@ -131,7 +131,10 @@ def design(preset=None, **problem):
     Every other keyword is a `deepmad design` option with '_' for '-':
     space ("open" | "paper"), style, se (bool), act, macs, params (ints or
     counts like "1.8G", "11.7M"), rho, latency (ms, a number) with
-    latency_table (a file from `deepmad profile`), input_size, in_channels,
+    latency_table (a file from `deepmad profile`), refine (bool: measure
+    the design's own op shapes into latency_table on this machine and solve
+    again until they are all measured, as `design --refine`; the result
+    gains "refine": {solves, measured, estimated}), input_size, in_channels,
     classes, stem_stride, stem_kernel, strides (list), depth ((min, max) of
     every superblock), kernels (list), inner ((min, max)), inner_round
     ("up" | "nearest"), granularity, channels ((min, max)), stem_channels
@@ -151,7 +154,11 @@ def design(preset=None, **problem):
                          "`deepmad design --family mlp`")
     if "latency_table" in problem and isinstance(problem["latency_table"], os.PathLike):
         problem["latency_table"] = os.fspath(problem["latency_table"])
-    return json.loads(_core.design(preset, family, space, problem))
+    text, refined = _core.design(preset, family, space, problem)
+    result = json.loads(text)
+    if refined is not None:
+        result["refine"] = dict(zip(("solves", "measured", "estimated"), refined))
+    return result
 
 
 def export(arch, format, path=None, *, class_name=None, note=None, seed=0, weights=True,

@@ -404,9 +404,22 @@ static double now_seconds(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* dm_solve_refined as `design --refine` runs it: the table's threads and
+   batch, deepmad profile's per-shape time limit. */
+static dm_status solve_refined(const dm_problem *p, dm_latency_table *t, dm_solution *sol,
+                               dm_refine_info *ri, dm_error *err) {
+    dm_run_options o;
+    dm_run_options_default(&o);
+    o.threads = t->threads;
+    o.batch = t->batch;
+    o.time_limit_ms = 50;
+    return dm_solve_refined(p, t, &o, NULL, NULL, NULL, sol, ri, err);
+}
+
 static PyObject *py_design(PyObject *self, PyObject *args) {
     (void)self;
     const char *preset, *family, *space, *table_path = NULL;
+    int32_t refine = 0;
     PyObject *opts, *key, *val;
     Py_ssize_t pos = 0;
     if (!PyArg_ParseTuple(args, "zzzO!", &preset, &family, &space, &PyDict_Type, &opts))
@@ -429,6 +442,10 @@ static PyObject *py_design(PyObject *self, PyObject *args) {
             if (!(table_path = get_str(name, val))) return NULL;
             continue;
         }
+        if (!strcmp(name, "refine")) {
+            if (get_bool(name, val, &refine)) return NULL;
+            continue;
+        }
         int i = 0;
         while (i < N_DESIGN_OPTIONS && strcmp(design_options[i].name, name)) i++;
         if (i == N_DESIGN_OPTIONS) {
@@ -443,7 +460,13 @@ static PyObject *py_design(PyObject *self, PyObject *args) {
                         "measured on the target machine (docs/latency.md)");
         return NULL;
     }
+    if (refine && !table_path) {
+        PyErr_SetString(PyExc_ValueError, "refine needs latency_table: the table measured on "
+                        "this machine that it adds the design's shapes to");
+        return NULL;
+    }
     if (table_path) {
+        if (refine && dm_write_check(table_path, &err)) return raise_dm(Error, &err);
         if (dm_latency_table_load(table_path, &table, &err)) return raise_dm(Error, &err);
         p.latency_table = &table;
     }
@@ -457,11 +480,24 @@ static PyObject *py_design(PyObject *self, PyObject *args) {
         goto done;
     }
     dm_status st;
+    dm_refine_info ri = {0, 0, 0};
+    int32_t before = table.n_entries;
     double t0 = now_seconds(), secs;
     Py_BEGIN_ALLOW_THREADS
-    st = dm_solve(&p, sol, &err);
+    st = refine ? solve_refined(&p, &table, sol, &ri, &err) : dm_solve(&p, sol, &err);
     Py_END_ALLOW_THREADS
     secs = now_seconds() - t0;
+    if (refine && table.n_entries > before) { /* what was measured is kept, also on failure */
+        dm_error werr = {0};
+        char *text = NULL;
+        if (dm_latency_table_to_json(&table, &text, &werr) ||
+            dm_write_file_atomic(table_path, text, strlen(text), &werr)) {
+            dm_free(text);
+            raise_dm(Error, &werr);
+            goto done;
+        }
+        dm_free(text);
+    }
     if (st && sol->stop == DM_STOP_INFEASIBLE) {
         /* The answer of an infeasible problem, as the exception's .result. */
         dm_error jerr = {0};
@@ -484,7 +520,8 @@ static PyObject *py_design(PyObject *self, PyObject *args) {
         raise_dm(Error, &err);
         goto done;
     }
-    res = PyUnicode_FromString(json);
+    res = refine ? Py_BuildValue("s(iii)", json, ri.solves, ri.measured, ri.estimated)
+                 : Py_BuildValue("(sO)", json, Py_None);
 done:
     dm_free(json);
     PyMem_Free(sol);

@@ -6,6 +6,7 @@
 */
 #include "engine.h"
 #include "measure.h"
+#include "profile.h"
 #include "ops.h"
 #include <stdio.h>
 #include <string.h>
@@ -41,8 +42,7 @@ static bool has_shape(const dm_latency_table *t, const dm_op *op) {
     return false;
 }
 
-/* How many of ops[0..n) a table `t` lacks, each counted once. */
-static int32_t count_missing(const dm_op *ops, int32_t n, const dm_latency_table *t) {
+int32_t dmi_profile_missing(const dm_op *ops, int32_t n, const dm_latency_table *t) {
     int32_t k = 0;
     for (int32_t i = 0; i < n; i++) {
         bool seen = has_shape(t, &ops[i]);
@@ -82,7 +82,7 @@ dm_status dm_latency_profile(const dm_op *ops, int32_t n, const dm_run_options *
     dm_status s = dm_run_options_validate(o, err);
     for (int32_t i = 0; !s && i < n; i++) s = dmi_measure_check_op(&ops[i], err);
     if (!s) s = adopt(t, o, err);
-    int32_t total = s ? 0 : count_missing(ops, n, t), done = 0;
+    int32_t total = s ? 0 : dmi_profile_missing(ops, n, t), done = 0;
     unsigned char *evict = NULL; /* one eviction buffer for all the ops (measure.h) */
     if (!s && total > 0 && !(evict = dmi_malloc(DM_RUN_EVICT_BYTES)))
         s = DM_FAIL(err, DM_ERR_NOMEM, "out of memory for the cache eviction buffer");

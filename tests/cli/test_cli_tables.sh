@@ -100,6 +100,7 @@ base() { # base COMMAND FAMILY OPTION
     case "$1:$2:$3" in
     design:cnn:--preset) echo design --nodes 1000 ;;
     design:cnn:--latency) echo design --family bottleneck --input-size 32 --latency-table "$T/lat.json" ;;
+    design:cnn:--refine) echo design --family bottleneck --input-size 32 --latency-table "$T/lat.json" ;;
     design:cnn:*) echo design --family bottleneck --input-size 32 --classes 10 --strides 2,2 \
                        --channels 8,24 --depth 1,2 --kernels 3 --inner 0.34,1 --rho 1 --macs 200K ;;
     design:mlp:*) echo design --family mlp --in-features 16 --out-features 4 --params 10K ;;

@@ -56,6 +56,35 @@ expect 0 "" "$bin" profile $small --runs 1 --warmup 0 --no-cache -o small.json
 # shellcheck disable=SC2086
 expect 0 "" "$bin" design $small --latency 1000 --latency-table small.json --nodes 200 --json
 grep -q '"latency_ms"' "$tmp/out" && ok || bad "design with the profiled table has no latency_ms"
+cp "$tmp/out" free.json
+# --refine: the design's shapes measured into the table until its latency
+# is a sum of measured times; the table file grows by what was measured.
+# shellcheck disable=SC2086
+ONE_LINE_ERRORS=1 expect 2 "--refine needs --latency-table" "$bin" design $small --refine
+lat=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["metrics"]["latency_ms"])' free.json)
+budget=$("$PY" -c "print('%.6f' % (0.9 * $lat))")
+cp small.json refined.json
+# shellcheck disable=SC2086
+expect 0 "" "$bin" design $small --latency "$budget" --latency-table refined.json --refine \
+    --nodes 200 --json
+cp "$tmp/out" r.json
+"$PY" - r.json small.json refined.json "$budget" <<'PYEOF' && ok || bad "design --refine: $(tail -c 400 r.json)"
+import json, sys
+r = json.load(open(sys.argv[1]))
+before = json.load(open(sys.argv[2]))["entries"]
+after = json.load(open(sys.argv[3]))["entries"]
+ref = r["refine"]
+assert 1 <= ref["solves"] <= 16 and ref["estimated"] == 0, ref
+assert len(after) == len(before) + ref["measured"], (len(before), len(after), ref)
+assert r["metrics"]["latency_ms"] <= float(sys.argv[4]), r["metrics"]
+PYEOF
+# shellcheck disable=SC2086
+expect 0 "" "$bin" design $small --latency "$budget" --latency-table refined.json --refine --nodes 200
+grep -q "^refined .* measured into refined.json" "$tmp/out" && ok || bad "design --refine text has no 'refined' line"
+sed 's/"cpu": "[^"]*"/"cpu": "Another CPU 9000"/' refined.json >foreign.json
+# shellcheck disable=SC2086
+ONE_LINE_ERRORS=1 expect 1 "Another CPU 9000" "$bin" design $small --latency "$budget" \
+    --latency-table foreign.json --refine --nodes 200
 ONE_LINE_ERRORS=1 expect 2 "give --preset or --family" "$bin" profile --strides 2,2 -o x.json
 ONE_LINE_ERRORS=1 expect 2 "unknown option '--torch'" "$bin" profile --preset r18 --torch x.py \
     -o x.json

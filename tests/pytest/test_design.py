@@ -1,5 +1,7 @@
 """deepmad.design against `deepmad design --json`: the same object (but
 for the wall time), for presets and for problems given by options."""
+import json
+
 import pytest
 
 import deepmad
@@ -82,3 +84,31 @@ def test_bad_keywords():
         deepmad.design(preset=18)
     with pytest.raises(ValueError):
         deepmad.design(preset="r18", input_size=2**40)
+
+
+SMALL = dict(family="basic", input_size=32, classes=10, strides=[2, 2], channels=(8, 32),
+             depth=(1, 2))
+
+
+def test_refine_measures_the_designs_shapes(cli, tmp_path):
+    """refine=True: the design's op shapes are all in the table afterwards
+    (the file grew by "measured"), its latency within the budget; refine
+    without a table is a ValueError."""
+    table = tmp_path / "lat.json"
+    cli("profile", "--family", "basic", "--input-size", "32", "--classes", "10",
+        "--strides", "2,2", "--channels", "8,32", "--depth", "1,2", "--runs", "2",
+        "--warmup", "0", "--no-cache", "-o", str(table))
+    before = json.loads(table.read_text())["entries"]
+    free = deepmad.design(latency_table=table, **SMALL)
+    budget = 0.9 * free["metrics"]["latency_ms"]
+    r = deepmad.design(latency=budget, latency_table=table, refine=True, **SMALL)
+    after = json.loads(table.read_text())["entries"]
+    ref = r["refine"]
+    assert 1 <= ref["solves"] <= 16 and ref["estimated"] == 0, ref
+    assert len(after) == len(before) + ref["measured"]
+    assert r["metrics"]["latency_ms"] <= budget
+    assert "refine" not in free
+    with pytest.raises(ValueError, match="latency_table"):
+        deepmad.design(refine=True, **SMALL)
+    with pytest.raises(TypeError):
+        deepmad.design(latency_table=table, refine="yes", **SMALL)
