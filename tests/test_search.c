@@ -147,9 +147,52 @@ static void test_presets(void) {
     }
 }
 
+/* The search of p at `effort`: its objective and evaluations. */
+static void search_at(dm_problem p, int32_t effort, double *obj, int64_t *evals) {
+    dm_error err;
+    dmi_ctx *x = calloc(1, sizeof *x);
+    dmi_cand c;
+    dmi_eval e;
+    int found = 0;
+    p.effort = effort;
+    *obj = -HUGE_VAL, *evals = 0;
+    CHECK(x && dmi_ctx_init(x, &p, &err) == DM_OK);
+    if (!x) return;
+    memset(&c, 0, sizeof c);
+    CHECK(dmi_search_local(x, &c, &e, &found, &err) == DM_OK && found);
+    *obj = e.objective, *evals = x->evals;
+    free(x);
+}
+
+/* More effort buys more walks (effort E: (E - 1) / 2 of them): effort 2
+   runs none, so it is effort 1's search exactly; effort 5 runs two more,
+   which keep the best design, so they can only add to it. */
+static void test_effort_walks(void) {
+    dm_problem p;
+    dm_problem_default(&p, DM_BLOCK_MBCONV);
+    p.input_size = 64;
+    p.classes = 10;
+    p.n_superblocks = 3;
+    p.max_channels = 256;
+    for (int i = 0; i < 3; i++) p.depth_max[i] = 4;
+    p.max_macs = 60000000;
+    p.max_params = 1500000;
+    double o1, o2, o5;
+    int64_t e1, e2, e5;
+    search_at(p, 1, &o1, &e1);
+    search_at(p, 2, &o2, &e2);
+    search_at(p, 5, &o5, &e5);
+    CHECK(o2 == o1 && e2 == e1);
+    CHECK(o5 >= o1 && e5 > e1);
+    if (getenv("DM_TEST_VERBOSE"))
+        printf("  effort 1: %.4f (%lld evaluations), effort 5: %.4f (%lld)\n", o1, (long long)e1,
+               o5, (long long)e5);
+}
+
 int main(void) {
     test_small_problems();
     test_presets();
+    test_effort_walks();
     printf("%d passed, %d failed\n", dm_t_passed, dm_t_failed);
     return dm_t_failed ? 1 : 0;
 }

@@ -240,6 +240,12 @@ static int32_t next_rand(uint64_t *st, int32_t n) {
 #define DEPTH_FIT_STEPS 1000     /* steps of the descent back to feasibility */
 #define DEPTH_FIT_PENALTY 30.0   /* its objective lost per unit of excess, as a multiple
                                     of the objective: feasibility first */
+/* More effort (dm_problem.effort > 1) buys more walks too: each a further
+   annealing round from the best design so far (the random state runs on,
+   so every walk is another), its polish and depth moves; effort E runs
+   (E - 1) / EFFORT_PER_WALK of them, at most MAX_EXTRA_WALKS. */
+#define EFFORT_PER_WALK 2
+#define MAX_EXTRA_WALKS 10
 
 /* Move 1..ANNEAL_MOVES random variables, each 1..3 steps in one direction. */
 static void shake(const dmi_ctx *x, uint64_t *st, dmi_cand *c) {
@@ -530,7 +536,15 @@ static dm_status anneal(dmi_ctx *x, dmi_cand *best, dmi_eval *be, dm_error *err)
     if (!s) s = polish(x, best, be, POLISH_EVALS, err);
     int64_t depth = DEPTH_TOTAL - x->evals;
     if (depth < DEPTH_EVALS) depth = DEPTH_EVALS;
-    return s ? s : depth_lns(x, best, be, x->evals + depth, err);
+    if (!s) s = depth_lns(x, best, be, x->evals + depth, err);
+    int32_t walks = (x->p.effort - 1) / EFFORT_PER_WALK;
+    if (walks > MAX_EXTRA_WALKS) walks = MAX_EXTRA_WALKS;
+    for (int32_t w = 0; w < walks && !s; w++) {
+        s = anneal_round(x, &st, ANNEAL_EVALS / ANNEAL_ROUNDS, best, be, err);
+        if (!s) s = polish(x, best, be, POLISH_EVALS, err);
+        if (!s) s = depth_lns(x, best, be, x->evals + DEPTH_EVALS, err);
+    }
+    return s;
 }
 
 dm_status dmi_search_local(dmi_ctx *x, dmi_cand *best, dmi_eval *be, int *found, dm_error *err) {
