@@ -115,20 +115,25 @@ static void check_search(const dm_problem *p, const char *what) {
     free(y);
 }
 
+/* A small problem of family k, with budgets that bind. */
+static void small(dm_problem *p, dm_block_kind k) {
+    dm_problem_default(p, k);
+    p->input_size = 64;
+    p->classes = 10;
+    p->n_superblocks = 3;
+    p->max_channels = 256;
+    for (int i = 0; i < 3; i++) p->depth_max[i] = 4;
+    p->max_macs = 60000000;
+    p->max_params = 1500000;
+}
+
 /* Small problems of each family, with budgets that bind. */
 static void test_small_problems(void) {
     static const dm_block_kind kinds[] = {DM_BLOCK_BASIC, DM_BLOCK_BOTTLENECK, DM_BLOCK_MBCONV};
     static const char *const names[] = {"basic", "bottleneck", "mbconv"};
     for (int k = 0; k < COUNTOF(kinds); k++) {
         dm_problem p;
-        dm_problem_default(&p, kinds[k]);
-        p.input_size = 64;
-        p.classes = 10;
-        p.n_superblocks = 3;
-        p.max_channels = 256;
-        for (int i = 0; i < 3; i++) p.depth_max[i] = 4;
-        p.max_macs = 60000000;
-        p.max_params = 1500000;
+        small(&p, kinds[k]);
         p.rho0 = 0.5;
         check_search(&p, names[k]);
     }
@@ -169,14 +174,7 @@ static void search_at(dm_problem p, int32_t effort, double *obj, int64_t *evals)
    which keep the best design, so they can only add to it. */
 static void test_effort_walks(void) {
     dm_problem p;
-    dm_problem_default(&p, DM_BLOCK_MBCONV);
-    p.input_size = 64;
-    p.classes = 10;
-    p.n_superblocks = 3;
-    p.max_channels = 256;
-    for (int i = 0; i < 3; i++) p.depth_max[i] = 4;
-    p.max_macs = 60000000;
-    p.max_params = 1500000;
+    small(&p, DM_BLOCK_MBCONV);
     double o1, o2, o5;
     int64_t e1, e2, e5;
     search_at(p, 1, &o1, &e1);

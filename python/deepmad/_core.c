@@ -656,25 +656,26 @@ static PyObject *py_presets(PyObject *self, PyObject *unused) {
     return name_list(dm_preset_count, dm_preset_name);
 }
 
+/* design()'s keywords: the problem's options, then those that are not
+   part of the problem (py_design reads them itself). */
+static const char *const design_extras[] = {"latency_table", "refine"};
+#define N_DESIGN_EXTRAS ((int32_t)(sizeof design_extras / sizeof design_extras[0]))
+
+static int32_t design_option_count(void) { return N_DESIGN_OPTIONS + N_DESIGN_EXTRAS; }
+
+static const char *design_option_name(int32_t i) {
+    return i < N_DESIGN_OPTIONS ? design_options[i].name : design_extras[i - N_DESIGN_OPTIONS];
+}
+
 static PyObject *py_design_options(PyObject *self, PyObject *unused) {
     (void)self, (void)unused;
-    PyObject *l = PyList_New(0);
-    for (int i = 0; l && i <= N_DESIGN_OPTIONS; i++) {
-        PyObject *s = PyUnicode_FromString(i < N_DESIGN_OPTIONS ? design_options[i].name
-                                                                : "latency_table");
-        if (!s || PyList_Append(l, s) < 0) {
-            Py_XDECREF(s);
-            Py_DECREF(l);
-            return NULL;
-        }
-        Py_DECREF(s);
-    }
-    return l;
+    return name_list(design_option_count, design_option_name);
 }
 
 static PyMethodDef methods[] = {
     {"analyze", py_analyze, METH_VARARGS, "analyze(...) -> JSON text (see deepmad.analyze)"},
-    {"design", py_design, METH_VARARGS, "design(...) -> JSON text (see deepmad.design)"},
+    {"design", py_design, METH_VARARGS,
+     "design(...) -> (JSON text, (solves, measured, estimated) or None) (see deepmad.design)"},
     {"export", py_export, METH_VARARGS, "export(...) -> bytes (see deepmad.export)"},
     {"write_file", py_write_file, METH_VARARGS, "write_file(path, data): atomically"},
     {"zoo", py_zoo, METH_NOARGS, "zoo() -> the zoo's network names"},
