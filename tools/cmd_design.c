@@ -228,6 +228,7 @@ static const cli_option options[] = {
      .help = "print one object: status (optimal | gap | infeasible), architecture, metrics "
              "(with latency_ms, in total and per stage, given --latency-table), "
              "latency_budget_ms (given --latency), bound, gap, seconds, stop, nodes, "
+             "refine (given --refine: solves, measured, estimated), "
              "plausibility (docs/plausibility.md); for an "
              "infeasible problem status, constraint, least, limit, proven, message"},
     {"--help", .alias = "-h", .kind = CLI_HELP, .family = CLI_ALL, .help = "this text"},
@@ -502,7 +503,6 @@ static dm_status torch_text(const dm_problem *p, const dm_solution *s, char **te
     dm_free(note);
     return st;
 }
-
 
 /* Print JSON a writer returned with status `st` (freed here). */
 static int put_json(dm_status st, char *json, const dm_error *err) {
