@@ -1306,7 +1306,9 @@ dm_status dm_latency_profile(const dm_op *ops, int32_t n, const dm_run_options *
    design, predicted from measured shapes.  `t` must have been measured on this
    machine (cpu and engine as dm_run_machine gives them) with o's threads
    and batch: else DM_ERR_INVALID.  p->latency_table is ignored (`t` is
-   used).  On an error `t` keeps what was measured. */
+   used).  Progress: solve_fn for each solve (as dm_solve_progress),
+   measure_fn for each measurement (as dm_latency_profile), both with
+   `user`; either may be NULL.  On an error `t` keeps what was measured. */
 #define DM_REFINE_MAX_SOLVES 16
 
 typedef struct dm_refine_info {
