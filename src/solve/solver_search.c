@@ -467,7 +467,8 @@ static dm_status polish(dmi_ctx *x, dmi_cand *best, dmi_eval *be, int64_t evals,
 }
 
 /* One steepest step on the penalised objective `pen` over every single
-   move but the depths'; false when none improves. */
+   move but the depths'; *improved = 0 (and *c unchanged) when none
+   improves. */
 static dm_status steep_step(dmi_ctx *x, dmi_cand *c, dmi_eval *ce, double pen, int *improved,
                             dm_error *err) {
     dmi_cand bc = *c;
