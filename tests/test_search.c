@@ -7,6 +7,7 @@
 ** optimum against brute force is tests/test_solver.c.)
 */
 #include "deepmad.h"
+#include "brute.h"
 #include "harness.h"
 #include "solver.h"
 
@@ -152,6 +153,53 @@ static void test_presets(void) {
     }
 }
 
+/* The best feasible design's objective by brute force (brute.h); 0 when
+   none is feasible. */
+static void keep_best(const dm_arch *a, const dm_metrics *m, void *user) {
+    double *best = user;
+    (void)a;
+    if (m->objective > *best) *best = m->objective;
+}
+
+/* Problems small enough to enumerate, with the depths and both budgets
+   binding: the search alone (no tree, no certificate) must find the
+   optimum, and the depth walks are what move depths once the annealing
+   walk has settled.  Kernels 3 and 5, depths 1..3, widths 8..32. */
+static void test_search_vs_brute_force(void) {
+    static const dm_block_kind kinds[] = {DM_BLOCK_BASIC, DM_BLOCK_BOTTLENECK, DM_BLOCK_MBCONV};
+    for (int k = 0; k < COUNTOF(kinds); k++)
+        for (int variant = 0; variant < 2; variant++) {
+            dm_problem p;
+            dm_error err;
+            dm_problem_default(&p, kinds[k]);
+            p.input_size = 32, p.classes = 10, p.n_superblocks = 2;
+            p.stride[0] = p.stride[1] = 2;
+            p.min_channels = 8, p.max_channels = 32;
+            p.n_kernels = 2, p.kernels[0] = 3, p.kernels[1] = 5;
+            for (int i = 0; i < 2; i++) p.depth_min[i] = 1, p.depth_max[i] = 3;
+            p.max_macs = variant ? 1500000 : 3000000;
+            p.max_params = variant ? 40000 : 120000;
+            if (kinds[k] == DM_BLOCK_MBCONV) p.inner_max = 2.0;   /* a brute force of seconds */
+            p.rho0 = 1.0;
+            double truth = -HUGE_VAL, o = -HUGE_VAL;
+            brute_enumerate(&p, keep_best, &truth);
+            dmi_ctx *x = calloc(1, sizeof *x);
+            dmi_cand c;
+            dmi_eval e;
+            int found = 0;
+            CHECK(x && dmi_ctx_init(x, &p, &err) == DM_OK);
+            if (!x) continue;
+            CHECK(dmi_search_local(x, &c, &e, &found, &err) == DM_OK);
+            if (found) o = e.objective;
+            CHECK(truth > -HUGE_VAL && found);
+            CHECK_NEAR(o, truth, 1e-9 * fabs(truth));
+            if (getenv("DM_TEST_VERBOSE") || fabs(o - truth) > 1e-9 * fabs(truth))
+                printf("  %s variant %d: search %.6f, brute force %.6f\n",
+                       dm_block_kind_name(kinds[k]), variant, o, truth);
+            free(x);
+        }
+}
+
 /* The search of p at `effort`: its objective and evaluations. */
 static void search_at(dm_problem p, int32_t effort, double *obj, int64_t *evals) {
     dm_error err;
@@ -169,9 +217,9 @@ static void search_at(dm_problem p, int32_t effort, double *obj, int64_t *evals)
     free(x);
 }
 
-/* More effort buys more walks (effort E: (E - 1) / 2 of them): effort 2
-   runs none, so it is effort 1's search exactly; effort 5 runs two more,
-   which keep the best design, so they can only add to it. */
+/* More effort buys more walks (effort E: (E - 1) / 3 of them): effort 2
+   runs none, so it is effort 1's search exactly; effort 5 runs one more,
+   which keeps the best design, so it can only add to it. */
 static void test_effort_walks(void) {
     dm_problem p;
     small(&p, DM_BLOCK_MBCONV);
@@ -190,6 +238,7 @@ static void test_effort_walks(void) {
 int main(void) {
     test_small_problems();
     test_presets();
+    test_search_vs_brute_force();
     test_effort_walks();
     printf("%d passed, %d failed\n", dm_t_passed, dm_t_failed);
     return dm_t_failed ? 1 : 0;

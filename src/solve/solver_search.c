@@ -16,11 +16,12 @@
 ** simulated annealing walk over the same moves, on the objective less a
 ** penalty per unit of constraint excess, crosses between basins (and
 ** through infeasible designs).  A polish (budget exchanges, pair moves)
-** ends the walk, and depth moves follow: one block more, fewer or moved
-** between superblocks, each with every width re-balanced (a penalised
-** descent back to feasibility, regrowth, polish).  Every step is counted, never
-** timed, and the walk's random numbers come from a fixed seed, so the
-** answer is the same on every run.
+** ends the walk, and depth walks follow: one block more, fewer or moved
+** between superblocks, each moved design searched by a cooler walk over
+** every other variable (which re-balances every width at once), short
+** walks ranking the moves and long ones for the best.  Every step is
+** counted, never timed, and the walks' random numbers come from a fixed
+** seed, so the answer is the same on every run.
 */
 #include "solver.h"
 #include <math.h>
@@ -31,6 +32,8 @@
 /* Variable ids: 0 stem, 1 head, then 4 per superblock (c, m, k, d). */
 enum { V_STEM, V_HEAD, V_SB };
 #define VAR_COUNT(n) (V_SB + 4 * (n))
+
+static int is_depth(int var) { return var >= V_SB && (var - V_SB) % 4 == 3; }
 
 static int32_t gstep(int32_t g, int32_t v, int big) {
     if (!big) return g;
@@ -232,46 +235,57 @@ static int32_t next_rand(uint64_t *st, int32_t n) {
 #define KICK_EVALS 50000      /* iterated kicks before the walk */
 #define POLISH_EVALS 30000    /* exchange and pair moves after it */
 #define RAND_RES 1000000      /* resolution of the acceptance draw */
-/* The depth moves after the polish (depth_lns). */
-#define DEPTH_EVALS 60000        /* all depth moves together, at least ... */
+/* The depth walks after the polish (depth_walks). */
+#define DEPTH_EVALS 60000        /* all depth walks together, at least ... */
 #define DEPTH_TOTAL 600000       /* ... or up to this many evaluations of the whole
                                     search: the problems whose walk is cheap get more */
-#define DEPTH_POLISH_EVALS 10000 /* the polish of one depth move's widths */
-#define DEPTH_FIT_STEPS 1000     /* random steps of the descent back to feasibility */
-#define DEPTH_STEEP_STEPS 50     /* then steepest steps, while still infeasible */
-#define DEPTH_FIT_PENALTY 30.0   /* its objective lost per unit of excess, as a multiple
-                                    of the objective: feasibility first */
+#define DEPTH_SCREEN_EVALS 3000  /* the short walk that ranks one depth move */
+#define DEPTH_WALK_TOP 3         /* the best-ranked moves of a pass ... */
+#define DEPTH_WALK_EVALS 30000   /* ... get a walk this long */
+#define DEPTH_WALK_T0 (0.3 * ANNEAL_T0)   /* their first temperature: cooler than the
+                                    annealing walk's, which crosses basins; these refine one */
+#define DEPTH_IDLE_PASSES 2      /* passes in a row without a better design end them */
 /* More effort (dm_problem.effort > 1) buys more walks too: each a further
    annealing round from the best design so far (the random state runs on,
-   so every walk is another), its polish and depth moves; effort E runs
-   (E - 1) / EFFORT_PER_WALK of them, at most MAX_EXTRA_WALKS. */
-#define EFFORT_PER_WALK 2
+   so every walk is another), then a walk over the widths alone at the
+   annealing walk's temperature, a polish and depth walks; effort E runs
+   (E - 1) / EFFORT_PER_WALK of them, at most MAX_EXTRA_WALKS.  The width
+   walk is what reaches paper r18's best known: its depths are the
+   incumbent's, its widths another basin (docs/solver.md). */
+#define EFFORT_PER_WALK 3
 #define MAX_EXTRA_WALKS 10
+#define WIDTH_WALK_EVALS 125000  /* the width walk of one such walk */
 
-/* Move 1..ANNEAL_MOVES random variables, each 1..3 steps in one direction. */
-static void shake(const dmi_ctx *x, uint64_t *st, dmi_cand *c) {
+/* Move 1..ANNEAL_MOVES random variables, each 1..3 steps in one
+   direction; a depth drawn when `depths` is 0 stays (a smaller step). */
+static void shake(const dmi_ctx *x, uint64_t *st, dmi_cand *c, int depths) {
     int nk = 1 + next_rand(st, ANNEAL_MOVES);
     for (int k = 0; k < nk; k++) {
         int var = next_rand(st, VAR_COUNT(x->n)), dir = next_rand(st, 2) ? 1 : -1;
         int big = next_rand(st, 2);
+        if (!depths && is_depth(var)) continue;
         for (int r = next_rand(st, 3); r >= 0; r--) move(x, c, var, dir, big);
     }
 }
 
 static double penalised(const dmi_eval *e, double pen) { return e->objective - pen * e->excess; }
 
-/* One annealing round of `len` steps from *best; *best keeps the best
-   feasible design seen. */
-static dm_status anneal_round(dmi_ctx *x, uint64_t *st, int64_t len, dmi_cand *best, dmi_eval *be,
-                              dm_error *err) {
-    double scale = fmax(fabs(be->objective), 1.0), pen = ANNEAL_PENALTY * scale;
-    dmi_cand cur = *best;
-    dmi_eval ce = *be;
+/* A walk of `len` annealing steps from *from (evaluated as *fe): the
+   objective less ANNEAL_PENALTY x `scale` per unit of excess, the
+   temperature falling linearly from t0 x `scale` to ~0; the depths move
+   only when `depths`.  *best keeps the best feasible design seen when it
+   beats *be (be->excess > 0: none yet). */
+static dm_status walk(dmi_ctx *x, uint64_t *st, const dmi_cand *from, const dmi_eval *fe,
+                      int64_t len, double t0, int depths, double scale, dmi_cand *best,
+                      dmi_eval *be, dm_error *err) {
+    double pen = ANNEAL_PENALTY * scale;
+    dmi_cand cur = *from;
+    dmi_eval ce = *fe;
     for (int64_t it = 0; it < len; it++) {
-        double temp = ANNEAL_T0 * scale * (1.0 - (double)it / (double)len) + 1e-9 * scale;
+        double temp = t0 * scale * (1.0 - (double)it / (double)len) + 1e-9 * scale;
         dmi_cand t = cur;
         dmi_eval te;
-        shake(x, st, &t);
+        shake(x, st, &t, depths);
         dm_status s = dmi_cand_eval(x, &t, &te, err);
         if (s) return s;
         double d = penalised(&te, pen) - penalised(&ce, pen);
@@ -279,9 +293,23 @@ static dm_status anneal_round(dmi_ctx *x, uint64_t *st, int64_t len, dmi_cand *b
         if (d < 0 && exp(d / temp) <= u) continue;
         cur = t;
         ce = te;
-        if (te.excess == 0 && te.objective > be->objective + 1e-9) { *best = t; *be = te; }
+        if (te.excess == 0 && (be->excess > 0 || te.objective > be->objective + 1e-9)) {
+            *best = t;
+            *be = te;
+        }
     }
     return DM_OK;
+}
+
+/* A walk from the feasible *best, which keeps the best feasible design
+   seen: with depths, an annealing round; without, a walk over the widths
+   (and kernels) of its depth vector. */
+static dm_status walk_on(dmi_ctx *x, uint64_t *st, int64_t len, int depths, dmi_cand *best,
+                         dmi_eval *be, dm_error *err) {
+    const dmi_cand from = *best;
+    const dmi_eval fe = *be;
+    return walk(x, st, &from, &fe, len, ANNEAL_T0, depths, fmax(fabs(be->objective), 1.0), best, be,
+                err);
 }
 
 /* Move 2..5 random variables (two in three down) by 1..3 steps each. */
@@ -466,114 +494,105 @@ static dm_status polish(dmi_ctx *x, dmi_cand *best, dmi_eval *be, int64_t evals,
     return DM_OK;
 }
 
-/* One steepest step on the penalised objective `pen` over every single
-   move but the depths'; *improved = 0 (and *c unchanged) when none
-   improves. */
-static dm_status steep_step(dmi_ctx *x, dmi_cand *c, dmi_eval *ce, double pen, int *improved,
-                            dm_error *err) {
-    dmi_cand bc = *c;
-    dmi_eval bce = *ce;
-    *improved = 0;
-    for (int var = 0; var < VAR_COUNT(x->n); var++) {
-        if (var >= V_SB && (var - V_SB) % 4 == 3) continue;   /* depths stay */
-        for (int dir = -1; dir <= 1; dir += 2)
-            for (int big = 0; big < 2; big++) {
-                dmi_cand t = *c;
-                dmi_eval te;
-                if (!move(x, &t, var, dir, big)) continue;
-                dm_status s = dmi_cand_eval(x, &t, &te, err);
-                if (s) return s;
-                if (penalised(&te, pen) > penalised(&bce, pen) + 1e-12) bc = t, bce = te, *improved = 1;
-            }
-    }
-    *c = bc;
-    *ce = bce;
-    return DM_OK;
+/* Keep `c` (feasible, as e) among the `top` best of the ranked list
+   r/re of *nr designs, best first. */
+static void rank_keep(dmi_cand *r, dmi_eval *re, int *nr, int top, const dmi_cand *c,
+                      const dmi_eval *e) {
+    int i = *nr;
+    if (i == top) {   /* full: the last gives way, or c is not kept */
+        if (re[top - 1].objective >= e->objective) return;
+        i = top - 1;
+    } else
+        (*nr)++;
+    for (; i > 0 && re[i - 1].objective < e->objective; i--) r[i] = r[i - 1], re[i] = re[i - 1];
+    r[i] = *c;
+    re[i] = *e;
 }
 
-/* A random descent on the penalised objective (heavily penalised:
-   feasibility first) over every variable but the depths, until *c is
-   feasible or DEPTH_FIT_STEPS steps are spent, then steepest steps while
-   still infeasible (at most DEPTH_STEEP_STEPS): the random steps stall a
-   little short of feasible (r18's block moved from the last superblock
-   to the fourth: excess 0.0041 left), the steepest ones get closer, and
-   the regrowth after them often closes the rest.  *ok = 1 when
-   feasible. */
-static dm_status fit_widths(dmi_ctx *x, uint64_t *st, dmi_cand *c, dmi_eval *ce, int *ok,
-                            dm_error *err) {
-    dm_status s = dmi_cand_eval(x, c, ce, err);
-    double pen = DEPTH_FIT_PENALTY * fmax(fabs(ce->objective), 1.0);
-    for (int it = 0; !s && ce->excess > 0 && it < DEPTH_FIT_STEPS; it++) {
-        dmi_cand t = *c;
-        dmi_eval te;
-        int nk = 1 + next_rand(st, 2);
-        for (int k = 0; k < nk; k++) {
-            int var = next_rand(st, VAR_COUNT(x->n));
-            if (var >= V_SB && (var - V_SB) % 4 == 3) continue;   /* depths stay */
-            int dir = next_rand(st, 3) ? -1 : 1, big = next_rand(st, 2);
-            move(x, &t, var, dir, big);
-        }
-        s = dmi_cand_eval(x, &t, &te, err);
-        if (!s && penalised(&te, pen) > penalised(ce, pen)) *c = t, *ce = te;
-    }
-    for (int it = 0, more = 1; !s && more && ce->excess > 0 && it < DEPTH_STEEP_STEPS; it++)
-        s = steep_step(x, c, ce, pen, &more, err);
-    *ok = !s && ce->excess == 0;
-    return s;
+/* *best becomes c when c is feasible and better; 1 when it did. */
+static int take_better(dmi_cand *best, dmi_eval *be, const dmi_cand *c, const dmi_eval *e) {
+    if (e->excess > 0 || e->objective <= be->objective + 1e-9) return 0;
+    *best = *c;
+    *be = *e;
+    return 1;
 }
 
-/* Depth moves with the widths re-balanced: each superblock's depth one
-   up or down, and one block moved from one superblock to another; the
-   other variables brought back within the constraints (fit_widths),
-   regrown and polished.  The walk and the polish end in a basin whose
-   depth vector is often one block off the best known (paper b0: 7,9 in
-   the last two superblocks against 8,8): single moves and pairs cannot
-   re-balance every width at once.  The first better design replaces
-   *best and the scan starts again, within `limit` evaluations. */
-static dm_status depth_lns(dmi_ctx *x, dmi_cand *best, dmi_eval *be, int64_t limit, dm_error *err) {
-    int32_t n = x->n;
+/* Depth move m of *c (m = a * (n + 1) + b: superblock a's depth down, b's
+   up; a or b == n: none); 0 when it is no move or a depth is at its limit. */
+static int depth_move(const dmi_ctx *x, dmi_cand *c, int32_t m) {
+    int32_t n = x->n, a = m / (n + 1), b = m % (n + 1);
+    if (a == b && a < n) return 0;
+    if (a < n && !move(x, c, V_SB + 4 * a + 3, -1, 0)) return 0;
+    if (b < n && !move(x, c, V_SB + 4 * b + 3, +1, 0)) return 0;
+    return 1;
+}
+
+/* Depth moves, each searched by a walk over the other variables: every
+   superblock's depth one up or down, and one block moved from one
+   superblock to another (and no move: a walk over the widths alone).
+   The annealing walk ends in a basin whose depth vector, or whose widths
+   for its depth vector, are not the best known's: moving one depth needs
+   every width re-balanced at once, which single and pair moves cannot
+   do, and a walk that moves depths too rarely settles the widths (docs/
+   solver.md, "Depth walks").  Each pass walks every move for
+   DEPTH_SCREEN_EVALS steps from *best (latest first: no move, then a
+   block more at the end), then gives the DEPTH_WALK_TOP best of those
+   walks DEPTH_WALK_EVALS more; a better design replaces *best at once.
+   Passes repeat (the walks are random, so a pass is never the same)
+   until `limit` evaluations or DEPTH_IDLE_PASSES passes in a row without
+   a better design. */
+static dm_status depth_walks(dmi_ctx *x, dmi_cand *best, dmi_eval *be, int64_t limit,
+                             dm_error *err) {
     uint64_t st = 88172645463325252ull;
-    for (int improved = 1; improved && x->evals < limit;) {
-        improved = 0;
-        for (int32_t a = 0; a <= n && !improved && x->evals < limit; a++)       /* a == n: none */
-            for (int32_t b = 0; b <= n && !improved && x->evals < limit; b++) {   /* a down, b up */
-                if (a == b) continue;
-                dmi_cand t = *best;
-                dmi_eval te;
-                if (a < n && !move(x, &t, V_SB + 4 * a + 3, -1, 0)) continue;
-                if (b < n && !move(x, &t, V_SB + 4 * b + 3, +1, 0)) continue;
-                int ok;   /* not required: the regrowth may close what the fit left */
-                dm_status s = fit_widths(x, &st, &t, &te, &ok, err);
-                if (!s) s = grow(x, &t, &te, -1, limit, err);
-                int64_t stop = x->evals + DEPTH_POLISH_EVALS;
-                if (stop > limit) stop = limit;
-                if (!s) s = polish(x, &t, &te, stop - x->evals, err);
-                if (s) return s;
-                if (te.excess == 0 && te.objective > be->objective + 1e-9) {
-                    *best = t, *be = te, improved = 1;
-                }
-            }
+    int32_t n_moves = (x->n + 1) * (x->n + 1);
+    for (int idle = 0; idle < DEPTH_IDLE_PASSES && x->evals < limit;) {
+        dmi_cand top[DEPTH_WALK_TOP];
+        dmi_eval tope[DEPTH_WALK_TOP];
+        int nt = 0, improved = 0;
+        double scale = fmax(fabs(be->objective), 1.0);
+        for (int32_t m = n_moves - 1; m >= 0 && x->evals < limit; m--) {
+            dmi_cand t = *best, w;
+            dmi_eval te, we = {.excess = 1};
+            if (!depth_move(x, &t, m)) continue;
+            dm_status s = dmi_cand_eval(x, &t, &te, err);
+            if (!s) s = walk(x, &st, &t, &te, DEPTH_SCREEN_EVALS, DEPTH_WALK_T0, 0, scale, &w, &we, err);
+            if (s) return s;
+            if (we.excess > 0) continue;
+            improved |= take_better(best, be, &w, &we);
+            rank_keep(top, tope, &nt, DEPTH_WALK_TOP, &w, &we);
+        }
+        for (int i = 0; i < nt && x->evals < limit; i++) {
+            dmi_cand w;
+            dmi_eval we = {.excess = 1};
+            dm_status s = walk(x, &st, &top[i], &tope[i], DEPTH_WALK_EVALS, DEPTH_WALK_T0, 0, scale,
+                               &w, &we, err);
+            if (s) return s;
+            improved |= take_better(best, be, &w, &we);
+        }
+        idle = improved ? 0 : idle + 1;
     }
     return DM_OK;
 }
 
 /* Kick the local optimum *best, anneal from the best design so far,
-   polish the walk's best, then try depth moves on it. */
+   polish the walk's best, then depth walks from it; more effort, more of
+   these (EFFORT_PER_WALK). */
 static dm_status anneal(dmi_ctx *x, dmi_cand *best, dmi_eval *be, dm_error *err) {
     uint64_t st = 88172645463325252ull;
     dm_status s = kicks(x, best, be, err);
     for (int r = 0; r < ANNEAL_ROUNDS && !s; r++)
-        s = anneal_round(x, &st, ANNEAL_EVALS / ANNEAL_ROUNDS, best, be, err);
+        s = walk_on(x, &st, ANNEAL_EVALS / ANNEAL_ROUNDS, 1, best, be, err);
     if (!s) s = polish(x, best, be, POLISH_EVALS, err);
     int64_t depth = DEPTH_TOTAL - x->evals;
     if (depth < DEPTH_EVALS) depth = DEPTH_EVALS;
-    if (!s) s = depth_lns(x, best, be, x->evals + depth, err);
+    if (!s) s = depth_walks(x, best, be, x->evals + depth, err);
     int32_t walks = (x->p.effort - 1) / EFFORT_PER_WALK;
     if (walks > MAX_EXTRA_WALKS) walks = MAX_EXTRA_WALKS;
     for (int32_t w = 0; w < walks && !s; w++) {
-        s = anneal_round(x, &st, ANNEAL_EVALS / ANNEAL_ROUNDS, best, be, err);
+        s = walk_on(x, &st, ANNEAL_EVALS / ANNEAL_ROUNDS, 1, best, be, err);
+        if (!s) s = walk_on(x, &st, WIDTH_WALK_EVALS, 0, best, be, err);
         if (!s) s = polish(x, best, be, POLISH_EVALS, err);
-        if (!s) s = depth_lns(x, best, be, x->evals + DEPTH_EVALS, err);
+        if (!s) s = depth_walks(x, best, be, x->evals + DEPTH_EVALS, err);
     }
     return s;
 }
