@@ -677,6 +677,8 @@ dm_status dm_latency_table_from_json(const char *text, size_t len, dm_latency_ta
                                      dm_error *err);
 dm_status dm_latency_table_to_json(const dm_latency_table *t, char **out_json, dm_error *err);
 dm_status dm_latency_table_load(const char *path, dm_latency_table *out, dm_error *err);
+/* Write t as JSON to path, all or nothing (dm_write_file_atomic). */
+dm_status dm_latency_table_save(const dm_latency_table *t, const char *path, dm_error *err);
 
 /* A network's predicted latency, in total and per stage. */
 typedef struct dm_latency {
@@ -1250,6 +1252,13 @@ typedef struct dm_run_options {
 #define DM_RUN_MIN_RUNS 3
 
 void dm_run_options_default(dm_run_options *o);
+/* The per-shape time limit `deepmad profile` measures with unless told
+   otherwise: a preset's largest shapes take seconds a run. */
+#define DM_PROFILE_TIME_LIMIT_MS 50
+/* The options to measure more shapes into table t with (dm_latency_profile,
+   dm_solve_refined, `design --refine`): t's threads and batch, so that
+   every entry is alike, the defaults' runs, DM_PROFILE_TIME_LIMIT_MS. */
+void dm_run_options_for_table(const dm_latency_table *t, dm_run_options *o);
 /* DM_ERR_INVALID naming the field out of its range. */
 dm_status dm_run_options_validate(const dm_run_options *o, dm_error *err);
 

@@ -1,8 +1,9 @@
 /*
 ** test_latency.c -- latency tables and the prediction (docs/latency.md)
 ** against independent truth:
-**   - the table's JSON: a round trip to the same bytes and values, and the
-**     reader's refusals, each with its code and where;
+**   - the table's JSON: a round trip to the same bytes and values (also
+**     through a file), and the reader's refusals, each with its code and
+**     where;
 **   - the estimator against a known smooth time function (synthetic
 **     tables: time = a * MACs + b * bytes + c, written here, not taken
 **     from the code): exact shapes give their median, off-grid shapes and
@@ -184,6 +185,31 @@ static void json_round_trip(void) {
     dm_latency_table_free(&t);
     dm_latency_table_free(&u);
     dm_latency_table_free(&u);   /* twice is harmless */
+}
+
+/* dm_latency_table_save writes what dm_latency_table_to_json gives, and
+   dm_latency_table_load reads it back to the same entries; a folder that
+   does not exist is an I/O error, NULL arguments are refused. */
+static void json_save(void) {
+    static const char *const path = "test_latency_save.json";   /* in the test's folder */
+    dm_latency_table t, u;
+    dm_error err;
+    CHECK(dm_latency_table_from_json(good_json, strlen(good_json), &t, &err) == DM_OK);
+    CHECK(dm_latency_table_save(&t, path, &err) == DM_OK);
+    FILE *f = fopen(path, "rb");
+    char bytes[4096] = {0};
+    size_t n = f ? fread(bytes, 1, sizeof bytes - 1, f) : 0;
+    if (f) fclose(f);
+    CHECK(n == strlen(good_json) && strcmp(bytes, good_json) == 0);
+    CHECK(dm_latency_table_load(path, &u, &err) == DM_OK);
+    CHECK(u.n_entries == t.n_entries && memcmp(t.entries, u.entries, 3 * sizeof *t.entries) == 0);
+    dm_latency_table_free(&u);
+    remove(path);
+    CHECK(dm_latency_table_save(&t, "/nonexistent/lat.json", &err) == DM_ERR_IO);
+    CHECK(strstr(err.msg, "/nonexistent") != NULL);
+    CHECK(dm_latency_table_save(NULL, path, &err) == DM_ERR_INVALID);
+    CHECK(dm_latency_table_save(&t, NULL, &err) == DM_ERR_INVALID);
+    dm_latency_table_free(&t);
 }
 
 typedef struct bad_case { const char *from, *to; dm_status code; const char *says; } bad_case;
@@ -616,6 +642,7 @@ static void implied_macs(void) {
 
 int main(void) {
     json_round_trip();
+    json_save();
     json_refusals();
     estimator_accuracy();
     monotone();

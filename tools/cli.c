@@ -399,12 +399,11 @@ int cli_stderr_tty(void) { return isatty(STDERR_FILENO); }
 int cli_write_table(const char *path, const dm_latency_table *t) {
     dm_error err = {0};
     char *json = NULL;
+    if (strcmp(path, "-")) return dm_latency_table_save(t, path, &err) ? cli_fail(&err) : CLI_OK;
     if (dm_latency_table_to_json(t, &json, &err)) return cli_fail(&err);
-    int rc = CLI_OK;
-    if (!strcmp(path, "-")) fputs(json, stdout);
-    else if (dm_write_file_atomic(path, json, strlen(json), &err)) rc = cli_fail(&err);
+    fputs(json, stdout);
     dm_free(json);
-    return rc;
+    return CLI_OK;
 }
 
 double cli_now(void) {

@@ -609,10 +609,7 @@ static dm_status solve(const design_opts *o, dm_latency_table *t, progress_line 
                        dm_solution *sol, dm_refine_info *ri, int *rc, dm_error *err) {
     if (!o->refine) return dm_solve_progress(&o->p, show_progress, pl, sol, err);
     dm_run_options run;
-    dm_run_options_default(&run);
-    run.threads = t->threads;   /* the table's own, so that every entry is alike */
-    run.batch = t->batch;
-    run.time_limit_ms = 50;     /* as deepmad profile measures */
+    dm_run_options_for_table(t, &run);
     int32_t before = t->n_entries;
     dm_status st = dm_solve_refined(&o->p, t, &run, show_progress, show_measuring, pl, sol, ri,
                                     err);

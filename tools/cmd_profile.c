@@ -17,6 +17,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#define TEXT_OF_(x) #x
+#define TEXT_OF(x) TEXT_OF_(x)   /* a numeric macro's value as text, for --help */
+
 #define MAX_MODELS 64
 #define CACHE_SAVE_EVERY 5.0   /* seconds between cache saves while measuring */
 
@@ -49,7 +52,7 @@ static const cli_option options[] = {
     {"--time-limit", .kind = CLI_DOUBLE, .family = CLI_ALL, .value = "MS", AT(run.time_limit_ms),
      .lo = 0, .hi = 1e9, .help = "a shape's timed runs stop once they took MS ms (at least 3 "
      "runs), its warm-up at MS/4 (at least 1): large shapes get fewer runs; 0 = always "
-     "--warmup + --runs", .def = "50"},
+     "--warmup + --runs", .def = TEXT_OF(DM_PROFILE_TIME_LIMIT_MS)},
     {"--cache", .kind = CLI_TEXT, .family = CLI_ALL, .value = "FILE", AT(cache),
      .help = "the cache table to reuse and extend",
      .def = "$XDG_CACHE_HOME/deepmad/latency-CPU-tT-bB.json, else ~/.cache/deepmad/..."},
@@ -373,7 +376,7 @@ static void summary(const profile_opts *o, const dm_latency_table *t, int32_t sh
 static int parse_args(int argc, char **argv, profile_opts *o) {
     memset(o, 0, sizeof *o);
     dm_run_options_default(&o->run);
-    o->run.time_limit_ms = 50;   /* a preset's largest shapes take seconds a run */
+    o->run.time_limit_ms = DM_PROFILE_TIME_LIMIT_MS;
     char **pargv = malloc(((size_t)argc + 1) * sizeof *pargv);
     if (!pargv) return cli_error(CLI_FAIL, "out of memory reading the arguments");
     int pargc = 0, rc = split_args(&argc, argv, pargv, &pargc, o);

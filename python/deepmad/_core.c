@@ -404,15 +404,11 @@ static double now_seconds(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* dm_solve_refined as `design --refine` runs it: the table's threads and
-   batch, deepmad profile's per-shape time limit. */
+/* dm_solve_refined as `design --refine` runs it (dm_run_options_for_table). */
 static dm_status solve_refined(const dm_problem *p, dm_latency_table *t, dm_solution *sol,
                                dm_refine_info *ri, dm_error *err) {
     dm_run_options o;
-    dm_run_options_default(&o);
-    o.threads = t->threads;
-    o.batch = t->batch;
-    o.time_limit_ms = 50;
+    dm_run_options_for_table(t, &o);
     return dm_solve_refined(p, t, &o, NULL, NULL, NULL, sol, ri, err);
 }
 
@@ -489,14 +485,10 @@ static PyObject *py_design(PyObject *self, PyObject *args) {
     secs = now_seconds() - t0;
     if (refine && table.n_entries > before) { /* what was measured is kept, also on failure */
         dm_error werr = {0};
-        char *text = NULL;
-        if (dm_latency_table_to_json(&table, &text, &werr) ||
-            dm_write_file_atomic(table_path, text, strlen(text), &werr)) {
-            dm_free(text);
+        if (dm_latency_table_save(&table, table_path, &werr)) {
             raise_dm(Error, &werr);
             goto done;
         }
-        dm_free(text);
     }
     if (st && sol->stop == DM_STOP_INFEASIBLE) {
         /* The answer of an infeasible problem, as the exception's .result. */

@@ -265,3 +265,13 @@ dm_status dm_latency_table_load(const char *path, dm_latency_table *out, dm_erro
     return s ? dmi_error_prefix(err, s, "%.100s", dmi_file_shown(path))
              : DM_OK;
 }
+
+dm_status dm_latency_table_save(const dm_latency_table *t, const char *path, dm_error *err) {
+    if (!t || !path)
+        return DM_FAIL(err, DM_ERR_INVALID, "dm_latency_table_save needs a table and a path");
+    char *json = NULL;
+    dm_status s = dm_latency_table_to_json(t, &json, err);
+    if (!s) s = dm_write_file_atomic(path, json, strlen(json), err);
+    dm_free(json);
+    return s;
+}

@@ -25,6 +25,13 @@ void dm_run_options_default(dm_run_options *o) {
     o->time_limit_ms = 0;
 }
 
+void dm_run_options_for_table(const dm_latency_table *t, dm_run_options *o) {
+    dm_run_options_default(o);
+    o->threads = t->threads;
+    o->batch = t->batch;
+    o->time_limit_ms = DM_PROFILE_TIME_LIMIT_MS;
+}
+
 dm_status dm_run_options_validate(const dm_run_options *o, dm_error *err) {
     if (!o) return DM_FAIL(err, DM_ERR_INVALID, "no run options");
     if (o->threads < 1 || o->threads > DM_RUN_MAX_THREADS)

@@ -29,12 +29,12 @@ static dm_status design_ops(const dm_arch *a, dm_op **ops, int32_t *n, dm_error 
    the times measured here. */
 static dm_status same_machine(const dm_latency_table *t, const dm_run_options *o, dm_error *err) {
     char cpu[DM_LATENCY_TEXT], engine[DM_LATENCY_TEXT];
-    dm_run_machine(cpu, engine);
     if (t->n_entries == 0) return DM_OK;
     if (t->threads != o->threads || t->batch != o->batch)
         return DM_FAIL(err, DM_ERR_INVALID, "the latency table was measured with %d threads, "
                        "batch %d, not %d threads, batch %d", t->threads, t->batch, o->threads,
                        o->batch);
+    dm_run_machine(cpu, engine);   /* reads /proc/cpuinfo: after the cheap checks */
     if (!strcmp(t->cpu, cpu) && !strcmp(t->engine, engine)) return DM_OK;
     return DM_FAIL(err, DM_ERR_INVALID,
                    "the latency table was measured on '%s' (%s), this machine is '%s' (%s): "
