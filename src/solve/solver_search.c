@@ -533,8 +533,8 @@ static int depth_move(const dmi_ctx *x, dmi_cand *c, int32_t m) {
    The annealing walk ends in a basin whose depth vector, or whose widths
    for its depth vector, are not the best known's: moving one depth needs
    every width re-balanced at once, which single and pair moves cannot
-   do, and a walk that moves depths too rarely settles the widths (docs/
-   solver.md, "Depth walks").  Each pass walks every move for
+   do, and a walk that moves depths too rarely settles the widths
+   (docs/solver.md, method step 2).  Each pass walks every move for
    DEPTH_SCREEN_EVALS steps from *best (latest first: no move, then a
    block more at the end), then gives the DEPTH_WALK_TOP best of those
    walks DEPTH_WALK_EVALS more; a better design replaces *best at once.
