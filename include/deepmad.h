@@ -775,9 +775,11 @@ typedef struct dm_problem {
     int32_t drop_depth_penalty;   /* 1 = guideline 2 off: beta = 0 */
     int32_t drop_monotone;        /* 1 = guideline 3 off: widths may decrease */
     int64_t node_limit;           /* branch-and-bound nodes (deterministic); default 200000 */
-    int32_t effort;               /* work on the bound (the certificate) when the tree above is
-                                     not exhausted: 0 or 1 = default (well under 1 s for a
-                                     preset), N = N times that; at most 100000.  Deterministic
+    int32_t effort;               /* more work when the tree above is not exhausted: N times
+                                     the default work on the bound (the certificate), and
+                                     from 4 on (N - 1) / 3 more search walks, at most 10
+                                     (docs/solver.md); 0 or 1 = default (about 1 s for a
+                                     preset), 20 about 10 s; at most 100000.  Deterministic
                                      (counted work, not time); a larger effort never loosens
                                      the bound much and usually tightens it */
 } dm_problem;
