@@ -153,8 +153,8 @@ static void test_presets(void) {
     }
 }
 
-/* The best feasible design's objective by brute force (brute.h); 0 when
-   none is feasible. */
+/* The best feasible design's objective by brute force (brute.h); the
+   caller's -HUGE_VAL stays when none is feasible. */
 static void keep_best(const dm_arch *a, const dm_metrics *m, void *user) {
     double *best = user;
     (void)a;
