@@ -270,11 +270,20 @@ static void shake(const dmi_ctx *x, uint64_t *st, dmi_cand *c, int depths) {
 
 static double penalised(const dmi_eval *e, double pen) { return e->objective - pen * e->excess; }
 
+/* *best becomes c when c is feasible and better than *be, or *be is not
+   (be->excess > 0: none yet); 1 when it did. */
+static int take_better(dmi_cand *best, dmi_eval *be, const dmi_cand *c, const dmi_eval *e) {
+    if (e->excess > 0 || (be->excess == 0 && e->objective <= be->objective + 1e-9)) return 0;
+    *best = *c;
+    *be = *e;
+    return 1;
+}
+
 /* A walk of `len` annealing steps from *from (evaluated as *fe): the
    objective less ANNEAL_PENALTY x `scale` per unit of excess, the
    temperature falling linearly from t0 x `scale` to ~0; the depths move
    only when `depths`.  *best keeps the best feasible design seen when it
-   beats *be (be->excess > 0: none yet). */
+   beats *be (take_better). */
 static dm_status walk(dmi_ctx *x, uint64_t *st, const dmi_cand *from, const dmi_eval *fe,
                       int64_t len, double t0, int depths, double scale, dmi_cand *best,
                       dmi_eval *be, dm_error *err) {
@@ -293,10 +302,7 @@ static dm_status walk(dmi_ctx *x, uint64_t *st, const dmi_cand *from, const dmi_
         if (d < 0 && exp(d / temp) <= u) continue;
         cur = t;
         ce = te;
-        if (te.excess == 0 && (be->excess > 0 || te.objective > be->objective + 1e-9)) {
-            *best = t;
-            *be = te;
-        }
+        take_better(best, be, &t, &te);
     }
     return DM_OK;
 }
@@ -507,14 +513,6 @@ static void rank_keep(dmi_cand *r, dmi_eval *re, int *nr, int top, const dmi_can
     for (; i > 0 && re[i - 1].objective < e->objective; i--) r[i] = r[i - 1], re[i] = re[i - 1];
     r[i] = *c;
     re[i] = *e;
-}
-
-/* *best becomes c when c is feasible and better; 1 when it did. */
-static int take_better(dmi_cand *best, dmi_eval *be, const dmi_cand *c, const dmi_eval *e) {
-    if (e->excess > 0 || e->objective <= be->objective + 1e-9) return 0;
-    *best = *c;
-    *be = *e;
-    return 1;
 }
 
 /* Depth move m of *c (m = a * (n + 1) + b: superblock a's depth down, b's
