@@ -50,6 +50,7 @@ typedef struct dent {
     double lw0, lwr, lwf0, lwfr;       /* log-width sums, upper */
     int32_t lay0, layr, layf0, layfr;  /* main-path layers; layf < 0: no free variant */
     double cr[2], cs[2], cf0[2], cfr[2]; /* lower costs: repeated, block 0 same cell, free */
+    double cmin[2];                    /* the least block 0 costs over the representatives (rc) */
     size_t rep;                        /* block 0 costs per input representative */
 } dent;
 
@@ -70,7 +71,8 @@ struct dmi_dual {
     double *stem_c, stem_lw;   /* [a][2] */
     bool *stem_ok;             /* [a]: the cell meets the stem's range */
     double *head_c;            /* [a * nc + F][2], head conv + classifier */
-    double *val, *mj, *pm;     /* [item * nc + cell]: the DP's value after each item; per representative */
+    double *val, *pm;          /* [item * nc + cell]: the DP's value after each item; per representative */
+    double *rk;                /* per entry of a cell: its value before block 0's input cost */
     double budget[2];
     double *logtop;            /* log of each cell's top */
     double *lwm0, *lwmr;       /* [i * nc + b]: the most log width of block 0 / a repeated block
@@ -189,7 +191,11 @@ static dm_status fill_entry(dual *d, int32_t i, int32_t b, int32_t ml, int32_t m
     for (int r = 0; r < 2; r++) {
         e->cs[r] += (double)cl[r];
         e->cf0[r] += (double)cl[r];
-        for (int32_t j = 0; j <= d->rep_of[b]; j++) rc[2 * j + r] += (double)cl[r];
+        e->cmin[r] = HUGE_VAL;
+        for (int32_t j = 0; j <= d->rep_of[b]; j++) {
+            rc[2 * j + r] += (double)cl[r];
+            if (rc[2 * j + r] < e->cmin[r]) e->cmin[r] = rc[2 * j + r];
+        }
     }
     return s;
 }
@@ -303,7 +309,7 @@ static dm_status lw_tables(dual *d, dm_error *err) {
 static void dual_free(dual *d) {
     free(d->bot), free(d->top), free(d->rep_of), free(d->rep_val);
     for (int32_t i = 0; i < DM_MAX_SUPERBLOCKS; i++) free(d->sb[i].off), free(d->sb[i].e), free(d->sb[i].rc);
-    free(d->stem_c), free(d->stem_ok), free(d->head_c), free(d->val), free(d->mj), free(d->pm), free(d->logtop);
+    free(d->stem_c), free(d->stem_ok), free(d->head_c), free(d->val), free(d->rk), free(d->pm), free(d->logtop);
     free(d->lwm0), free(d->lwmr);
 }
 
@@ -315,10 +321,14 @@ static dm_status dual_build(dual *d, const dmi_bound *bd, dm_error *err) {
     if (!s) s = end_tables(d, err);
     if (s) return s;
     d->val = dmi_calloc((size_t)d->nc * (size_t)d->n_items, sizeof(double));
-    d->mj = dmi_calloc((size_t)d->nrep + 1, sizeof(double));
+    int32_t most = 1;   /* entries in one cell, at most */
+    for (int32_t i = 0; i < d->x->n; i++)
+        for (int32_t b = 0; b < d->nc; b++)
+            if (d->sb[i].off[b + 1] - d->sb[i].off[b] > most) most = d->sb[i].off[b + 1] - d->sb[i].off[b];
+    d->rk = dmi_calloc((size_t)most, sizeof(double));
     d->pm = dmi_calloc((size_t)d->nrep + 1, sizeof(double));
     d->logtop = dmi_calloc((size_t)d->nc, sizeof(double));
-    if (!d->val || !d->mj || !d->pm || !d->logtop) return nomem(err);
+    if (!d->val || !d->rk || !d->pm || !d->logtop) return nomem(err);
     for (int32_t a = 0; a < d->nc; a++) d->logtop[a] = log(d->top[a]);
     return lw_tables(d, err);
 }
@@ -494,19 +504,25 @@ static void sb_step(dual *d, int32_t i, const lag *g) {
         cur[b] = NEG;
         if (b > amin && b - 1 <= amax) d->pm[d->rep_of[b - 1]] = mx(d->pm[d->rep_of[b - 1]], prev[b - 1]);
         if (b > g->hi[i + 1] || b < g->lo[i + 1] || b < amin) continue;
-        double om = weight(d, i + 1, b, g) + g->mu, ms = NEG;
+        double om = weight(d, i + 1, b, g) + g->mu, ms = NEG, pmax = NEG;
         /* block 0's input representatives of the cells a < b the DP reached */
         int32_t j0 = d->rep_of[amin], j1 = b > amin ? d->rep_of[b - 1 < amax ? b - 1 : amax] : -1;
-        for (int32_t j = j0; j <= j1; j++) d->mj[j] = NEG;
+        for (int32_t j = j0; j <= j1; j++) pmax = mx(pmax, d->pm[j]);
         for (int32_t k = t->off[b]; k < t->off[b + 1]; k++) {
-            const dent *e = &t->e[k];
-            const double *rc = t->rc + 2 * e->rep;
-            double same, r = entry_value(i, e, om, g, &same);
+            double same;
+            d->rk[k - t->off[b]] = entry_value(i, &t->e[k], om, g, &same);
             ms = mx(ms, same);
-            for (int32_t j = j0; j <= j1; j++) d->mj[j] = mx(d->mj[j], r - lcost(g, rc + 2 * j));
         }
         double best = prev[b] + ms;
-        for (int32_t j = j0; j <= j1; j++) best = mx(best, d->pm[j] + d->mj[j]);
+        /* an entry's costs are at least cmin (the multipliers are >= 0):
+           its representatives are skipped when even that cannot beat best */
+        for (int32_t k = t->off[b]; k < t->off[b + 1] && pmax != NEG; k++) {
+            const dent *e = &t->e[k];
+            const double *rc = t->rc + 2 * e->rep;
+            double r = d->rk[k - t->off[b]];
+            if (pmax + (r - lcost(g, e->cmin)) <= best) continue;   /* grouped as below: exact */
+            for (int32_t j = j0; j <= j1; j++) best = mx(best, d->pm[j] + (r - lcost(g, rc + 2 * j)));
+        }
         cur[b] = best + bonus(d, i + 1, b, g);
     }
 }
