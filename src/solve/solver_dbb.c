@@ -29,6 +29,7 @@
 #define ROOT_STEP 1.5         /* first multiplier steps (log space) at the root */
 #define CHILD_STEP 0.5        /* ... in a child, from its parent's multipliers */
 #define LEAF_NODES 20000      /* dmi_search_bb nodes tried on an unsplittable box */
+#define LEAF_EVALS 400        /* ... then dual evaluations, growing steps from CHILD_STEP */
 #define NODES_PER_EVAL 256    /* search nodes that cost one dual evaluation */
 #define MEAN_WEIGHT 2.0       /* split the depths' mean before a depth of the same width */
 #define CELL_WEIGHT 0.03      /* a stage-end width cell, in depth steps */
@@ -43,6 +44,7 @@ typedef struct dnode {
     int32_t evals;  /* spent on this box */
     int32_t cap;    /* ... at most, before it is split */
     int grow;       /* search with growing steps (a child) */
+    int leafed;     /* an unsplittable box whose tree search did not finish */
 } dnode;
 
 typedef struct heap { dnode *a; size_t n, cap; } heap;
@@ -210,15 +212,27 @@ static dm_status push(dbb *t, const dnode *v) {
 static double next_top(const dbb *t) { return t->h.n ? t->h.a[0].ub : -HUGE_VAL; }
 
 /* A box that cannot be split, its multipliers converged: search it
-   exactly; if that takes too long it stays open (t->stuck). */
+   exactly.  If that takes too long, its multipliers get a longer search
+   with growing steps (a box can be empty of feasible designs while its
+   first search has not found multipliers that show it, and such a box
+   is where the tree search spends its nodes without an answer); if that
+   ends above the incumbent too, the box stays open (t->stuck). */
 static dm_status leaf(dbb *t, dnode *v) {
+    if (v->leafed) {
+        t->stuck = fmax(t->stuck, v->ub);
+        return DM_OK;
+    }
     int found = 1, complete = 0;
     int64_t n = 0;
     dm_status s = dmi_search_bb(t->x, t->b, &v->box, LEAF_NODES, t->best, t->be, &found, &n, &complete,
                                 t->err);
     t->snodes += n;
-    if (!s && !complete) t->stuck = fmax(t->stuck, v->ub);
-    return s;
+    if (s || complete) return s;
+    v->leafed = 1;
+    v->grow = 1;
+    v->cap = v->evals + LEAF_EVALS;
+    for (int c = 0; c < DMI_MULT_N; c++) v->st[c] = CHILD_STEP;
+    return push(t, v);
 }
 
 /* Children start from the parent's multipliers with one evaluation;
