@@ -779,7 +779,7 @@ typedef struct dm_problem {
                                      the default work on the bound (the certificate), and
                                      from 4 on (N - 1) / 3 more search walks, at most 10
                                      (docs/solver.md); 0 or 1 = default (about 1 s for a
-                                     preset), 20 about 10 s; at most 100000.  Deterministic
+                                     preset), 20 about 3-6 s; at most 100000.  Deterministic
                                      (counted work, not time); a larger effort never loosens
                                      the bound much and usually tightens it */
 } dm_problem;
