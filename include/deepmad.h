@@ -777,7 +777,7 @@ typedef struct dm_problem {
     int64_t node_limit;           /* branch-and-bound nodes (deterministic); default 200000 */
     int32_t effort;               /* more work when the tree above is not exhausted: N times
                                      the default work on the bound (the certificate), and
-                                     from 4 on (N - 1) / 3 more search walks, at most 10
+                                     N - 1 more search restarts, at most 64 in all
                                      (docs/solver.md); 0 or 1 = default (about 1 s for a
                                      preset), 20 about 3-6 s; at most 100000.  Deterministic
                                      (counted work, not time); a larger effort never loosens

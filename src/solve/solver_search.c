@@ -1,6 +1,7 @@
 /*
 ** solver_search.c -- the incumbent: a deterministic greedy-and-repair
-** local search over the integer variables.
+** local search over the integer variables, then restarts of a simulated
+** annealing walk.
 **
 ** Growth: from the smallest design, repeatedly take the single upward
 ** step (one variable up by one grid step or by ~1/16 of its value, a
@@ -9,16 +10,17 @@
 ** take the step that lowers the excess most.  Repair ("ruin and regrow"):
 ** move one variable down, regrow with that variable frozen, and keep the
 ** result when the objective rises: this trades budget between
-** superblocks, which single upward steps cannot do.  Kicks: iterated
-** local search (shake a few variables, regrow, repair).  Annealing: ruin
-** and regrow stops in a basin whose depth vector is wrong (moving depth
-** between superblocks needs every width re-balanced at once), so a
-** simulated annealing walk over the same moves, on the objective less a
-** penalty per unit of constraint excess, crosses between basins (and
-** through infeasible designs).  A polish (budget exchanges, pair moves)
-** ends the walk, and depth walks follow: one block more, fewer or moved
-** between superblocks, each moved design searched by a cooler walk over
-** every other variable (which re-balances every width at once), short
+** superblocks, which single upward steps cannot do.  Restarts: ruin and
+** regrow stops in a basin whose depth vector is wrong (moving depth
+** between superblocks needs every width re-balanced at once), so
+** simulated annealing walks, on the objective less a penalty per unit of
+** constraint excess (so through infeasible designs), cross between
+** basins; most of their steps trade one variable down against another
+** up, which keeps them near the binding budgets.  Each walk starts from
+** the local optimum or, every other one, from the best design so far,
+** and ends with a polish (budget exchanges, pair moves).  Depth walks
+** follow: one block more, fewer or moved between superblocks, each moved
+** design searched by a cooler walk over every other variable, short
 ** walks ranking the moves and long ones for the best.  Every step is
 ** counted, never timed, and the walks' random numbers come from a fixed
 ** seed, so the answer is the same on every run.
@@ -87,17 +89,26 @@ static void repair(const dmi_ctx *x, dmi_cand *c, int var, int up) {
     mend_ends(x, c);
 }
 
+/* The value of width variable `var` (stem, head, a superblock's c or m). */
+static int32_t width_of(const dmi_cand *c, int var) {
+    if (var == V_STEM) return c->stem;
+    if (var == V_HEAD) return c->head;
+    const dmi_sbvar *sb = &c->sb[(var - V_SB) / 4];
+    return (var - V_SB) % 4 ? sb->m : sb->c;
+}
+
 static int kernel_index(const dm_problem *p, int32_t k) {
     for (int i = 0; i < p->n_kernels; i++)
         if (p->kernels[i] == k) return i;
     return 0;
 }
 
-/* Move variable `var` up (dir > 0) or down by a small or big step.
-   Returns 0 when the variable is already at its limit. */
-static int move(const dmi_ctx *x, dmi_cand *c, int var, int dir, int big) {
+/* Move variable `var` by `delta` units (grid steps for widths, positions
+   for kernels, blocks for depths), clamped to its range.  Returns 0 when
+   nothing changed. */
+static int move_by(const dmi_ctx *x, dmi_cand *c, int var, int32_t delta) {
     const dm_problem *p = &x->p;
-    int32_t g = p->granularity, *v, old, item;
+    int32_t g = p->granularity, *v, old, item, lo, hi;
     if (var == V_STEM) v = &c->stem, item = 0;
     else if (var == V_HEAD) { if (!p->head) return 0; v = &c->head, item = x->n + 1; }
     else {
@@ -106,32 +117,65 @@ static int move(const dmi_ctx *x, dmi_cand *c, int var, int dir, int big) {
         dmi_sbvar *s = &c->sb[i];
         switch ((var - V_SB) % 4) {
         case 0: v = &s->c; break;
-        case 1: {
-            int32_t lo, hi;
+        case 1:
             dmi_inner_range(p, s->c, &lo, &hi);
             old = s->m;
-            s->m += dir * gstep(g, s->m, big);
+            s->m += delta * g;
             s->m = s->m < lo ? lo : s->m > hi ? hi : s->m;
             return s->m != old;
-        }
         case 2: {
-            int ki = kernel_index(p, s->k) + (dir > 0 ? 1 : -1);
-            if (big || ki < 0 || ki >= p->n_kernels) return 0;
-            s->k = p->kernels[ki];
-            return 1;
+            int ki = kernel_index(p, s->k) + delta;
+            old = s->k;
+            s->k = p->kernels[ki < 0 ? 0 : ki >= p->n_kernels ? p->n_kernels - 1 : ki];
+            return s->k != old;
         }
         default:
             old = s->d;
-            s->d += dir * (big ? 2 : 1);
+            s->d += delta;
             if (s->d < p->depth_min[i]) s->d = p->depth_min[i];
             if (s->d > p->depth_max[i]) s->d = p->depth_max[i];
             return s->d != old;
         }
     }
     old = *v;
-    *v = clamp_ch(x, item, *v + dir * gstep(g, *v, big));
+    *v = clamp_ch(x, item, *v + delta * g);
     if (*v == old) return 0;
-    repair(x, c, var, dir > 0);
+    repair(x, c, var, *v > old);
+    return 1;
+}
+
+/* Move variable `var` up (dir > 0) or down by a small step (one unit) or
+   a big one (widths ~1/16 of their value, depths 2; kernels have none).
+   Returns 0 when the variable is already at its limit. */
+static int move(const dmi_ctx *x, dmi_cand *c, int var, int dir, int big) {
+    int32_t u = 1;
+    if (big && var >= V_SB && (var - V_SB) % 4 == 2) return 0;
+    if (big && is_depth(var)) u = 2;
+    else if (big) u = gstep(x->p.granularity, width_of(c, var), 1) / x->p.granularity;
+    return move_by(x, c, var, dir * u);
+}
+
+/* Width variable `var` (stem, head, a superblock's c or m) set to v,
+   clamped to its range, others pushed out of its way (repair); 0 when
+   it did not change or `var` is not a width. */
+static int set_width(const dmi_ctx *x, dmi_cand *c, int var, int32_t v) {
+    int32_t *w, lo, hi, item;
+    if (var == V_STEM) w = &c->stem, item = 0;
+    else if (var == V_HEAD) {
+        if (!x->p.head) return 0;
+        w = &c->head, item = x->n + 1;
+    } else if ((var - V_SB) % 4 == 1) {   /* inner width: its range follows c */
+        dmi_sbvar *sb = &c->sb[(var - V_SB) / 4];
+        int32_t old = sb->m;
+        dmi_inner_range(&x->p, sb->c, &lo, &hi);
+        sb->m = v < lo ? lo : v > hi ? hi : v;
+        return sb->m != old;
+    } else if ((var - V_SB) % 4 == 0) w = &c->sb[(var - V_SB) / 4].c, item = (var - V_SB) / 4 + 1;
+    else return 0;
+    int32_t old = *w;
+    *w = clamp_ch(x, item, v);
+    if (*w == old) return 0;
+    repair(x, c, var, *w > old);
     return 1;
 }
 
@@ -223,49 +267,76 @@ static int32_t next_rand(uint64_t *st, int32_t n) {
     return (int32_t)(*st % (uint64_t)n);
 }
 
-/* The annealing walk (measured on the presets of both spaces against a
-   long independent search, bench/README.md "Incumbent"). */
-#define ANNEAL_EVALS 250000   /* evaluations of the walk, all rounds together */
-#define ANNEAL_ROUNDS 2       /* walks, each from the best design so far */
-#define ANNEAL_T0 0.01        /* first temperature, as a share of the best objective;
-                                 it falls linearly to ~0 over a round */
-#define ANNEAL_PENALTY 3.0    /* objective lost per unit of excess, as a multiple of
-                                 the best objective: a 1% overrun costs 3% */
-#define ANNEAL_MOVES 3        /* a step moves 1..this many variables */
-#define KICK_EVALS 50000      /* iterated kicks before the walk */
-#define POLISH_EVALS 30000    /* exchange and pair moves after it */
+/* The restarts (measured on the presets of both spaces against the best
+   known, bench/README.md "Restarts"). */
+#define RESTARTS 6            /* walks at the default effort ... */
+#define RESTART_EVALS 100000  /* ... of this many steps each */
+#define WALK_T0 0.01          /* a restart's first temperature, as a share of the best
+                                 objective; even restarts start from the local optimum */
+#define WALK_T_REHEAT 0.002   /* ... odd ones from the best design so far, cooler */
+#define WALK_T_END 1e-5       /* the last temperature, reached geometrically: most steps
+                                 are taken cool, where a walk settles a basin */
+#define WALK_PENALTY 1.0      /* objective lost per unit of excess, as a multiple of the
+                                 best objective: a 1% overrun costs 1% (3 was 2.6x worse) */
+#define P_EXCHANGE 0.6        /* share of steps that move one variable down, another up:
+                                 they keep the walk near the binding budgets */
+#define P_SNAP 0.03           /* share of steps that set an inner width to an end of its
+                                 range or to its input's width (the expand conv vanishes) */
+#define POLISH_EVALS 30000    /* exchange and pair moves after each restart */
 #define RAND_RES 1000000      /* resolution of the acceptance draw */
-/* The depth walks after the polish (depth_walks). */
-#define DEPTH_EVALS 60000        /* all depth walks together, at least ... */
-#define DEPTH_TOTAL 600000       /* ... or up to this many evaluations of the whole
-                                    search: the problems whose walk is cheap get more */
+/* The depth walks after the restarts (depth_walks). */
+#define DEPTH_EVALS 60000        /* all depth walks together */
 #define DEPTH_SCREEN_EVALS 3000  /* the short walk that ranks one depth move */
 #define DEPTH_WALK_TOP 3         /* the best-ranked moves of a pass ... */
 #define DEPTH_WALK_EVALS 30000   /* ... get a walk this long */
-#define DEPTH_WALK_T0 (0.3 * ANNEAL_T0)   /* their first temperature: cooler than the
-                                    annealing walk's, which crosses basins; these refine one */
+#define DEPTH_WALK_T0 WALK_T_REHEAT   /* their first temperature: they refine one basin */
 #define DEPTH_IDLE_PASSES 2      /* passes in a row without a better design end them */
-/* More effort (dm_problem.effort > 1) buys more walks too: each a further
-   annealing round from the best design so far (the random state runs on,
-   so every walk is another), then a walk over the widths alone at the
-   annealing walk's temperature, a polish and depth walks; effort E runs
-   (E - 1) / EFFORT_PER_WALK of them, at most MAX_EXTRA_WALKS.  The width
-   walk is what reaches paper r18's best known: its depths are the
-   incumbent's, its widths another basin (docs/solver.md). */
-#define EFFORT_PER_WALK 3
-#define MAX_EXTRA_WALKS 10
-#define WIDTH_WALK_EVALS 125000  /* the width walk of one such walk */
+/* More effort (dm_problem.effort > 1) buys more restarts: effort E runs
+   (E - 1) / EFFORT_PER_RESTART more, at most MAX_RESTARTS in all, and
+   depth walks after them. */
+#define EFFORT_PER_RESTART 1
+#define MAX_RESTARTS 64
 
-/* Move 1..ANNEAL_MOVES random variables, each 1..3 steps in one
-   direction; a depth drawn when `depths` is 0 stays (a smaller step). */
-static void shake(const dmi_ctx *x, uint64_t *st, dmi_cand *c, int depths) {
-    int nk = 1 + next_rand(st, ANNEAL_MOVES);
-    for (int k = 0; k < nk; k++) {
-        int var = next_rand(st, VAR_COUNT(x->n)), dir = next_rand(st, 2) ? 1 : -1;
-        int big = next_rand(st, 2);
-        if (!depths && is_depth(var)) continue;
-        for (int r = next_rand(st, 3); r >= 0; r--) move(x, c, var, dir, big);
+static double unit_rand(uint64_t *st) { return (next_rand(st, RAND_RES) + 0.5) / RAND_RES; }
+
+/* A random step for variable `var`, in its units: a width mostly one
+   grid step, sometimes up to an eighth or a half of its value; a depth
+   1..3; a kernel one position. */
+static int32_t rand_step(const dmi_ctx *x, uint64_t *st, const dmi_cand *c, int var) {
+    bool width = var < V_SB || (var - V_SB) % 4 < 2;
+    if (!width) return is_depth(var) && unit_rand(st) < 0.25 ? 2 + next_rand(st, 2) : 1;
+    double u = unit_rand(st);
+    if (u < 0.5) return 1;
+    return 1 + next_rand(st, width_of(c, var) / x->p.granularity / (u < 0.9 ? 8 : 2) + 1);
+}
+
+/* A random variable, never a depth unless `depths`. */
+static int rand_var(const dmi_ctx *x, uint64_t *st, int depths) {
+    int var;
+    do var = next_rand(st, VAR_COUNT(x->n));
+    while (!depths && is_depth(var));
+    return var;
+}
+
+/* One random neighbour of *c: an inner width snapped (P_SNAP), an
+   exchange (P_EXCHANGE), or one variable up or down; 0 when nothing
+   changed. */
+static int propose(const dmi_ctx *x, uint64_t *st, dmi_cand *c, int depths) {
+    if (unit_rand(st) < P_SNAP) {
+        int32_t i = next_rand(st, x->n), which = next_rand(st, 3), lo, hi;
+        int32_t v = which == 2 ? (i ? c->sb[i - 1].c : c->stem) : 0;
+        dmi_inner_range(&x->p, c->sb[i].c, &lo, &hi);
+        return set_width(x, c, V_SB + 4 * i + 1, which == 0 ? lo : which == 1 ? hi : v);
     }
+    int a = rand_var(x, st, depths);
+    if (unit_rand(st) < P_EXCHANGE) {
+        int b;
+        do b = rand_var(x, st, depths);
+        while (b == a);
+        int ch = move_by(x, c, a, -rand_step(x, st, c, a));
+        return move_by(x, c, b, rand_step(x, st, c, b)) | ch;
+    }
+    return move_by(x, c, a, unit_rand(st) < 0.5 ? -rand_step(x, st, c, a) : rand_step(x, st, c, a));
 }
 
 static double penalised(const dmi_eval *e, double pen) { return e->objective - pen * e->excess; }
@@ -279,86 +350,30 @@ static int take_better(dmi_cand *best, dmi_eval *be, const dmi_cand *c, const dm
     return 1;
 }
 
-/* A walk of `len` annealing steps from *from (evaluated as *fe): the
-   objective less ANNEAL_PENALTY x `scale` per unit of excess, the
-   temperature falling linearly from t0 x `scale` to ~0; the depths move
-   only when `depths`.  *best keeps the best feasible design seen when it
-   beats *be (take_better). */
+/* A simulated annealing walk of `len` steps from *from (evaluated as
+   *fe): the objective less WALK_PENALTY x `scale` per unit of excess
+   (so it crosses infeasible designs), the temperature falling
+   geometrically from t0 x `scale` to WALK_T_END x `scale`; the depths
+   move only when `depths`.  *best keeps the best feasible design seen
+   when it beats *be (take_better). */
 static dm_status walk(dmi_ctx *x, uint64_t *st, const dmi_cand *from, const dmi_eval *fe,
                       int64_t len, double t0, int depths, double scale, dmi_cand *best,
                       dmi_eval *be, dm_error *err) {
-    double pen = ANNEAL_PENALTY * scale;
+    double pen = WALK_PENALTY * scale, temp = t0 * scale, cool = pow(WALK_T_END / t0, 1.0 / (double)len);
     dmi_cand cur = *from;
     dmi_eval ce = *fe;
-    for (int64_t it = 0; it < len; it++) {
-        double temp = t0 * scale * (1.0 - (double)it / (double)len) + 1e-9 * scale;
+    take_better(best, be, &cur, &ce);
+    for (int64_t it = 0; it < len; it++, temp *= cool) {
         dmi_cand t = cur;
         dmi_eval te;
-        shake(x, st, &t, depths);
+        if (!propose(x, st, &t, depths)) continue;   /* a wasted step counts too */
         dm_status s = dmi_cand_eval(x, &t, &te, err);
         if (s) return s;
         double d = penalised(&te, pen) - penalised(&ce, pen);
-        double u = (next_rand(st, RAND_RES) + 0.5) / RAND_RES;
-        if (d < 0 && exp(d / temp) <= u) continue;
+        if (d < 0 && unit_rand(st) >= exp(d / temp)) continue;
         cur = t;
         ce = te;
         take_better(best, be, &t, &te);
-    }
-    return DM_OK;
-}
-
-/* A walk from the feasible *best, which keeps the best feasible design
-   seen: with depths, an annealing round; without, a walk over the widths
-   (and kernels) of its depth vector. */
-static dm_status walk_on(dmi_ctx *x, uint64_t *st, int64_t len, int depths, dmi_cand *best,
-                         dmi_eval *be, dm_error *err) {
-    const dmi_cand from = *best;
-    const dmi_eval fe = *be;
-    return walk(x, st, &from, &fe, len, ANNEAL_T0, depths, fmax(fabs(be->objective), 1.0), best, be,
-                err);
-}
-
-/* Move 2..5 random variables (two in three down) by 1..3 steps each. */
-static void kick_shake(const dmi_ctx *x, uint64_t *st, dmi_cand *c) {
-    int nk = 2 + next_rand(st, 4);
-    for (int k = 0; k < nk; k++) {
-        int var = next_rand(st, VAR_COUNT(x->n)), big = next_rand(st, 2);
-        int dir = next_rand(st, 3) ? -1 : 1;
-        for (int r = next_rand(st, 3); r >= 0; r--) move(x, c, var, dir, big);
-    }
-}
-
-/* Shake, regrow, ruin-and-regrow to a local optimum; the walk moves on
-   from a better design, and now and then from one at most 0.3% worse,
-   which lets it leave a basin that single ruins cannot. */
-static dm_status kick(dmi_ctx *x, uint64_t *st, dmi_cand *cur, dmi_eval *ce, int64_t limit,
-                      dm_error *err) {
-    dmi_cand t = *cur;
-    dmi_eval te;
-    kick_shake(x, st, &t);
-    dm_status s = dmi_cand_eval(x, &t, &te, err);
-    if (!s) s = grow(x, &t, &te, -1, limit, err);
-    for (int improved = 1; !s && improved && te.excess == 0 && x->evals < limit;)
-        s = refine_round(x, &t, &te, limit, &improved, err);
-    bool worse_ok = next_rand(st, 10) == 0 && te.objective > ce->objective * (1 - 3e-3);
-    if (!s && te.excess == 0 && (te.objective > ce->objective + 1e-9 || worse_ok)) {
-        *cur = t;
-        *ce = te;
-    }
-    return s;
-}
-
-/* Iterated local search from the best design within KICK_EVALS more
-   evaluations; *best keeps the best design seen. */
-static dm_status kicks(dmi_ctx *x, dmi_cand *best, dmi_eval *be, dm_error *err) {
-    uint64_t st = 88172645463325252ull;
-    int64_t limit = x->evals + KICK_EVALS;
-    dmi_cand cur = *best;
-    dmi_eval ce = *be;
-    while (x->evals < limit) {
-        dm_status s = kick(x, &st, &cur, &ce, limit, err);
-        if (s) return s;
-        if (ce.objective > be->objective + 1e-9) { *best = cur; *be = ce; }
     }
     return DM_OK;
 }
@@ -387,37 +402,6 @@ static dm_status pair_pass(dmi_ctx *x, dmi_cand *c, dmi_eval *ce, int64_t limit,
     *c = bc;
     *ce = be;
     return DM_OK;
-}
-
-/* Width variable `var` (stem, head, a superblock's c or m) set to v,
-   clamped to its range, others pushed out of its way (repair); 0 when
-   it did not change or `var` is not a width. */
-static int set_width(const dmi_ctx *x, dmi_cand *c, int var, int32_t v) {
-    int32_t *w, lo, hi, item;
-    if (var == V_STEM) w = &c->stem, item = 0;
-    else if (var == V_HEAD) {
-        if (!x->p.head) return 0;
-        w = &c->head, item = x->n + 1;
-    } else if ((var - V_SB) % 4 == 1) {   /* inner width: its range follows c */
-        dmi_sbvar *sb = &c->sb[(var - V_SB) / 4];
-        int32_t old = sb->m;
-        dmi_inner_range(&x->p, sb->c, &lo, &hi);
-        sb->m = v < lo ? lo : v > hi ? hi : v;
-        return sb->m != old;
-    } else if ((var - V_SB) % 4 == 0) w = &c->sb[(var - V_SB) / 4].c, item = (var - V_SB) / 4 + 1;
-    else return 0;
-    int32_t old = *w;
-    *w = clamp_ch(x, item, v);
-    if (*w == old) return 0;
-    repair(x, c, var, *w > old);
-    return 1;
-}
-
-static int32_t width_of(const dmi_cand *c, int var) {
-    if (var == V_STEM) return c->stem;
-    if (var == V_HEAD) return c->head;
-    const dmi_sbvar *sb = &c->sb[(var - V_SB) / 4];
-    return (var - V_SB) % 4 ? sb->m : sb->c;
 }
 
 /* Width `var` of the feasible *c up as far as the constraints allow:
@@ -528,7 +512,7 @@ static int depth_move(const dmi_ctx *x, dmi_cand *c, int32_t m) {
 /* Depth moves, each searched by a walk over the other variables: every
    superblock's depth one up or down, and one block moved from one
    superblock to another (and no move: a walk over the widths alone).
-   The annealing walk ends in a basin whose depth vector, or whose widths
+   A restart's walk ends in a basin whose depth vector, or whose widths
    for its depth vector, are not the best known's: moving one depth needs
    every width re-balanced at once, which single and pair moves cannot
    do, and a walk that moves depths too rarely settles the widths
@@ -572,26 +556,37 @@ static dm_status depth_walks(dmi_ctx *x, dmi_cand *best, dmi_eval *be, int64_t l
     return DM_OK;
 }
 
-/* Kick the local optimum *best, anneal from the best design so far,
-   polish the walk's best, then depth walks from it; more effort, more of
-   these (EFFORT_PER_WALK). */
-static dm_status anneal(dmi_ctx *x, dmi_cand *best, dmi_eval *be, dm_error *err) {
-    uint64_t st = 88172645463325252ull;
-    dm_status s = kicks(x, best, be, err);
-    for (int r = 0; r < ANNEAL_ROUNDS && !s; r++)
-        s = walk_on(x, &st, ANNEAL_EVALS / ANNEAL_ROUNDS, 1, best, be, err);
-    if (!s) s = polish(x, best, be, POLISH_EVALS, err);
-    int64_t depth = DEPTH_TOTAL - x->evals;
-    if (depth < DEPTH_EVALS) depth = DEPTH_EVALS;
-    if (!s) s = depth_walks(x, best, be, x->evals + depth, err);
-    int32_t walks = (x->p.effort - 1) / EFFORT_PER_WALK;
-    if (walks > MAX_EXTRA_WALKS) walks = MAX_EXTRA_WALKS;
-    for (int32_t w = 0; w < walks && !s; w++) {
-        s = walk_on(x, &st, ANNEAL_EVALS / ANNEAL_ROUNDS, 1, best, be, err);
-        if (!s) s = walk_on(x, &st, WIDTH_WALK_EVALS, 0, best, be, err);
-        if (!s) s = polish(x, best, be, POLISH_EVALS, err);
-        if (!s) s = depth_walks(x, best, be, x->evals + DEPTH_EVALS, err);
+/* `n` restarts from *start (the local optimum): even ones from it, odd
+   ones from the best design so far at a cooler start, each polished;
+   *best keeps the best.  The random state runs on, so no two walks are
+   the same. */
+static dm_status restart_walks(dmi_ctx *x, uint64_t *st, const dmi_cand *start, const dmi_eval *se,
+                               int64_t n, dmi_cand *best, dmi_eval *be, dm_error *err) {
+    dm_status s = DM_OK;
+    for (int64_t r = 0; r < n && !s; r++) {
+        dmi_cand from = r % 2 ? *best : *start, rb;
+        dmi_eval fe = r % 2 ? *be : *se, re = {.excess = 1};
+        s = walk(x, st, &from, &fe, RESTART_EVALS, r % 2 ? WALK_T_REHEAT : WALK_T0, 1,
+                 fmax(fabs(be->objective), 1.0), &rb, &re, err);
+        if (!s) s = polish(x, &rb, &re, POLISH_EVALS, err);
+        if (!s) take_better(best, be, &rb, &re);
     }
+    return s;
+}
+
+/* From the local optimum *best: RESTARTS restarts, then depth walks from
+   the best design.  More effort runs more restarts and depth walks after
+   those, so that it never ends below the default's design. */
+static dm_status restarts(dmi_ctx *x, dmi_cand *best, dmi_eval *be, dm_error *err) {
+    uint64_t st = 88172645463325252ull;
+    const dmi_cand start = *best;
+    const dmi_eval se = *be;
+    int64_t more = x->p.effort > 1 ? (x->p.effort - 1) / EFFORT_PER_RESTART : 0;
+    if (more > MAX_RESTARTS - RESTARTS) more = MAX_RESTARTS - RESTARTS;
+    dm_status s = restart_walks(x, &st, &start, &se, RESTARTS, best, be, err);
+    if (!s) s = depth_walks(x, best, be, x->evals + DEPTH_EVALS, err);
+    if (!s && more > 0) s = restart_walks(x, &st, &start, &se, more, best, be, err);
+    if (!s && more > 0) s = depth_walks(x, best, be, x->evals + DEPTH_EVALS, err);
     return s;
 }
 
@@ -611,5 +606,5 @@ dm_status dmi_search_local(dmi_ctx *x, dmi_cand *best, dmi_eval *be, int *found,
             *found = 1;
         }
     }
-    return *found ? anneal(x, best, be, err) : DM_OK;
+    return *found ? restarts(x, best, be, err) : DM_OK;
 }
