@@ -36,6 +36,8 @@ enum { V_STEM, V_HEAD, V_SB };
 #define VAR_COUNT(n) (V_SB + 4 * (n))
 
 static int is_depth(int var) { return var >= V_SB && (var - V_SB) % 4 == 3; }
+/* The stem, the head, a superblock's c or m (not a kernel or depth). */
+static int is_width(int var) { return var < V_SB || (var - V_SB) % 4 < 2; }
 
 static int32_t gstep(int32_t g, int32_t v, int big) {
     if (!big) return g;
@@ -103,58 +105,6 @@ static int kernel_index(const dm_problem *p, int32_t k) {
     return 0;
 }
 
-/* Move variable `var` by `delta` units (grid steps for widths, positions
-   for kernels, blocks for depths), clamped to its range.  Returns 0 when
-   nothing changed. */
-static int move_by(const dmi_ctx *x, dmi_cand *c, int var, int32_t delta) {
-    const dm_problem *p = &x->p;
-    int32_t g = p->granularity, *v, old, item, lo, hi;
-    if (var == V_STEM) v = &c->stem, item = 0;
-    else if (var == V_HEAD) { if (!p->head) return 0; v = &c->head, item = x->n + 1; }
-    else {
-        int32_t i = (var - V_SB) / 4;
-        item = i + 1;
-        dmi_sbvar *s = &c->sb[i];
-        switch ((var - V_SB) % 4) {
-        case 0: v = &s->c; break;
-        case 1:
-            dmi_inner_range(p, s->c, &lo, &hi);
-            old = s->m;
-            s->m += delta * g;
-            s->m = s->m < lo ? lo : s->m > hi ? hi : s->m;
-            return s->m != old;
-        case 2: {
-            int ki = kernel_index(p, s->k) + delta;
-            old = s->k;
-            s->k = p->kernels[ki < 0 ? 0 : ki >= p->n_kernels ? p->n_kernels - 1 : ki];
-            return s->k != old;
-        }
-        default:
-            old = s->d;
-            s->d += delta;
-            if (s->d < p->depth_min[i]) s->d = p->depth_min[i];
-            if (s->d > p->depth_max[i]) s->d = p->depth_max[i];
-            return s->d != old;
-        }
-    }
-    old = *v;
-    *v = clamp_ch(x, item, *v + delta * g);
-    if (*v == old) return 0;
-    repair(x, c, var, *v > old);
-    return 1;
-}
-
-/* Move variable `var` up (dir > 0) or down by a small step (one unit) or
-   a big one (widths ~1/16 of their value, depths 2; kernels have none).
-   Returns 0 when the variable is already at its limit. */
-static int move(const dmi_ctx *x, dmi_cand *c, int var, int dir, int big) {
-    int32_t u = 1;
-    if (big && var >= V_SB && (var - V_SB) % 4 == 2) return 0;
-    if (big && is_depth(var)) u = 2;
-    else if (big) u = gstep(x->p.granularity, width_of(c, var), 1) / x->p.granularity;
-    return move_by(x, c, var, dir * u);
-}
-
 /* Width variable `var` (stem, head, a superblock's c or m) set to v,
    clamped to its range, others pushed out of its way (repair); 0 when
    it did not change or `var` is not a width. */
@@ -177,6 +127,38 @@ static int set_width(const dmi_ctx *x, dmi_cand *c, int var, int32_t v) {
     if (*w == old) return 0;
     repair(x, c, var, *w > old);
     return 1;
+}
+
+/* Move variable `var` by `delta` units (grid steps for widths, positions
+   for kernels, blocks for depths), clamped to its range.  Returns 0 when
+   nothing changed. */
+static int move_by(const dmi_ctx *x, dmi_cand *c, int var, int32_t delta) {
+    const dm_problem *p = &x->p;
+    if (is_width(var)) return set_width(x, c, var, width_of(c, var) + delta * p->granularity);
+    int32_t i = (var - V_SB) / 4, old;
+    dmi_sbvar *s = &c->sb[i];
+    if (!is_depth(var)) {   /* the kernel */
+        int ki = kernel_index(p, s->k) + delta;
+        old = s->k;
+        s->k = p->kernels[ki < 0 ? 0 : ki >= p->n_kernels ? p->n_kernels - 1 : ki];
+        return s->k != old;
+    }
+    old = s->d;
+    s->d += delta;
+    if (s->d < p->depth_min[i]) s->d = p->depth_min[i];
+    if (s->d > p->depth_max[i]) s->d = p->depth_max[i];
+    return s->d != old;
+}
+
+/* Move variable `var` up (dir > 0) or down by a small step (one unit) or
+   a big one (widths ~1/16 of their value, depths 2; kernels have none).
+   Returns 0 when the variable is already at its limit. */
+static int move(const dmi_ctx *x, dmi_cand *c, int var, int dir, int big) {
+    int32_t u = 1;
+    if (big && !is_width(var) && !is_depth(var)) return 0;   /* a kernel */
+    if (big && is_depth(var)) u = 2;
+    else if (big) u = gstep(x->p.granularity, width_of(c, var), 1) / x->p.granularity;
+    return move_by(x, c, var, dir * u);
 }
 
 /* The largest share of a priced budget (constraint table) the step uses. */
@@ -303,8 +285,7 @@ static double unit_rand(uint64_t *st) { return (next_rand(st, RAND_RES) + 0.5) /
    grid step, sometimes up to an eighth or a half of its value; a depth
    1..3; a kernel one position. */
 static int32_t rand_step(const dmi_ctx *x, uint64_t *st, const dmi_cand *c, int var) {
-    bool width = var < V_SB || (var - V_SB) % 4 < 2;
-    if (!width) return is_depth(var) && unit_rand(st) < 0.25 ? 2 + next_rand(st, 2) : 1;
+    if (!is_width(var)) return is_depth(var) && unit_rand(st) < 0.25 ? 2 + next_rand(st, 2) : 1;
     double u = unit_rand(st);
     if (u < 0.5) return 1;
     return 1 + next_rand(st, width_of(c, var) / x->p.granularity / (u < 0.9 ? 8 : 2) + 1);
@@ -323,10 +304,9 @@ static int rand_var(const dmi_ctx *x, uint64_t *st, int depths) {
    changed. */
 static int propose(const dmi_ctx *x, uint64_t *st, dmi_cand *c, int depths) {
     if (unit_rand(st) < P_SNAP) {
-        int32_t i = next_rand(st, x->n), which = next_rand(st, 3), lo, hi;
-        int32_t v = which == 2 ? (i ? c->sb[i - 1].c : c->stem) : 0;
-        dmi_inner_range(&x->p, c->sb[i].c, &lo, &hi);
-        return set_width(x, c, V_SB + 4 * i + 1, which == 0 ? lo : which == 1 ? hi : v);
+        int32_t i = next_rand(st, x->n), which = next_rand(st, 3);   /* set_width clamps to the range */
+        int32_t v = which == 0 ? 0 : which == 1 ? INT32_MAX : i ? c->sb[i - 1].c : c->stem;
+        return set_width(x, c, V_SB + 4 * i + 1, v);
     }
     int a = rand_var(x, st, depths);
     if (unit_rand(st) < P_EXCHANGE) {
@@ -454,7 +434,7 @@ static dm_status exchange_pass(dmi_ctx *x, dmi_cand *c, dmi_eval *ce, int64_t li
         if (s) return s;
         if (te.excess > 0) continue;
         for (int var = 0; var < nv; var++) {
-            if (var >= V_SB && (var - V_SB) % 4 >= 2) continue;   /* kernels, depths: not widths */
+            if (!is_width(var)) continue;
             if (var == a / 2) continue;
             dmi_cand u = t;
             dmi_eval ue = te;
@@ -564,8 +544,8 @@ static dm_status restart_walks(dmi_ctx *x, uint64_t *st, const dmi_cand *start, 
                                int64_t n, dmi_cand *best, dmi_eval *be, dm_error *err) {
     dm_status s = DM_OK;
     for (int64_t r = 0; r < n && !s; r++) {
-        dmi_cand from = r % 2 ? *best : *start, rb;
-        dmi_eval fe = r % 2 ? *be : *se, re = {.excess = 1};
+        dmi_cand from = r % 2 ? *best : *start, rb = from;   /* feasible: the walk starts its best */
+        dmi_eval fe = r % 2 ? *be : *se, re = fe;
         s = walk(x, st, &from, &fe, RESTART_EVALS, r % 2 ? WALK_T_REHEAT : WALK_T0, 1,
                  fmax(fabs(be->objective), 1.0), &rb, &re, err);
         if (!s) s = polish(x, &rb, &re, POLISH_EVALS, err);
