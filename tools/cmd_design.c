@@ -216,7 +216,7 @@ static const cli_option options[] = {
     {"--effort", .kind = CLI_INT, CNN, .value = "N", AT(p.effort), .lo = 1, .hi = 100000,
      .help = "more work when the tree is not exhausted: N times the default work on the "
              "bound (certificate), and N-1 more search restarts, at most 64 in all "
-             "(1: under 1 s per preset; 20: about 3-6 s); deterministic, 1..100000",
+             "(1: under 1 s per preset; 20: about 2-7 s); deterministic, 1..100000",
      .def = "1"},
 
     {"output:", .kind = CLI_SECTION},

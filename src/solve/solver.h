@@ -175,7 +175,8 @@ DM_INTERNAL void dmi_dbox_pen(const dmi_ctx *x, dmi_dbox *box);
 typedef struct dmi_dual dmi_dual;
 /* log lam_M, log lam_P, log mu, log L0, the point where the depth
    penalty's tangent touches (its std, or variance; < 1 for std: none),
-   and the stage terms' McCormick weight theta (clamped to [0, 1]). */
+   and the level nu at which the stage terms split (solver_dual.c,
+   split_level; searched only without a head). */
 #define DMI_MULT_N 6
 typedef struct dmi_mult { double v[DMI_MULT_N]; } dmi_mult;
 DM_INTERNAL dm_status dmi_dual_create(dmi_ctx *x, const dmi_bound *b, dmi_dual **out, dm_error *err);

@@ -25,9 +25,9 @@
 ** log C_t by nu, the stage's closer pays for its width above nu.
 **
 ** The relaxed box: widths in geometric cells (value at the top, costs at
-** the bottom); block 0's input cost at a representative input at or below
-** the cell (monotone costs); beta Q >= box->pen; layer and peak limits
-** dropped.  Only used with guideline 3 on (otherwise C_t <= F fails).
+** the bottom, block 0's input cost at the bottom of its input's cell);
+** beta Q >= box->pen; layer and peak limits dropped.  Only used with
+** guideline 3 on (otherwise C_t <= F fails).
 */
 #include "solver.h"
 #include "cost.h"
@@ -35,7 +35,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define REP_RATIO 1.3     /* block 0 input representatives */
 #define DUAL_GUARD 1e-9   /* relative margin against rounding */
 #define PEN_START 3.0     /* first tangent point of the depth penalty (std 3) */
 #define NEG (-HUGE_VAL)
@@ -50,28 +49,31 @@ typedef struct dent {
     double lw0, lwr, lwf0, lwfr;       /* log-width sums, upper */
     int32_t lay0, layr, layf0, layfr;  /* main-path layers; layf < 0: no free variant */
     double cr[2], cs[2], cf0[2], cfr[2]; /* lower costs: repeated, block 0 same cell, free */
-    double cmin[2];                    /* the least block 0 costs over the representatives (rc) */
-    size_t rep;                        /* block 0 costs per input representative */
+    double cmin[2];                    /* the least block 0 costs over its input cells (rc) */
+    size_t in;                         /* block 0 costs per input cell: rc rows in .. in + b */
+    bool by_record;                    /* in_check: sb_step may try the records only */
 } dent;
 
 typedef struct sbtab {
     int32_t *off;       /* entries of cell b: [off[b], off[b+1]) */
     dent *e;
-    double *rc;         /* [rep + j][2] */
+    double *rc;         /* [in + a][2]: block 0 costs at input cell a */
 } sbtab;
 
 typedef struct dmi_dual dual;
 struct dmi_dual {
     dmi_ctx *x;
-    int32_t nc, nrep, n_items, last;  /* cells, representatives, items, last stage */
-    int32_t *bot, *top, *rep_of, *rep_val;
+    int32_t nc, n_items, last;  /* cells, items, last stage */
+    int32_t *bot, *top;
     int32_t closer[DM_MAX_STAGES], cap[DM_MAX_STAGES];
     double logr2[DM_MAX_STAGES];
     sbtab sb[DM_MAX_SUPERBLOCKS];
     double *stem_c, stem_lw;   /* [a][2] */
     bool *stem_ok;             /* [a]: the cell meets the stem's range */
     double *head_c;            /* [a * nc + F][2], head conv + classifier */
-    double *val, *pm;          /* [item * nc + cell]: the DP's value after each item; per representative */
+    double *val;               /* [item * nc + cell]: the DP's value after each item */
+    int32_t *rec;              /* the input cells whose value beats every narrower one's */
+    double *pu;                /* their prev[a] + om log top(a) (sb_step) */
     double *rk;                /* per entry of a cell: its value before block 0's input cost */
     double budget[2];
     double *logtop;            /* log of each cell's top */
@@ -84,8 +86,7 @@ static dm_status nomem(dm_error *err) {
 }
 
 /* Width cells over the channel grid, widened to every item's range (a
-   stem or head may lie outside the superblocks' grid), and block 0 input
-   representatives. */
+   stem or head may lie outside the superblocks' grid). */
 static dm_status make_cells(dual *d, dm_error *err) {
     const dm_problem *p = &d->x->p;
     int32_t g = p->granularity, lo = dmi_grid_lo(p), hi = dmi_grid_hi(p);
@@ -99,16 +100,14 @@ static dm_status make_cells(dual *d, dm_error *err) {
     int32_t n = (hi - lo) / g + 1;
     d->bot = dmi_calloc((size_t)n, sizeof(int32_t));
     d->top = dmi_calloc((size_t)n, sizeof(int32_t));
-    d->rep_of = dmi_calloc((size_t)n, sizeof(int32_t));
-    d->rep_val = dmi_calloc((size_t)n, sizeof(int32_t));
-    if (!d->bot || !d->top || !d->rep_of || !d->rep_val) return nomem(err);
+    d->rec = dmi_calloc((size_t)n, sizeof(int32_t));
+    d->pu = dmi_calloc((size_t)n, sizeof(double));
+    d->logtop = dmi_calloc((size_t)n, sizeof(double));
+    if (!d->bot || !d->top || !d->rec || !d->pu || !d->logtop) return nomem(err);
     for (int32_t c = lo; c <= hi; c = d->top[d->nc++] + g) {
         d->bot[d->nc] = c;
         d->top[d->nc] = dmi_cell_end(d->x, c, hi);
-    }
-    for (int32_t a = 0; a < d->nc; a++) {
-        if (a == 0 || d->bot[a] >= d->rep_val[d->nrep - 1] * REP_RATIO) d->rep_val[d->nrep++] = d->bot[a];
-        d->rep_of[a] = d->nrep - 1;
+        d->logtop[d->nc] = log(d->top[d->nc]);
     }
     return DM_OK;
 }
@@ -156,21 +155,46 @@ static dm_status free_variant(const dual *d, int32_t i, int32_t b, int32_t ml, i
     return s;
 }
 
-/* Lower costs of block 0 at each input representative below cell b. */
-static dm_status rep_costs(const dual *d, int32_t i, int32_t b, int32_t ml, int32_t mh, int32_t k,
-                           double *rc, dm_error *err) {
+/* Lower costs of block 0 at the bottom of each input cell a <= b. */
+static dm_status in_costs(const dual *d, int32_t i, int32_t b, int32_t ml, int32_t mh, int32_t k,
+                          double *rc, dm_error *err) {
     bool mb = d->x->p.family == DM_BLOCK_MBCONV;
     dmi_tally t;
     dm_status s = DM_OK;
-    for (int32_t j = 0; j <= d->rep_of[b] && !s; j++) {
-        int32_t r = d->rep_val[j], rnext = j < d->nrep - 1 ? d->rep_val[j + 1] : INT32_MAX;
-        if ((s = dmi_block_cost(d->x, i, 0, d->bot[b], ml, k, r, &t, err))) break;
-        set2(rc + 2 * j, &t);
-        int32_t v = ml > r ? ml : r;  /* an input equal to m drops the expand conv */
-        if (mb && v < rnext && v <= mh && !(s = dmi_block_cost(d->x, i, 0, d->bot[b], v, k, v, &t, err)))
-            min2(rc + 2 * j, &t);
+    for (int32_t a = 0; a <= b && !s; a++) {
+        if ((s = dmi_block_cost(d->x, i, 0, d->bot[b], ml, k, d->bot[a], &t, err))) break;
+        set2(rc + 2 * a, &t);
+        int32_t v = ml > d->bot[a] ? ml : d->bot[a];  /* an input equal to m drops the expand conv */
+        if (mb && v <= d->top[a] && v <= mh && !(s = dmi_block_cost(d->x, i, 0, d->bot[b], v, k, v, &t, err)))
+            min2(rc + 2 * a, &t);
     }
     return s;
+}
+
+static bool le2(const double *u, const double *v) { return u[0] <= v[0] && u[1] <= v[1]; }
+
+/* Whether sb_step may take block 0 from an input cell a < b as in_value
+   does and try only the records (dent.by_record): (1) at input top(a)
+   block 0 has as many layers as at top(b) and log widths at most lw0 +
+   log top(a) - log top(b) (its first conv's width c_in k^2 / groups
+   grows as c_in); (2) both its costs rise (weakly) with a, so an input
+   below another whose value is as high costs no more.  Both hold in
+   both families as the blocks are built today (mbconv's expand conv
+   vanishes only at m == c_in, and m >= c_out > c_in below b); the test
+   keeps the shortcuts honest if a block style ever breaks that.  Tried
+   at the cells' tops, as values are (monotone in c_in within a cell). */
+static dm_status in_check(const dual *d, int32_t i, int32_t b, int32_t mh, int32_t k, const double *rc,
+                          dent *e, dm_error *err) {
+    dmi_tally t;
+    e->by_record = true;
+    for (int32_t a = 0; a < b && e->by_record; a++) {
+        dm_status s = dmi_block_cost(d->x, i, 0, d->top[b], mh, k, d->top[a], &t, err);
+        if (s) return s;
+        double lw = e->lw0 + (d->logtop[a] - d->logtop[b]);
+        e->by_record = t.layers == e->lay0 && t.logw <= lw + DUAL_GUARD * (1 + fabs(lw)) &&
+                       (a == 0 || le2(rc + 2 * (a - 1), rc + 2 * a));
+    }
+    return DM_OK;
 }
 
 static dm_status fill_entry(dual *d, int32_t i, int32_t b, int32_t ml, int32_t mh, int32_t k, dent *e,
@@ -186,17 +210,18 @@ static dm_status fill_entry(dual *d, int32_t i, int32_t b, int32_t ml, int32_t m
     if (!s) s = dmi_block_cost(d->x, i, 0, d->bot[b], ml, k, d->bot[b], &t, err);
     if (!s) set2(e->cs, &t);
     if (!s) s = free_variant(d, i, b, ml, mh, k, e, err);
-    if (!s) s = rep_costs(d, i, b, ml, mh, k, rc, err);
+    if (!s) s = in_costs(d, i, b, ml, mh, k, rc, err);
     if (!s && last_nohead) s = dmi_classifier_cost(d->x, d->bot[b], cl, err);
     for (int r = 0; r < 2; r++) {
         e->cs[r] += (double)cl[r];
         e->cf0[r] += (double)cl[r];
         e->cmin[r] = HUGE_VAL;
-        for (int32_t j = 0; j <= d->rep_of[b]; j++) {
-            rc[2 * j + r] += (double)cl[r];
-            if (rc[2 * j + r] < e->cmin[r]) e->cmin[r] = rc[2 * j + r];
+        for (int32_t a = 0; a <= b; a++) {
+            rc[2 * a + r] += (double)cl[r];
+            if (rc[2 * a + r] < e->cmin[r]) e->cmin[r] = rc[2 * a + r];
         }
     }
+    if (!s) s = in_check(d, i, b, mh, k, rc, e, err);
     return s;
 }
 
@@ -216,12 +241,12 @@ static dm_status sb_pass(dual *d, int32_t i, int pass, size_t *ne, size_t *nr, d
             for (int32_t k = 0; k < p->n_kernels; k++) {
                 if (pass) {
                     dent *e = &t->e[*ne];
-                    e->rep = *nr;
+                    e->in = *nr;
                     dm_status s = fill_entry(d, i, b, mlo, mhi, p->kernels[k], e, t->rc + 2 * *nr, err);
                     if (s) return s;
                 }
                 ++*ne;
-                *nr += (size_t)d->rep_of[b] + 1;
+                *nr += (size_t)b + 1;
             }
         }
     }
@@ -307,9 +332,9 @@ static dm_status lw_tables(dual *d, dm_error *err) {
 }
 
 static void dual_free(dual *d) {
-    free(d->bot), free(d->top), free(d->rep_of), free(d->rep_val);
+    free(d->bot), free(d->top), free(d->rec), free(d->pu);
     for (int32_t i = 0; i < DM_MAX_SUPERBLOCKS; i++) free(d->sb[i].off), free(d->sb[i].e), free(d->sb[i].rc);
-    free(d->stem_c), free(d->stem_ok), free(d->head_c), free(d->val), free(d->rk), free(d->pm), free(d->logtop);
+    free(d->stem_c), free(d->stem_ok), free(d->head_c), free(d->val), free(d->rk), free(d->logtop);
     free(d->lwm0), free(d->lwmr);
 }
 
@@ -326,10 +351,7 @@ static dm_status dual_build(dual *d, const dmi_bound *bd, dm_error *err) {
         for (int32_t b = 0; b < d->nc; b++)
             if (d->sb[i].off[b + 1] - d->sb[i].off[b] > most) most = d->sb[i].off[b + 1] - d->sb[i].off[b];
     d->rk = dmi_calloc((size_t)most, sizeof(double));
-    d->pm = dmi_calloc((size_t)d->nrep + 1, sizeof(double));
-    d->logtop = dmi_calloc((size_t)d->nc, sizeof(double));
-    if (!d->val || !d->rk || !d->pm || !d->logtop) return nomem(err);
-    for (int32_t a = 0; a < d->nc; a++) d->logtop[a] = log(d->top[a]);
+    if (!d->val || !d->rk) return nomem(err);
     return lw_tables(d, err);
 }
 
@@ -403,16 +425,20 @@ static double prefix_lwmax(const dual *d, const lag *g, int32_t closer, int32_t 
    own_t (x_t - nu_t)^+ (bonus).  nu_t = lcu_t is the plain bound.  Omax_t
    sums item_lwmax over the items in stages <= t (widths <= C_t's upper
    cell, guideline 3).  The last stage keeps lcu (its closer sets the
-   final width, a box's own range). */
+   final width, a box's own range).  A level below 0 is never better
+   (it adds -nu_t (Omax_t - O_t) >= 0) and would weight log widths by
+   less than 0, where the DP's values at the cells' tops need >= 0: it
+   is taken as 0. */
 static void split_level(const dual *d, lag *g) {
     const dmi_dbox *bx = g->box;
     const dmi_ctx *x = d->x;
+    double nu = g->nu > 0 ? g->nu : 0;
     for (int32_t t = 0; t <= d->last; t++) {
         g->lcu[t] = g->lc[t];
         g->own[t] = 0;
-        if (t == d->last || g->nu >= g->lc[t]) continue;
+        if (t == d->last || nu >= g->lc[t]) continue;
         double om = prefix_lwmax(d, g, d->closer[t], bx->chi[t]);
-        g->lc[t] = g->nu;
+        g->lc[t] = nu;
         g->own[t] = 0.5 * x->alpha[t] * om;
     }
 }
@@ -490,24 +516,69 @@ static double entry_value(int32_t i, const dent *e, double om, const lag *g, dou
     return r;
 }
 
+/* The value of input cell a < b before block 0 of an entry that is
+   by_record: prev[a] and block 0's log widths at c_in = top(a) instead of
+   top(b) (in_check; om >= 0 weights them), as (prev[a] + om log top(a))
+   - om log top(b), the grouping records and from_below use. */
+static double in_value(const dual *d, const double *prev, int32_t a, int32_t b, double om) {
+    return (prev[a] + om * d->logtop[a]) - om * d->logtop[b];
+}
+
+/* The inputs of sb_step: the cells a < upto whose prev[a] + om log top(a)
+   beats every narrower cell's (the records), narrowest first. */
+typedef struct inrec {
+    int32_t n, upto;
+    double om, raw;   /* raw: the most prev[a], a < upto */
+} inrec;
+
+/* Extend the records to the cells a < b (from scratch when om differs:
+   only a stage's closer has a weight that depends on its cell). */
+static void records(dual *d, const double *prev, int32_t b, double om, inrec *r) {
+    if (r->upto == 0 || om != r->om) *r = (inrec){.n = 0, .upto = 0, .om = om, .raw = NEG};
+    for (int32_t a = r->upto; a < b; a++) {
+        double u = prev[a] + om * d->logtop[a];
+        r->raw = mx(r->raw, prev[a]);
+        if (u > (r->n ? d->pu[r->n - 1] : NEG)) d->rec[r->n] = a, d->pu[r->n++] = u;
+    }
+    if (b > r->upto) r->upto = b;
+}
+
+/* Block 0 of entry e from the input cells a < b (records r, r->n > 0;
+   sh = om log top(b)): the best of its input's value + v - its cost.
+   When e->by_record, an input that is not a record is beaten by the
+   record below it (as high a value, no more cost), so only the records
+   are tried, widest first, stopping once even the least cost (cmin)
+   cannot beat best, as every narrower one has less value; both shortcuts
+   are exact in floating point too, every step being monotone.
+   Otherwise every input, valued as prev (block 0 at c_in = top(b)). */
+static double from_below(const dual *d, const sbtab *t, const dent *e, const double *prev, const inrec *r,
+                         int32_t b, double sh, double v, const lag *g, double best) {
+    const double *rc = t->rc + 2 * e->in;
+    if (!e->by_record) {
+        for (int32_t a = d->rec[0]; a < b; a++) best = mx(best, prev[a] + (v - lcost(g, rc + 2 * a)));
+        return best;
+    }
+    double vmin = v - lcost(g, e->cmin);
+    for (int32_t j = r->n - 1; j >= 0; j--) {
+        if ((d->pu[j] - sh) + vmin <= best) break;
+        best = mx(best, (d->pu[j] - sh) + (v - lcost(g, rc + 2 * d->rec[j])));
+    }
+    return best;
+}
+
 /* One superblock step of the DP: V(i+1)[b] from V(i)[a <= b], b within
    the box's cells for the item. */
 static void sb_step(dual *d, int32_t i, const lag *g) {
     const sbtab *t = &d->sb[i];
     const double *prev = d->val + (size_t)i * d->nc;
     double *cur = d->val + (size_t)(i + 1) * d->nc;
-    int32_t amin = 0, amax = d->nc - 1;   /* the input cells the DP reached */
-    while (amin < d->nc && prev[amin] == NEG) amin++;
-    while (amax >= amin && prev[amax] == NEG) amax--;
-    for (int32_t j = 0; j < d->nrep; j++) d->pm[j] = NEG;
+    inrec in = {0};
     for (int32_t b = 0; b < d->nc; b++) {
         cur[b] = NEG;
-        if (b > amin && b - 1 <= amax) d->pm[d->rep_of[b - 1]] = mx(d->pm[d->rep_of[b - 1]], prev[b - 1]);
-        if (b > g->hi[i + 1] || b < g->lo[i + 1] || b < amin) continue;
-        double om = weight(d, i + 1, b, g) + g->mu, ms = NEG, pmax = NEG;
-        /* block 0's input representatives of the cells a < b the DP reached */
-        int32_t j0 = d->rep_of[amin], j1 = b > amin ? d->rep_of[b - 1 < amax ? b - 1 : amax] : -1;
-        for (int32_t j = j0; j <= j1; j++) pmax = mx(pmax, d->pm[j]);
+        if (b > g->hi[i + 1] || b < g->lo[i + 1]) continue;
+        double om = weight(d, i + 1, b, g) + g->mu, ms = NEG, sh = om * d->logtop[b];
+        records(d, prev, b, om, &in);
+        if (in.n == 0 && prev[b] == NEG) continue;
         for (int32_t k = t->off[b]; k < t->off[b + 1]; k++) {
             double same;
             d->rk[k - t->off[b]] = entry_value(i, &t->e[k], om, g, &same);
@@ -515,13 +586,12 @@ static void sb_step(dual *d, int32_t i, const lag *g) {
         }
         double best = prev[b] + ms;
         /* an entry's costs are at least cmin (the multipliers are >= 0):
-           its representatives are skipped when even that cannot beat best */
-        for (int32_t k = t->off[b]; k < t->off[b + 1] && pmax != NEG; k++) {
+           its inputs below b are skipped when even that cannot beat best */
+        for (int32_t k = t->off[b]; k < t->off[b + 1] && in.n > 0; k++) {
             const dent *e = &t->e[k];
-            const double *rc = t->rc + 2 * e->rep;
-            double r = d->rk[k - t->off[b]];
-            if (pmax + (r - lcost(g, e->cmin)) <= best) continue;   /* grouped as below: exact */
-            for (int32_t j = j0; j <= j1; j++) best = mx(best, d->pm[j] + (r - lcost(g, rc + 2 * j)));
+            double v = d->rk[k - t->off[b]], pmax = e->by_record ? d->pu[in.n - 1] - sh : in.raw;
+            if (pmax + (v - lcost(g, e->cmin)) <= best) continue;   /* grouped as below: exact */
+            best = from_below(d, t, e, prev, &in, b, sh, v, g, best);
         }
         cur[b] = best + bonus(d, i + 1, b, g);
     }
@@ -574,15 +644,16 @@ static int32_t sb_back(const dual *d, int32_t i, int32_t b, const lag *g, dmi_du
         for (int32_t a = 0; a <= b; a++) {
             if (prev[a] == NEG) continue;
             int free0 = 0;
-            const double *c0 = a == b ? e->cs : t->rc + 2 * (e->rep + (size_t)d->rep_of[a]);
-            double v = prev[a] + v0 - lcost(g, c0);
+            const double *c0 = a == b ? e->cs : t->rc + 2 * (e->in + (size_t)a);
+            bool shift = a < b && e->by_record;   /* as from_below valued it */
+            double v = (shift ? in_value(d, prev, a, b, om) : prev[a]) + v0 - lcost(g, c0);
             if (a == b && e->layf0 >= 0) {
                 double vf = prev[a] + dr + om * e->lwf0 - ma * e->layf0 - lcost(g, e->cf0);
                 if (vf > v) v = vf, free0 = 1, c0 = e->cf0;
             }
             if (v > best) {
                 best = v, from = a, depth = dd + 1;
-                lw = (free0 ? e->lwf0 : e->lw0) + rlw;
+                lw = (free0 ? e->lwf0 : e->lw0) + rlw + (shift ? d->logtop[a] - d->logtop[b] : 0);
                 lay = (free0 ? e->layf0 : e->lay0) + rlay;
                 c[0] = c0[0] + rc[0], c[1] = c0[1] + rc[1];
             }
