@@ -58,6 +58,17 @@ static void tiny(dm_problem *p, dm_block_kind kind, int variant) {
     p->score.beta = variant == 2 ? 3.0 : 30.0;   /* the penalty must matter against the entropy */
     if (variant == 1) p->score.penalty = DM_PENALTY_VAR;
     if (variant == 2) p->score.penalty_skip = 1;
+    if (variant == 3) {   /* cells of two widths (granularity 1): an mbconv cell holds m == c and m != c */
+        p->granularity = 1;
+        p->min_channels = p->stem_min = p->stem_max = 20;
+        p->max_channels = 23;
+        p->inner_min = 1.0;
+        p->inner_max = 1.1;
+        p->head = 0;
+        p->max_macs = 6000000;
+        p->max_params = 20000;
+        p->rho0 = 1.0;
+    }
 }
 
 static double phi(const dm_problem *p, double v) { return p->score.penalty == DM_PENALTY_VAR ? exp(v) : exp(sqrt(v)); }
@@ -302,7 +313,7 @@ static void test_boxes_vs_brute_force(void) {
     design *ds = malloc(MAX_DESIGNS * sizeof *ds);
     int helped = 0, level = 0, boxes = 0;
     for (int k = 0; k < 2; k++)
-        for (int variant = 0; variant < 3; variant++) {
+        for (int variant = 0; variant < (kinds[k] == DM_BLOCK_MBCONV ? 4 : 3); variant++) {
             dm_problem p;
             tiny(&p, kinds[k], variant);
             int32_t nd = brute_force(&p, ds);

@@ -49,6 +49,7 @@ typedef struct dent {
     double lw0, lwr, lwf0, lwfr;       /* log-width sums, upper */
     int32_t lay0, layr, layf0, layfr;  /* main-path layers; layf < 0: no free variant */
     double cr[2], cs[2], cf0[2], cfr[2]; /* lower costs: repeated, block 0 same cell, free */
+    bool gen;                          /* the general variant exists with c_in in b (gen_cost) */
     double cmin[2];                    /* the least block 0 costs over its input cells (rc) */
     size_t in;                         /* block 0 costs per input cell: rc rows in .. in + b */
     bool by_record;                    /* in_check: sb_step may try the records only */
@@ -197,18 +198,46 @@ static dm_status in_check(const dual *d, int32_t i, int32_t b, int32_t mh, int32
     return DM_OK;
 }
 
+/* Lower costs of block idx with its input in the output's cell (1: a
+   repeated block; 0: block 0 from its own cell, input = output) in the
+   general variant, expand conv present (lay layers, as gen_value counts
+   them): at the cells' bottoms, unless the expand conv vanishes there
+   (torchvision mbconv, m == c_in == bot(b)); then at the least points
+   that keep it, one grid step up in c (and c_in) or in m, whichever costs
+   less (every general block of the entry lies above one of them).  *gen
+   is false when the cells hold neither: every block there is
+   expand-free, and only the free variant is taken. */
+static dm_status gen_cost(const dual *d, int32_t i, int32_t idx, int32_t b, int32_t ml, int32_t mh, int32_t k,
+                          int32_t lay, double *c, bool *gen, dm_error *err) {
+    int32_t g = d->x->p.granularity, c0 = d->bot[b];
+    int32_t pc[2] = {c0 + g, c0}, pm[2] = {ml, ml + g}, ok[2] = {c0 + g <= d->top[b], ml + g <= mh};
+    dmi_tally t;
+    dm_status s = dmi_block_cost(d->x, i, idx, c0, ml, k, c0, &t, err);
+    *gen = true;
+    if (s || t.layers >= lay) {
+        set2(c, &t);
+        return s;
+    }
+    *gen = false;
+    c[0] = c[1] = HUGE_VAL;
+    for (int j = 0; j < 2 && !s; j++) {
+        if (!ok[j] || (s = dmi_block_cost(d->x, i, idx, pc[j], pm[j], k, pc[j], &t, err)) || t.layers < lay) continue;
+        min2(c, &t);
+        *gen = true;
+    }
+    return s;
+}
+
 static dm_status fill_entry(dual *d, int32_t i, int32_t b, int32_t ml, int32_t mh, int32_t k, dent *e,
                             double *rc, dm_error *err) {
-    dmi_tally t;
     int64_t cl[2] = {0, 0};   /* the classifier, for the last superblock without a head */
-    t = (dmi_tally){0};
     bool last_nohead = i == d->x->n - 1 && !d->x->p.head;
     dm_status s = gen_value(d, i, 0, d->top[b], mh, k, &e->lw0, &e->lay0, err);
     if (!s) s = gen_value(d, i, 1, d->top[b], mh, k, &e->lwr, &e->layr, err);
-    if (!s) s = dmi_block_cost(d->x, i, 1, d->bot[b], ml, k, d->bot[b], &t, err);
-    if (!s) set2(e->cr, &t);
-    if (!s) s = dmi_block_cost(d->x, i, 0, d->bot[b], ml, k, d->bot[b], &t, err);
-    if (!s) set2(e->cs, &t);
+    bool gen0 = true;
+    if (!s) s = gen_cost(d, i, 1, b, ml, mh, k, e->layr, e->cr, &e->gen, err);
+    if (!s) s = gen_cost(d, i, 0, b, ml, mh, k, e->lay0, e->cs, &gen0, err);
+    e->gen = e->gen && gen0;
     if (!s) s = free_variant(d, i, b, ml, mh, k, e, err);
     if (!s) s = in_costs(d, i, b, ml, mh, k, rc, err);
     if (!s && last_nohead) s = dmi_classifier_cost(d->x, d->bot[b], cl, err);
@@ -506,12 +535,12 @@ static inline double depth_part(int32_t i, double rr, const lag *g, int32_t *dd)
    input shares the output's cell. */
 static double entry_value(int32_t i, const dent *e, double om, const lag *g, double *same) {
     double ma = g->mu * g->a;
-    double rr = om * e->lwr - ma * e->layr - lcost(g, e->cr);
+    double rr = e->gen ? om * e->lwr - ma * e->layr - lcost(g, e->cr) : NEG;
     if (e->layfr >= 0) rr = mx(rr, om * e->lwfr - ma * e->layfr - lcost(g, e->cfr));
     int32_t ddi;
     double dr = depth_part(i, rr, g, &ddi);
     double r = dr + om * e->lw0 - ma * e->lay0;
-    *same = r - lcost(g, e->cs);
+    *same = e->gen ? r - lcost(g, e->cs) : NEG;
     if (e->layf0 >= 0) *same = mx(*same, dr + om * e->lwf0 - ma * e->layf0 - lcost(g, e->cf0));
     return r;
 }
@@ -633,7 +662,7 @@ static int32_t sb_back(const dual *d, int32_t i, int32_t b, const lag *g, dmi_du
     for (int32_t k = t->off[b]; k < t->off[b + 1]; k++) {
         const dent *e = &t->e[k];
         /* the repeated block: general or expand-free, as entry_value */
-        double rg = om * e->lwr - ma * e->layr - lcost(g, e->cr), rr = rg;
+        double rg = e->gen ? om * e->lwr - ma * e->layr - lcost(g, e->cr) : NEG, rr = rg;
         int fr = e->layfr >= 0 && om * e->lwfr - ma * e->layfr - lcost(g, e->cfr) > rg;
         if (fr) rr = om * e->lwfr - ma * e->layfr - lcost(g, e->cfr);
         int32_t dd;
@@ -646,7 +675,7 @@ static int32_t sb_back(const dual *d, int32_t i, int32_t b, const lag *g, dmi_du
             int free0 = 0;
             const double *c0 = a == b ? e->cs : t->rc + 2 * (e->in + (size_t)a);
             bool shift = a < b && e->by_record;   /* as from_below valued it */
-            double v = (shift ? in_value(d, prev, a, b, om) : prev[a]) + v0 - lcost(g, c0);
+            double v = a == b && !e->gen ? NEG : (shift ? in_value(d, prev, a, b, om) : prev[a]) + v0 - lcost(g, c0);
             if (a == b && e->layf0 >= 0) {
                 double vf = prev[a] + dr + om * e->lwf0 - ma * e->layf0 - lcost(g, e->cf0);
                 if (vf > v) v = vf, free0 = 1, c0 = e->cf0;
