@@ -51,7 +51,7 @@ typedef struct dent {
     double cr[2], cs[2], cf0[2], cfr[2]; /* lower costs: repeated, block 0 same cell, free */
     bool gen;                          /* the general variant exists with c_in in b (gen_cost) */
     double cmin[2];                    /* the least block 0 costs over its input cells (rc) */
-    size_t in;                         /* block 0 costs per input cell: rc rows in .. in + b */
+    size_t in;                         /* block 0 costs per input cell a < b: rc rows in + a */
     bool by_record;                    /* in_check: sb_step may try the records only */
 } dent;
 
@@ -156,13 +156,14 @@ static dm_status free_variant(const dual *d, int32_t i, int32_t b, int32_t ml, i
     return s;
 }
 
-/* Lower costs of block 0 at the bottom of each input cell a <= b. */
+/* Lower costs of block 0 at the bottom of each input cell a < b (an
+   input in b itself is cs, gen_cost). */
 static dm_status in_costs(const dual *d, int32_t i, int32_t b, int32_t ml, int32_t mh, int32_t k,
                           double *rc, dm_error *err) {
     bool mb = d->x->p.family == DM_BLOCK_MBCONV;
     dmi_tally t;
     dm_status s = DM_OK;
-    for (int32_t a = 0; a <= b && !s; a++) {
+    for (int32_t a = 0; a < b && !s; a++) {
         if ((s = dmi_block_cost(d->x, i, 0, d->bot[b], ml, k, d->bot[a], &t, err))) break;
         set2(rc + 2 * a, &t);
         int32_t v = ml > d->bot[a] ? ml : d->bot[a];  /* an input equal to m drops the expand conv */
@@ -245,7 +246,7 @@ static dm_status fill_entry(dual *d, int32_t i, int32_t b, int32_t ml, int32_t m
         e->cs[r] += (double)cl[r];
         e->cf0[r] += (double)cl[r];
         e->cmin[r] = HUGE_VAL;
-        for (int32_t a = 0; a <= b; a++) {
+        for (int32_t a = 0; a < b; a++) {
             rc[2 * a + r] += (double)cl[r];
             if (rc[2 * a + r] < e->cmin[r]) e->cmin[r] = rc[2 * a + r];
         }
@@ -275,7 +276,7 @@ static dm_status sb_pass(dual *d, int32_t i, int pass, size_t *ne, size_t *nr, d
                     if (s) return s;
                 }
                 ++*ne;
-                *nr += (size_t)b + 1;
+                *nr += (size_t)b;
             }
         }
     }
