@@ -16,7 +16,9 @@
 ** simulated annealing walks, on the objective less a penalty per unit of
 ** constraint excess (so through infeasible designs), cross between
 ** basins; most of their steps trade one variable down against another
-** up, which keeps them near the binding budgets.  Each walk starts from
+** up, which keeps them near the binding budgets, and some move a run of
+** equal widths together (an mbconv block without its expand conv keeps
+** its inner width at its input's).  Each walk starts from
 ** the local optimum or, every other one, from the best design so far,
 ** and ends with a polish (budget exchanges, pair moves).  Depth walks
 ** follow: one block more, fewer or moved between superblocks, each moved
@@ -127,6 +129,27 @@ static int set_width(const dmi_ctx *x, dmi_cand *c, int var, int32_t v) {
     if (*w == old) return 0;
     repair(x, c, var, *w > old);
     return 1;
+}
+
+/* Every width equal to variable `var`'s moved together by `delta` grid
+   steps (the stem, the head, each superblock's c and m, each clamped to
+   its range, then repaired): widths that are equal stay equal.  A
+   torchvision mbconv block whose inner width is its input's has no
+   expand conv, so moving such a run of widths one at a time passes
+   through designs that pay for an expand conv; this move does not. */
+static int tie_move(const dmi_ctx *x, dmi_cand *c, int var, int32_t delta) {
+    if (!is_width(var)) return 0;
+    int32_t v = width_of(c, var), to = v + delta * x->p.granularity;
+    dmi_cand old = *c;
+    if (c->stem == v) c->stem = clamp_ch(x, 0, to);
+    for (int32_t i = 0; i < x->n; i++) {
+        if (c->sb[i].c == v) c->sb[i].c = clamp_ch(x, i + 1, to);
+        if (c->sb[i].m == v) c->sb[i].m = to;   /* repair clamps it */
+    }
+    if (x->p.head && c->head == v) c->head = to;
+    repair(x, c, V_STEM, delta > 0);
+    for (int32_t i = 0; i < x->n; i++) repair(x, c, V_SB + 4 * i, delta > 0);
+    return memcmp(&old, c, sizeof old) != 0;
 }
 
 /* Move variable `var` by `delta` units (grid steps for widths, positions
@@ -265,6 +288,9 @@ static int32_t next_rand(uint64_t *st, int32_t n) {
 #define P_SNAP 0.03           /* share of steps that set an inner width to an end of its
                                  range or to its input's width (the expand conv vanishes) */
 #define POLISH_EVALS 30000    /* exchange and pair moves after each restart */
+#define P_TIE 0.2             /* share of the steps on a width that move every width equal
+                                 to it along (tie_move): 0.2 and 0.3 measured best of
+                                 0.05-0.6 (bench/README.md "Tied widths") */
 #define RAND_RES 1000000      /* resolution of the acceptance draw */
 /* The depth walks after the restarts (depth_walks). */
 #define DEPTH_EVALS 60000        /* all depth walks together */
@@ -299,9 +325,9 @@ static int rand_var(const dmi_ctx *x, uint64_t *st, int depths) {
     return var;
 }
 
-/* One random neighbour of *c: an inner width snapped (P_SNAP), an
-   exchange (P_EXCHANGE), or one variable up or down; 0 when nothing
-   changed. */
+/* One random neighbour of *c: an inner width snapped (P_SNAP), a width
+   moved with every width equal to it (P_TIE), an exchange (P_EXCHANGE),
+   or one variable up or down; 0 when nothing changed. */
 static int propose(const dmi_ctx *x, uint64_t *st, dmi_cand *c, int depths) {
     if (unit_rand(st) < P_SNAP) {
         int32_t i = next_rand(st, x->n), which = next_rand(st, 3);   /* set_width clamps to the range */
@@ -309,6 +335,8 @@ static int propose(const dmi_ctx *x, uint64_t *st, dmi_cand *c, int depths) {
         return set_width(x, c, V_SB + 4 * i + 1, v);
     }
     int a = rand_var(x, st, depths);
+    if (is_width(a) && unit_rand(st) < P_TIE)
+        return tie_move(x, c, a, unit_rand(st) < 0.5 ? -rand_step(x, st, c, a) : rand_step(x, st, c, a));
     if (unit_rand(st) < P_EXCHANGE) {
         int b;
         do b = rand_var(x, st, depths);
