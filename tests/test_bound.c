@@ -339,6 +339,59 @@ static void test_boxes_vs_brute_force(void) {
     free(ds);
 }
 
+/* The certificate's tables of p against the blocks each entry stands
+   for, enumerated (dmi_dual_check); need_free: expand-free blocks must
+   be among them. */
+static void check_tables(const dm_problem *p, const char *what, int need_free) {
+    ctxs c;
+    dm_error err = {0};
+    int64_t seen[2] = {0, 0};
+    CHECK(open_ctx(p, &c));
+    if (!c.d) {
+        close_ctx(&c);
+        return;
+    }
+    dm_status s = dmi_dual_check(c.d, seen, &err);
+    CHECK(s == DM_OK);
+    if (s) printf("  %s: %s\n", what, err.msg);
+    CHECK(seen[0] > 0 && (!need_free || seen[1] > 0));
+    if (getenv("DM_TEST_VERBOSE"))
+        printf("  tables %s: %lld general and %lld expand-free blocks\n", what, (long long)seen[0],
+               (long long)seen[1]);
+    close_ctx(&c);
+}
+
+/* Every table entry against its blocks: the tiny problems, and larger
+   ones whose cells hold several widths (granularity 8, the cells' ratio
+   1.05: two widths a cell from 168 up) and whose inner cells cross the
+   block's own width (an mbconv m == c_in drops its expand conv). */
+static void test_tables(void) {
+    static const dm_block_kind kinds[2] = {DM_BLOCK_BOTTLENECK, DM_BLOCK_MBCONV};
+    for (int k = 0; k < 2; k++) {
+        for (int variant = 0; variant < (kinds[k] == DM_BLOCK_MBCONV ? 4 : 3); variant++) {
+            dm_problem p;
+            char what[64];
+            tiny(&p, kinds[k], variant);
+            snprintf(what, sizeof what, "%s/%d", dm_block_kind_name(kinds[k]), variant);
+            check_tables(&p, what, kinds[k] == DM_BLOCK_MBCONV);
+        }
+        dm_problem p;
+        dm_problem_default(&p, kinds[k]);
+        p.input_size = 32;
+        p.classes = 10;
+        p.n_superblocks = 2;
+        p.stride[0] = 1, p.stride[1] = 2;
+        p.min_channels = p.stem_min = 144;
+        p.stem_max = 200;
+        p.max_channels = 360;
+        p.n_kernels = 2, p.kernels[0] = 3, p.kernels[1] = 5;
+        p.inner_min = kinds[k] == DM_BLOCK_MBCONV ? 1.0 : 0.25;
+        p.inner_max = kinds[k] == DM_BLOCK_MBCONV ? 1.6 : 1.0;
+        check_tables(&p, kinds[k] == DM_BLOCK_MBCONV ? "mbconv, 144..360" : "bottleneck, 144..360",
+                     kinds[k] == DM_BLOCK_MBCONV);
+    }
+}
+
 /* dm_solve with only the certificate: bound >= the optimum at small
    efforts, and equal to it (proven optimal) at a large one. */
 static void test_certificate(int slow) {
@@ -374,6 +427,7 @@ static void test_certificate(int slow) {
 int main(int argc, char **argv) {
     int slow = argc > 1 && !strcmp(argv[1], "--slow");
     test_boxes_vs_brute_force();
+    test_tables();
     test_head_ratio();
     test_certificate(slow);
     printf("%d passed, %d failed\n", dm_t_passed, dm_t_failed);

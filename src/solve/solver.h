@@ -186,6 +186,12 @@ DM_INTERNAL void dmi_dual_free(dmi_dual *d);
 DM_INTERNAL void dmi_dual_root(const dmi_dual *d, dmi_dbox *box);
 /* The width cell holding c. */
 DM_INTERNAL int32_t dmi_dual_cell(const dmi_dual *d, int32_t c);
+/* For tests: every block of every superblock table entry, enumerated
+   (each width of its cells, each input), is one of the entry's variants
+   by its layers, with costs >= the entry's lower costs and log widths <=
+   its upper ones.  seen[0] / seen[1]: general / expand-free blocks met.
+   DM_ERR_INTERNAL names the first block that is not. */
+DM_INTERNAL dm_status dmi_dual_check(const dmi_dual *d, int64_t seen[2], dm_error *err);
 /* Make the stage ranges non-decreasing (widths are) and set wmin/wmax
    from them; 0 when the box is empty. */
 DM_INTERNAL int dmi_dual_tidy(const dmi_dual *d, dmi_dbox *box);

@@ -53,6 +53,7 @@ typedef struct dent {
     double cmin[2];                    /* the least block 0 costs over its input cells (rc) */
     size_t in;                         /* block 0 costs per input cell a < b: rc rows in + a */
     bool by_record;                    /* in_check: sb_step may try the records only */
+    int32_t ml, mh, k;                 /* its inner widths' cell and its kernel (dmi_dual_check) */
 } dent;
 
 typedef struct sbtab {
@@ -233,6 +234,7 @@ static dm_status fill_entry(dual *d, int32_t i, int32_t b, int32_t ml, int32_t m
                             double *rc, dm_error *err) {
     int64_t cl[2] = {0, 0};   /* the classifier, for the last superblock without a head */
     bool last_nohead = i == d->x->n - 1 && !d->x->p.head;
+    e->ml = ml, e->mh = mh, e->k = k;
     dm_status s = gen_value(d, i, 0, d->top[b], mh, k, &e->lw0, &e->lay0, err);
     if (!s) s = gen_value(d, i, 1, d->top[b], mh, k, &e->lwr, &e->layr, err);
     bool gen0 = true;
@@ -844,6 +846,74 @@ int dmi_dual_converged(const dual *d, const double *st) {
     for (int c = 0; c < DMI_MULT_N; c++)
         if (searched(d, c) && st[c] >= DMI_DUAL_STEP_MIN) return 0;
     return 1;
+}
+
+/* ------------------------------------------------------------ check */
+
+/* Real block t (its costs plus the classifier's cl) against one side of
+   an entry: the general variant (lay layers, log widths <= lw, costs >=
+   c, present only when gen) or the expand-free one (layf >= 0). */
+static bool block_ok(const dmi_tally *t, const int64_t *cl, int32_t lay, double lw, const double *c, bool gen,
+                     int32_t layf, double lwf, const double *cf, int64_t *seen) {
+    bool general = t->layers == lay;
+    if (!general && (layf < 0 || t->layers != layf)) return false;
+    double w = general ? lw : lwf, m = (double)t->macs + (double)cl[0], p = (double)t->params + (double)cl[1];
+    const double *lo = general ? c : cf;
+    seen[!general]++;
+    return (!general || gen) && t->logw <= w + DUAL_GUARD * (1 + fabs(w)) && lo[0] <= m && lo[1] <= p;
+}
+
+static dm_status check_fail(const dual *d, int32_t i, int32_t b, const dent *e, const char *what, int32_t c,
+                            int32_t m, int32_t c_in, dm_error *err) {
+    return DM_FAIL(err, DM_ERR_INTERNAL, "dual table of superblock %d, cell %d..%d, inner %d..%d, kernel %d: "
+                   "%s (c %d, m %d, input %d) is not bounded by its entry", (int)i + 1, (int)d->bot[b],
+                   (int)d->top[b], (int)e->ml, (int)e->mh, (int)e->k, what, (int)c, (int)m, (int)c_in);
+}
+
+/* Every block that entry e of superblock i's cell b stands for: each c of the
+   cell in the superblock's range, each m of the entry's inner cell in
+   c's inner range, as a repeated block, as block 0 from an input in b
+   (<= c) and from every input cell a < b. */
+static dm_status check_entry(const dual *d, int32_t i, int32_t b, const dent *e, const double *rc,
+                             int64_t *seen, dm_error *err) {
+    const dm_problem *p = &d->x->p;
+    int32_t g = p->granularity, clo, chi, ilo, ihi, mlo, mhi;
+    dmi_item_range(p, i + 1, &clo, &chi);
+    dmi_item_range(p, i, &ilo, &ihi);   /* the input's: the stem or superblock i - 1 */
+    int64_t none[2] = {0, 0}, cl[2] = {0, 0};
+    dmi_tally t;
+    dm_status s = DM_OK;
+    for (int32_t c = d->bot[b] > clo ? d->bot[b] : clo; c <= d->top[b] && c <= chi && !s; c += g) {
+        if (i == d->x->n - 1 && !p->head && (s = dmi_classifier_cost(d->x, c, cl, err))) return s;
+        dmi_inner_range(p, c, &mlo, &mhi);
+        for (int32_t m = e->ml > mlo ? e->ml : mlo; m <= e->mh && m <= mhi; m += g) {
+            if ((s = dmi_block_cost(d->x, i, 1, c, m, e->k, c, &t, err))) return s;
+            if (!block_ok(&t, none, e->layr, e->lwr, e->cr, e->gen, e->layfr, e->lwfr, e->cfr, seen))
+                return check_fail(d, i, b, e, "a repeated block", c, m, c, err);
+            for (int32_t in = ilo; in <= ihi && in <= c; in += g) {
+                int32_t a = dmi_dual_cell(d, in);
+                if ((s = dmi_block_cost(d->x, i, 0, c, m, e->k, in, &t, err))) return s;
+                if (a == b && !block_ok(&t, cl, e->lay0, e->lw0, e->cs, e->gen, e->layf0, e->lwf0, e->cf0, seen))
+                    return check_fail(d, i, b, e, "block 0 from its own cell", c, m, in, err);
+                double lw = e->by_record ? e->lw0 + (d->logtop[a] - d->logtop[b]) : e->lw0;
+                if (a < b && !block_ok(&t, cl, e->lay0, lw, rc + 2 * a, true, -1, 0, NULL, seen))
+                    return check_fail(d, i, b, e, "block 0 from a narrower cell", c, m, in, err);
+            }
+        }
+    }
+    return s;
+}
+
+dm_status dmi_dual_check(const dual *d, int64_t seen[2], dm_error *err) {
+    seen[0] = seen[1] = 0;
+    for (int32_t i = 0; i < d->x->n; i++)
+        for (int32_t b = 0; b < d->nc; b++)
+            for (int32_t k = d->sb[i].off[b]; k < d->sb[i].off[b + 1]; k++) {
+                const dent *e = &d->sb[i].e[k];
+                dm_status s = check_entry(d, i, b, e, d->sb[i].rc + 2 * e->in, seen, err);
+                if (s) return s;
+            }
+    return DM_OK;
 }
 
 int32_t dmi_dual_cell(const dual *d, int32_t c) {
