@@ -84,30 +84,43 @@ static bool add_tally(dmi_tally *t, const dmi_tally *b, int32_t times) {
     return ok;
 }
 
-bool dmi_space_tally(dmi_tally *t, const dm_layer *ls, int32_t n) {
+/* dmi_space_tally, the logs of the widths only when `logs`. */
+static bool tally(dmi_tally *t, const dm_layer *ls, int32_t n, bool logs) {
     bool ok = true;
     for (int32_t i = 0; i < n; i++) {
         const dm_layer *l = &ls[i];
         dmi_tally one = {.params = l->params, .macs = l->macs, .peak = dmi_space_activation(l)};
         if (dmi_space_main_path(l->role)) {
             one.layers = 1;
-            one.logw = log(dmi_layer_width(l));
+            one.logw = logs ? log(dmi_layer_width(l)) : 0;
         }
         ok &= add_tally(t, &one, 1);
     }
     return ok;
 }
 
-dm_status dmi_space_block_tally(const dm_arch *a, const dmi_layout *lay, int32_t sbi,
-                                int32_t index, int32_t c_in, dmi_tally *out, dm_error *err) {
+bool dmi_space_tally(dmi_tally *t, const dm_layer *ls, int32_t n) { return tally(t, ls, n, true); }
+
+static dm_status block_tally(const dm_arch *a, const dmi_layout *lay, int32_t sbi, int32_t index,
+                             int32_t c_in, bool logs, dmi_tally *out, dm_error *err) {
     dm_block_info b;
     dm_layer ls[DMI_BLOCK_MAX_LAYERS];
     int32_t n;
     memset(out, 0, sizeof *out);
     dm_status s = dmi_space_block(a, lay, sbi, index, c_in, &b, ls, &n, err);
-    if (!s && !dmi_space_tally(out, ls, n))
+    if (!s && !tally(out, ls, n, logs))
         return DM_FAIL(err, DM_ERR_RANGE, "block costs overflow 64-bit counters");
     return s;
+}
+
+dm_status dmi_space_block_tally(const dm_arch *a, const dmi_layout *lay, int32_t sbi,
+                                int32_t index, int32_t c_in, dmi_tally *out, dm_error *err) {
+    return block_tally(a, lay, sbi, index, c_in, true, out, err);
+}
+
+dm_status dmi_space_block_costs(const dm_arch *a, const dmi_layout *lay, int32_t sbi,
+                                int32_t index, int32_t c_in, dmi_tally *out, dm_error *err) {
+    return block_tally(a, lay, sbi, index, c_in, false, out, err);
 }
 
 bool dmi_space_repeat(dmi_tally *t, const dmi_tally *first, const dmi_tally *rest, int32_t depth) {

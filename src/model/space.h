@@ -73,6 +73,12 @@ DM_INTERNAL bool dmi_space_tally(dmi_tally *t, const dm_layer *ls, int32_t n);
 DM_INTERNAL dm_status dmi_space_block_tally(const dm_arch *a, const dmi_layout *lay, int32_t sbi,
                                             int32_t index, int32_t c_in, dmi_tally *out,
                                             dm_error *err);
+/* The same without the logs: logw is 0, the rest as dmi_space_block_tally
+   (the logs are a quarter of a tally's work; tables that need only costs
+   and layers skip them). */
+DM_INTERNAL dm_status dmi_space_block_costs(const dm_arch *a, const dmi_layout *lay, int32_t sbi,
+                                            int32_t index, int32_t c_in, dmi_tally *out,
+                                            dm_error *err);
 /* The repeat rule: add a superblock of `depth` blocks to *t, block 0
    once (`first`) and block 1 depth-1 times (`rest`, unread when depth is
    1).  Saturates as dmi_space_tally; false when a sum did. */

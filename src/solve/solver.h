@@ -96,6 +96,13 @@ DM_INTERNAL dm_status dmi_cand_eval(dmi_ctx *x, const dmi_cand *c, dmi_eval *e, 
 DM_INTERNAL dm_status dmi_block_cost(const dmi_ctx *x, int32_t sbi, int32_t index, int32_t c,
                                      int32_t m, int32_t k, int32_t c_in, dmi_tally *out,
                                      dm_error *err);
+/* The same in *scratch, a copy of x->tmpl that the caller keeps (each call
+   changes only sb[sbi]'s widths and kernel), with out->logw left 0 unless
+   `logs`: the dual's tables call it millions of times, and the copy of
+   the template and the logs were a third of their work. */
+DM_INTERNAL dm_status dmi_block_cost_in(const dmi_ctx *x, dm_arch *scratch, bool logs, int32_t sbi,
+                                        int32_t index, int32_t c, int32_t m, int32_t k, int32_t c_in,
+                                        dmi_tally *out, dm_error *err);
 /* The stem with c channels, the head conv c_in -> c, and the classifier's
    {MACs, params} on c_in inputs ({0, 0} without one), as nets build them. */
 DM_INTERNAL dm_status dmi_stem_layer(const dmi_ctx *x, int32_t c, dm_layer *l, dm_error *err);
@@ -140,8 +147,10 @@ DM_INTERNAL double dmi_bound_root(const dmi_bound *b);
    given their exact spent costs and the relaxed value of the prefix. */
 DM_INTERNAL double dmi_bound_suffix(const dmi_bound *b, int32_t item, int64_t spent_macs,
                                     int64_t spent_params);
-/* Relaxed value of one fixed item (the prefix part of dmi_bound_suffix). */
-DM_INTERNAL double dmi_bound_item_value(const dmi_bound *b, const dmi_cand *c, int32_t item);
+/* Relaxed value of one fixed item (the prefix part of dmi_bound_suffix)
+   whose layers' log widths sum to `logw` (its tally's). */
+DM_INTERNAL double dmi_bound_item_value(const dmi_bound *b, const dmi_cand *c, int32_t item,
+                                        double logw);
 /* The largest channel count the budgets allow superblock / head / stem to have. */
 DM_INTERNAL int32_t dmi_bound_cmax(const dmi_bound *b, int32_t item);
 /* The same when superblock i's depth is at least dlo[i] and item j's

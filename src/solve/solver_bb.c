@@ -9,6 +9,7 @@
 ** same search closes one box of the certificate's branch and bound.
 */
 #include "solver.h"
+#include "cost.h"
 #include <math.h>
 #include <string.h>
 
@@ -17,6 +18,7 @@ typedef struct bb {
     const dmi_bound *b;
     const dmi_dbox *box;   /* NULL: the whole domain */
     dmi_cand cur, *best;
+    dm_arch arch;          /* scratch copy of the template for the block tallies */
     dmi_eval *be;
     int *found;
     int64_t nodes, limit;
@@ -29,29 +31,30 @@ static int64_t add_sat(int64_t a, int64_t b) {
     return dmi_add64(a, b, &r) ? r : INT64_MAX;
 }
 
-/* Exact costs of item `it` of the current candidate (saturated: costs
-   are >= 0, so an overflowing sum is past every budget). */
-static dm_status item_cost(bb *t, int32_t it, int64_t *macs, int64_t *params) {
+/* Item `it` of the current candidate: its exact costs (saturated: costs
+   are >= 0, so an overflowing sum is past every budget) and log widths;
+   the head's and classifier's costs are checked at the leaf. */
+static dm_status item_tally(bb *t, int32_t it, dmi_tally *out) {
     dmi_ctx *x = t->x;
     const dmi_cand *c = &t->cur;
     dm_layer l;
     dm_status s = DM_OK;
-    *macs = *params = 0;
-    if (it == 0) {
-        s = dmi_stem_layer(x, c->stem, &l, t->err);
-        *macs = l.macs;
-        *params = l.params;
-        return s;
+    memset(out, 0, sizeof *out);
+    if (it == 0 || it == x->n + 1) {
+        if (it == x->n + 1 && !x->p.head) return DM_OK;
+        s = it == 0 ? dmi_stem_layer(x, c->stem, &l, t->err)
+                    : dmi_head_layer(x, c->sb[x->n - 1].c, c->head, &l, t->err);
+        if (s) return s;
+        out->logw = log(dmi_layer_width(&l));
+        if (it == 0) out->macs = l.macs, out->params = l.params;
+        return DM_OK;
     }
-    if (it == x->n + 1) return DM_OK; /* head and classifier: checked at the leaf */
     const dmi_sbvar *v = &c->sb[it - 1];
-    dmi_tally f, r = {0}, sum = {0};
+    dmi_tally f, r = {0};
     int32_t c_in = it == 1 ? c->stem : c->sb[it - 2].c;
-    s = dmi_block_cost(x, it - 1, 0, v->c, v->m, v->k, c_in, &f, t->err);
-    if (!s && v->d > 1) s = dmi_block_cost(x, it - 1, 1, v->c, v->m, v->k, v->c, &r, t->err);
-    dmi_space_repeat(&sum, &f, &r, v->d);
-    *macs = sum.macs;
-    *params = sum.params;
+    s = dmi_block_cost_in(x, &t->arch, true, it - 1, 0, v->c, v->m, v->k, c_in, &f, t->err);
+    if (!s && v->d > 1) s = dmi_block_cost_in(x, &t->arch, true, it - 1, 1, v->c, v->m, v->k, v->c, &r, t->err);
+    dmi_space_repeat(out, &f, &r, v->d);
     return s;
 }
 
@@ -73,12 +76,12 @@ static dm_status node(bb *t, int32_t it, int64_t macs, int64_t params, double va
     if (++t->nodes > t->limit) { t->stopped = 1; return DM_OK; }
     if (t->nodes % DM_PROGRESS_EVERY == 0 && t->x->prog.phase == DM_PHASE_TREE)
         dmi_progress_done(t->x, t->nodes);
-    int64_t m, p;
-    dm_status s = item_cost(t, it, &m, &p);
+    dmi_tally tl;
+    dm_status s = item_tally(t, it, &tl);
     if (s) return s;
-    macs = add_sat(macs, m);
-    params = add_sat(params, p);
-    value += dmi_bound_item_value(t->b, &t->cur, it);
+    macs = add_sat(macs, tl.macs);
+    params = add_sat(params, tl.params);
+    value += dmi_bound_item_value(t->b, &t->cur, it, tl.logw);
     double ub = value + dmi_bound_suffix(t->b, it + 1, macs, params) - t->x->sp.beta;
     if (ub == -HUGE_VAL || (*t->found && ub <= t->be->objective + 1e-9)) return DM_OK;
     return it == t->x->n + 1 ? leaf(t) : dive(t, it + 1, macs, params, value);
@@ -136,6 +139,7 @@ dm_status dmi_search_bb(dmi_ctx *x, const dmi_bound *b, const dmi_dbox *box, int
     bb t = {.x = x, .b = b, .box = box, .best = best, .be = be, .found = found, .limit = limit,
             .err = err};
     memset(&t.cur, 0, sizeof t.cur);
+    t.arch = x->tmpl;
     dm_status s = dive(&t, 0, 0, 0, 0.0);
     *nodes = t.nodes > t.limit ? t.limit : t.nodes;
     *complete = !s && !t.stopped;

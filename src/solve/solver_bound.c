@@ -415,23 +415,9 @@ int32_t dmi_bound_box_cap(const dmi_bound *b, int32_t item, const int32_t *dlo, 
     return b->base + lo * g;
 }
 
-double dmi_bound_item_value(const dmi_bound *b, const dmi_cand *c, int32_t item) {
+double dmi_bound_item_value(const dmi_bound *b, const dmi_cand *c, int32_t item, double logw) {
     const dmi_ctx *x = b->x;
-    dm_layer l;
-    if (item == 0) {
-        dmi_stem_layer(x, c->stem, &l, NULL);
-        return 0.5 * weight(b, 0, c->stem) * log(dmi_layer_width(&l));
-    }
-    if (item == x->n + 1) {
-        if (!x->p.head) return 0.0;
-        dmi_head_layer(x, c->sb[x->n - 1].c, c->head, &l, NULL);
-        return 0.5 * weight(b, item, c->head) * log(dmi_layer_width(&l));
-    }
-    const dmi_sbvar *v = &c->sb[item - 1];
-    int32_t cin = item == 1 ? c->stem : c->sb[item - 2].c;
-    dmi_tally f, r = {0}, t = {0};
-    dmi_block_cost(x, item - 1, 0, v->c, v->m, v->k, cin, &f, NULL);
-    if (v->d > 1) dmi_block_cost(x, item - 1, 1, v->c, v->m, v->k, v->c, &r, NULL);
-    dmi_space_repeat(&t, &f, &r, v->d);
-    return 0.5 * weight(b, item, v->c) * t.logw;
+    if (item == x->n + 1 && !x->p.head) return 0.0;
+    int32_t w = item == 0 ? c->stem : item <= x->n ? c->sb[item - 1].c : c->head;
+    return 0.5 * weight(b, item, w) * logw;
 }

@@ -81,6 +81,7 @@ struct dmi_dual {
     double *logtop;            /* log of each cell's top */
     double *lwm0, *lwmr;       /* [i * nc + b]: the most log width of block 0 / a repeated block
                                   of superblock i at any cell <= b (either variant) */
+    dm_arch *arch;             /* the tables' scratch copy of the template (block_cost) */
 };
 
 static dm_status nomem(dm_error *err) {
@@ -114,6 +115,13 @@ static dm_status make_cells(dual *d, dm_error *err) {
     return DM_OK;
 }
 
+/* A block's tally for the tables (dmi_block_cost_in), its log widths
+   only when `logs`. */
+static dm_status block_cost(const dual *d, bool logs, int32_t i, int32_t idx, int32_t c, int32_t m,
+                            int32_t k, int32_t c_in, dmi_tally *t, dm_error *err) {
+    return dmi_block_cost_in(d->x, d->arch, logs, i, idx, c, m, k, c_in, t, err);
+}
+
 static void set2(double *to, const dmi_tally *b) { to[0] = (double)b->macs; to[1] = (double)b->params; }
 
 static void min2(double *to, const dmi_tally *b) {
@@ -129,7 +137,7 @@ static void min2(double *to, const dmi_tally *b) {
 static dm_status gen_value(const dual *d, int32_t i, int32_t idx, int32_t ct, int32_t mt, int32_t k,
                            double *lw, int32_t *lay, dm_error *err) {
     dmi_tally t;
-    dm_status s = dmi_block_cost(d->x, i, idx, ct, mt, k, ct, &t, err);
+    dm_status s = block_cost(d, true, i, idx, ct, mt, k, ct, &t, err);
     *lw = t.logw;
     *lay = t.layers;
     if (d->x->p.family == DM_BLOCK_MBCONV && d->x->p.style == DM_STYLE_TORCHVISION && mt == ct) {
@@ -148,10 +156,10 @@ static dm_status free_variant(const dual *d, int32_t i, int32_t b, int32_t ml, i
     e->layf0 = e->layfr = -1;
     if (d->x->p.family != DM_BLOCK_MBCONV || vlo > vhi) return DM_OK;
     for (int32_t idx = 0; idx < 2 && !s; idx++) {
-        if ((s = dmi_block_cost(d->x, i, idx, vhi, vhi, k, vhi, &t, err))) break;
+        if ((s = block_cost(d, true, i, idx, vhi, vhi, k, vhi, &t, err))) break;
         *(idx ? &e->lwfr : &e->lwf0) = t.logw;
         *(idx ? &e->layfr : &e->layf0) = t.layers;
-        if ((s = dmi_block_cost(d->x, i, idx, vlo, vlo, k, vlo, &t, err))) break;
+        if ((s = block_cost(d, false, i, idx, vlo, vlo, k, vlo, &t, err))) break;
         set2(idx ? e->cfr : e->cf0, &t);
     }
     return s;
@@ -165,10 +173,10 @@ static dm_status in_costs(const dual *d, int32_t i, int32_t b, int32_t ml, int32
     dmi_tally t;
     dm_status s = DM_OK;
     for (int32_t a = 0; a < b && !s; a++) {
-        if ((s = dmi_block_cost(d->x, i, 0, d->bot[b], ml, k, d->bot[a], &t, err))) break;
+        if ((s = block_cost(d, false, i, 0, d->bot[b], ml, k, d->bot[a], &t, err))) break;
         set2(rc + 2 * a, &t);
         int32_t v = ml > d->bot[a] ? ml : d->bot[a];  /* an input equal to m drops the expand conv */
-        if (mb && v <= d->top[a] && v <= mh && !(s = dmi_block_cost(d->x, i, 0, d->bot[b], v, k, v, &t, err)))
+        if (mb && v <= d->top[a] && v <= mh && !(s = block_cost(d, false, i, 0, d->bot[b], v, k, v, &t, err)))
             min2(rc + 2 * a, &t);
     }
     return s;
@@ -191,7 +199,7 @@ static dm_status in_check(const dual *d, int32_t i, int32_t b, int32_t mh, int32
     dmi_tally t;
     e->by_record = true;
     for (int32_t a = 0; a < b && e->by_record; a++) {
-        dm_status s = dmi_block_cost(d->x, i, 0, d->top[b], mh, k, d->top[a], &t, err);
+        dm_status s = block_cost(d, true, i, 0, d->top[b], mh, k, d->top[a], &t, err);
         if (s) return s;
         double lw = e->lw0 + (d->logtop[a] - d->logtop[b]);
         e->by_record = t.layers == e->lay0 && t.logw <= lw + DUAL_GUARD * (1 + fabs(lw)) &&
@@ -214,7 +222,7 @@ static dm_status gen_cost(const dual *d, int32_t i, int32_t idx, int32_t b, int3
     int32_t g = d->x->p.granularity, c0 = d->bot[b];
     int32_t pc[2] = {c0 + g, c0}, pm[2] = {ml, ml + g}, ok[2] = {c0 + g <= d->top[b], ml + g <= mh};
     dmi_tally t;
-    dm_status s = dmi_block_cost(d->x, i, idx, c0, ml, k, c0, &t, err);
+    dm_status s = block_cost(d, false, i, idx, c0, ml, k, c0, &t, err);
     *gen = true;
     if (s || t.layers >= lay) {
         set2(c, &t);
@@ -223,7 +231,7 @@ static dm_status gen_cost(const dual *d, int32_t i, int32_t idx, int32_t b, int3
     *gen = false;
     c[0] = c[1] = HUGE_VAL;
     for (int j = 0; j < 2 && !s; j++) {
-        if (!ok[j] || (s = dmi_block_cost(d->x, i, idx, pc[j], pm[j], k, pc[j], &t, err)) || t.layers < lay) continue;
+        if (!ok[j] || (s = block_cost(d, false, i, idx, pc[j], pm[j], k, pc[j], &t, err)) || t.layers < lay) continue;
         min2(c, &t);
         *gen = true;
     }
@@ -367,11 +375,14 @@ static void dual_free(dual *d) {
     free(d->bot), free(d->top), free(d->rec), free(d->pu);
     for (int32_t i = 0; i < DM_MAX_SUPERBLOCKS; i++) free(d->sb[i].off), free(d->sb[i].e), free(d->sb[i].rc);
     free(d->stem_c), free(d->stem_ok), free(d->head_c), free(d->val), free(d->rk), free(d->logtop);
-    free(d->lwm0), free(d->lwmr);
+    free(d->lwm0), free(d->lwmr), free(d->arch);
 }
 
 static dm_status dual_build(dual *d, const dmi_bound *bd, dm_error *err) {
     layout(d);
+    d->arch = dmi_calloc(1, sizeof *d->arch);
+    if (!d->arch) return nomem(err);
+    *d->arch = d->x->tmpl;
     dm_status s = make_cells(d, err);
     for (int32_t t = 0; t <= d->last; t++) d->cap[t] = dmi_bound_cmax(bd, d->closer[t]);
     for (int32_t i = 0; i < d->x->n && !s; i++) s = sb_table(d, i, err);

@@ -114,11 +114,18 @@ void dmi_cand_arch(const dmi_ctx *x, const dmi_cand *c, dm_arch *out) {
 
 dm_status dmi_block_cost(const dmi_ctx *x, int32_t sbi, int32_t index, int32_t c, int32_t m,
                          int32_t k, int32_t c_in, dmi_tally *out, dm_error *err) {
-    dm_arch a = x->tmpl; /* only sb[sbi] is read for a block */
-    a.sb[sbi].out = c;
-    a.sb[sbi].inner = m;
-    a.sb[sbi].kernel = k;
-    return dmi_space_block_tally(&a, &x->lay, sbi, index, c_in, out, err);
+    dm_arch a = x->tmpl;
+    return dmi_block_cost_in(x, &a, true, sbi, index, c, m, k, c_in, out, err);
+}
+
+dm_status dmi_block_cost_in(const dmi_ctx *x, dm_arch *scratch, bool logs, int32_t sbi, int32_t index,
+                            int32_t c, int32_t m, int32_t k, int32_t c_in, dmi_tally *out,
+                            dm_error *err) {
+    scratch->sb[sbi].out = c;   /* only sb[sbi] of the template is read for a block */
+    scratch->sb[sbi].inner = m;
+    scratch->sb[sbi].kernel = k;
+    return (logs ? dmi_space_block_tally : dmi_space_block_costs)(scratch, &x->lay, sbi, index, c_in,
+                                                                  out, err);
 }
 
 dm_status dmi_stem_layer(const dmi_ctx *x, int32_t c, dm_layer *l, dm_error *err) {
