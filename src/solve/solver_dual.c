@@ -522,23 +522,42 @@ static void box_limits(const dual *d, lag *g) {
     }
 }
 
-static double lcost(const lag *g, const double *c) { return g->lam[0] * c[0] + g->lam[1] * c[1]; }
+static double lcost(const double *lam, const double *c) { return lam[0] * c[0] + lam[1] * c[1]; }
 
-/* The best depth of superblock i in the box when each repeated block
+/* What one superblock's entries see of one evaluation, copied out of the
+   lag: sb_step's stores to d->rk may alias a lag's doubles, so the
+   compiler would load each of them again for every entry (measured:
+   a fifth of evaluate's instructions). */
+typedef struct eterms {
+    double lam[2], ma;      /* the budgets' multipliers (lcost); mu a per layer */
+    double P, sig, inv2p;   /* the depth penalty (pen_terms) */
+    double flat_pen;        /* its value at hi when depth_part takes an end */
+    int32_t lo, hi;         /* the box's depth interval */
+    bool flat;              /* unpenalised, P 0 or one depth: depth_part takes an end */
+} eterms;
+
+static eterms eterms_of(int32_t i, const lag *g) {
+    eterms q = {.lam = {g->lam[0], g->lam[1]}, .ma = g->mu * g->a, .P = g->P, .sig = g->sig,
+                .inv2p = g->inv2p, .lo = g->box->dlo[i], .hi = g->box->dhi[i]};
+    q.flat = i < g->skip || g->P <= 0 || q.lo == q.hi;
+    q.flat_pen = i < g->skip ? 0.0 : g->P * ((double)q.hi * q.hi - g->sig * q.hi) * (q.lo == q.hi);
+    return q;
+}
+
+/* The best depth of a superblock in the box when each repeated block
    adds rr: max over d of (d - 1) rr - P (d^2 - sig d), concave in d
    (linear when P is 0: an end of the interval).  *dd gets d - 1. */
-static inline double depth_part(int32_t i, double rr, const lag *g, int32_t *dd) {
-    int32_t lo = g->box->dlo[i], hi = g->box->dhi[i];
-    if (i < g->skip || g->P <= 0 || lo == hi) {
-        *dd = (rr > 0 || lo == hi ? hi : lo) - 1;
-        return *dd * rr - (i < g->skip ? 0.0 : g->P * ((double)hi * hi - g->sig * hi) * (lo == hi));
+static inline double depth_part(double rr, const eterms *q, int32_t *dd) {
+    if (q->flat) {
+        *dd = (rr > 0 || q->lo == q->hi ? q->hi : q->lo) - 1;
+        return *dd * rr - q->flat_pen;
     }
-    double P = g->P, t = rr * g->inv2p + 0.5 * g->sig;   /* the vertex */
-    int32_t c = t <= lo ? lo : t >= hi ? hi : (int32_t)t;
-    double v = (c - 1) * rr - P * ((double)c * c - g->sig * c);
+    double P = q->P, t = rr * q->inv2p + 0.5 * q->sig;   /* the vertex */
+    int32_t c = t <= q->lo ? q->lo : t >= q->hi ? q->hi : (int32_t)t;
+    double v = (c - 1) * rr - P * ((double)c * c - q->sig * c);
     *dd = c - 1;
-    if (c < hi) {
-        double w = c * rr - P * ((double)(c + 1) * (c + 1) - g->sig * (c + 1));
+    if (c < q->hi) {
+        double w = c * rr - P * ((double)(c + 1) * (c + 1) - q->sig * (c + 1));
         if (w > v) v = w, *dd = c;
     }
     return v;
@@ -547,15 +566,15 @@ static inline double depth_part(int32_t i, double rr, const lag *g, int32_t *dd)
 /* Best Lagrangian of one entry given its weight, with the best depth of
    the box's interval (depth_part); *same gets the value when block 0's
    input shares the output's cell. */
-static double entry_value(int32_t i, const dent *e, double om, const lag *g, double *same) {
-    double ma = g->mu * g->a;
-    double rr = e->gen ? om * e->lwr - ma * e->layr - lcost(g, e->cr) : NEG;
-    if (e->layfr >= 0) rr = mx(rr, om * e->lwfr - ma * e->layfr - lcost(g, e->cfr));
+static inline double entry_value(const dent *e, double om, const eterms *q, double *same) {
+    double ma = q->ma;
+    double rr = e->gen ? om * e->lwr - ma * e->layr - lcost(q->lam, e->cr) : NEG;
+    if (e->layfr >= 0) rr = mx(rr, om * e->lwfr - ma * e->layfr - lcost(q->lam, e->cfr));
     int32_t ddi;
-    double dr = depth_part(i, rr, g, &ddi);
+    double dr = depth_part(rr, q, &ddi);
     double r = dr + om * e->lw0 - ma * e->lay0;
-    *same = e->gen ? r - lcost(g, e->cs) : NEG;
-    if (e->layf0 >= 0) *same = mx(*same, dr + om * e->lwf0 - ma * e->layf0 - lcost(g, e->cf0));
+    *same = e->gen ? r - lcost(q->lam, e->cs) : NEG;
+    if (e->layf0 >= 0) *same = mx(*same, dr + om * e->lwf0 - ma * e->layf0 - lcost(q->lam, e->cf0));
     return r;
 }
 
@@ -595,16 +614,16 @@ static void records(dual *d, const double *prev, int32_t b, double om, inrec *r)
    are exact in floating point too, every step being monotone.
    Otherwise every input, valued as prev (block 0 at c_in = top(b)). */
 static double from_below(const dual *d, const sbtab *t, const dent *e, const double *prev, const inrec *r,
-                         int32_t b, double sh, double v, const lag *g, double best) {
+                         int32_t b, double sh, double v, const eterms *q, double best) {
     const double *rc = t->rc + 2 * e->in;
     if (!e->by_record) {
-        for (int32_t a = d->rec[0]; a < b; a++) best = mx(best, prev[a] + (v - lcost(g, rc + 2 * a)));
+        for (int32_t a = d->rec[0]; a < b; a++) best = mx(best, prev[a] + (v - lcost(q->lam, rc + 2 * a)));
         return best;
     }
-    double vmin = v - lcost(g, e->cmin);
+    double vmin = v - lcost(q->lam, e->cmin);
     for (int32_t j = r->n - 1; j >= 0; j--) {
         if ((d->pu[j] - sh) + vmin <= best) break;
-        best = mx(best, (d->pu[j] - sh) + (v - lcost(g, rc + 2 * d->rec[j])));
+        best = mx(best, (d->pu[j] - sh) + (v - lcost(q->lam, rc + 2 * d->rec[j])));
     }
     return best;
 }
@@ -615,6 +634,7 @@ static void sb_step(dual *d, int32_t i, const lag *g) {
     const sbtab *t = &d->sb[i];
     const double *prev = d->val + (size_t)i * d->nc;
     double *cur = d->val + (size_t)(i + 1) * d->nc;
+    const eterms q = eterms_of(i, g);
     inrec in = {0};
     for (int32_t b = 0; b < d->nc; b++) {
         cur[b] = NEG;
@@ -624,7 +644,7 @@ static void sb_step(dual *d, int32_t i, const lag *g) {
         if (in.n == 0 && prev[b] == NEG) continue;
         for (int32_t k = t->off[b]; k < t->off[b + 1]; k++) {
             double same;
-            d->rk[k - t->off[b]] = entry_value(i, &t->e[k], om, g, &same);
+            d->rk[k - t->off[b]] = entry_value(&t->e[k], om, &q, &same);
             ms = mx(ms, same);
         }
         double best = prev[b] + ms;
@@ -633,8 +653,8 @@ static void sb_step(dual *d, int32_t i, const lag *g) {
         for (int32_t k = t->off[b]; k < t->off[b + 1] && in.n > 0; k++) {
             const dent *e = &t->e[k];
             double v = d->rk[k - t->off[b]], pmax = e->by_record ? d->pu[in.n - 1] - sh : in.raw;
-            if (pmax + (v - lcost(g, e->cmin)) <= best) continue;   /* grouped as below: exact */
-            best = from_below(d, t, e, prev, &in, b, sh, v, g, best);
+            if (pmax + (v - lcost(q.lam, e->cmin)) <= best) continue;   /* grouped as below: exact */
+            best = from_below(d, t, e, prev, &in, b, sh, v, &q, best);
         }
         cur[b] = best + bonus(d, i + 1, b, g);
     }
@@ -648,7 +668,7 @@ static double head_step(const dual *d, const lag *g) {
     double om = weight(d, h, fhi, g) + g->mu, ma = g->mu * g->a, best = NEG;
     for (int32_t a = 0; a <= fhi; a++) {
         int32_t f = a > flo ? a : flo;
-        best = mx(best, prev[a] + om * d->logtop[a] - ma - lcost(g, d->head_c + 2 * ((size_t)a * d->nc + f)));
+        best = mx(best, prev[a] + om * d->logtop[a] - ma - lcost(g->lam, d->head_c + 2 * ((size_t)a * d->nc + f)));
     }
     return best + bonus(d, h, fhi, g);
 }
@@ -670,17 +690,18 @@ static void arg_add(const dual *d, dmi_dual_arg *o, int32_t item, double lw, dou
 static int32_t sb_back(const dual *d, int32_t i, int32_t b, const lag *g, dmi_dual_arg *o) {
     const sbtab *t = &d->sb[i];
     const double *prev = d->val + (size_t)i * d->nc;
-    double om = weight(d, i + 1, b, g) + g->mu, ma = g->mu * g->a, best = NEG;
+    const eterms q = eterms_of(i, g);
+    double om = weight(d, i + 1, b, g) + g->mu, ma = q.ma, best = NEG;
     double lw = 0, lay = 0, c[2] = {0, 0};
     int32_t from = b, depth = 1;
     for (int32_t k = t->off[b]; k < t->off[b + 1]; k++) {
         const dent *e = &t->e[k];
         /* the repeated block: general or expand-free, as entry_value */
-        double rg = e->gen ? om * e->lwr - ma * e->layr - lcost(g, e->cr) : NEG, rr = rg;
-        int fr = e->layfr >= 0 && om * e->lwfr - ma * e->layfr - lcost(g, e->cfr) > rg;
-        if (fr) rr = om * e->lwfr - ma * e->layfr - lcost(g, e->cfr);
+        double rg = e->gen ? om * e->lwr - ma * e->layr - lcost(q.lam, e->cr) : NEG, rr = rg;
+        int fr = e->layfr >= 0 && om * e->lwfr - ma * e->layfr - lcost(q.lam, e->cfr) > rg;
+        if (fr) rr = om * e->lwfr - ma * e->layfr - lcost(q.lam, e->cfr);
         int32_t dd;
-        double dr = depth_part(i, rr, g, &dd);
+        double dr = depth_part(rr, &q, &dd);
         double rlw = dd * (fr ? e->lwfr : e->lwr), rlay = dd * (fr ? e->layfr : e->layr);
         double rc[2] = {dd * (fr ? e->cfr : e->cr)[0], dd * (fr ? e->cfr : e->cr)[1]};
         double v0 = om * e->lw0 - ma * e->lay0 + dr;
@@ -689,9 +710,9 @@ static int32_t sb_back(const dual *d, int32_t i, int32_t b, const lag *g, dmi_du
             int free0 = 0;
             const double *c0 = a == b ? e->cs : t->rc + 2 * (e->in + (size_t)a);
             bool shift = a < b && e->by_record;   /* as from_below valued it */
-            double v = a == b && !e->gen ? NEG : (shift ? in_value(d, prev, a, b, om) : prev[a]) + v0 - lcost(g, c0);
+            double v = a == b && !e->gen ? NEG : (shift ? in_value(d, prev, a, b, om) : prev[a]) + v0 - lcost(q.lam, c0);
             if (a == b && e->layf0 >= 0) {
-                double vf = prev[a] + dr + om * e->lwf0 - ma * e->layf0 - lcost(g, e->cf0);
+                double vf = prev[a] + dr + om * e->lwf0 - ma * e->layf0 - lcost(q.lam, e->cf0);
                 if (vf > v) v = vf, free0 = 1, c0 = e->cf0;
             }
             if (v > best) {
@@ -719,7 +740,7 @@ static void backtrack(const dual *d, const lag *g, dmi_dual_arg *o) {
         double om = weight(d, h, fhi, g) + g->mu, ma = g->mu * g->a, best = NEG;
         for (int32_t a = 0; a <= fhi; a++) {
             int32_t f = a > flo ? a : flo;
-            double v = last[a] + om * d->logtop[a] - ma - lcost(g, d->head_c + 2 * ((size_t)a * d->nc + f));
+            double v = last[a] + om * d->logtop[a] - ma - lcost(g->lam, d->head_c + 2 * ((size_t)a * d->nc + f));
             if (v > best) best = v, b = a, o->cell[h] = f;
         }
         int32_t f = o->cell[h];
@@ -739,7 +760,7 @@ static double evaluate(dual *d, const lag *g) {
     for (int32_t a = 0; a < d->nc; a++)
         d->val[a] = a > g->hi[0] || a < g->lo[0] || !d->stem_ok[a] ? NEG
                                  : (weight(d, 0, a, g) + g->mu) * d->stem_lw - ma -
-                                       lcost(g, d->stem_c + 2 * a) + bonus(d, 0, a, g);
+                                       lcost(g->lam, d->stem_c + 2 * a) + bonus(d, 0, a, g);
     for (int32_t i = 0; i < x->n; i++) sb_step(d, i, g);
     double best = NEG;
     if (x->p.head) best = head_step(d, g);
