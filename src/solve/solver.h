@@ -99,7 +99,8 @@ DM_INTERNAL dm_status dmi_block_cost(const dmi_ctx *x, int32_t sbi, int32_t inde
 /* The same in *scratch, a copy of x->tmpl that the caller keeps (each call
    changes only sb[sbi]'s widths and kernel), with out->logw left 0 unless
    `logs`: the dual's tables call it millions of times, and the copy of
-   the template and the logs were a third of their work. */
+   the template and the logs were a quarter of their work (open r18:
+   2.85 -> 2.11 G instructions). */
 DM_INTERNAL dm_status dmi_block_cost_in(const dmi_ctx *x, dm_arch *scratch, bool logs, int32_t sbi,
                                         int32_t index, int32_t c, int32_t m, int32_t k, int32_t c_in,
                                         dmi_tally *out, dm_error *err);
