@@ -20,12 +20,14 @@
 ** equal widths together (an mbconv block without its expand conv keeps
 ** its inner width at its input's).  Each walk starts from
 ** the local optimum or, every other one, from the best design so far,
-** and ends with a polish (budget exchanges, pair moves).  Depth walks
-** follow: one block more, fewer or moved between superblocks, each moved
-** design searched by a cooler walk over every other variable, short
-** walks ranking the moves and long ones for the best.  Every step is
-** counted, never timed, and the walks' random numbers come from a fixed
-** seed, so the answer is the same on every run.
+** and ends with a polish (budget exchanges, pair moves, ridge steps that
+** move many widths at once along the objective's gradient projected off
+** the binding budgets).  Depth walks follow: one block more, fewer or
+** moved between superblocks, each moved design re-balanced and searched
+** by a cooler walk over every other variable, short walks ranking the
+** moves and long ones for the best; a last polish ends the search.
+** Every step is counted, never timed, and the walks' random numbers come
+** from a fixed seed, so the answer is the same on every run.
 */
 #include "solver.h"
 #include <math.h>
@@ -476,20 +478,239 @@ static dm_status exchange_pass(dmi_ctx *x, dmi_cand *c, dmi_eval *ce, int64_t li
     return DM_OK;
 }
 
-/* Budget exchanges and pair moves until neither improves *best or
-   `evals` more evaluations are spent: the walk ends cold, but a step
-   that needs two variables to move together (one budget traded for
-   another) it rarely proposes at the right moment. */
+/* The ridge step (polish): when every budget binds, a better design of
+   the same depths and kernels may need four or more widths moved at once
+   (open b0's best known differs from the default's answer in seven),
+   which no single or pair move finds.  The objective's gradient, taken
+   over the groups of equal widths (each moved as tie_move moves it, one
+   grid step), is projected off the gradients of the budgets within
+   RIDGE_ACTIVE of their limits; the widths move along that direction by
+   each of RIDGE_STEPS grid steps (its largest component), the design is
+   made feasible again (ridge_shed) and grown (grow). */
+#define RIDGE_ACTIVE 0.01     /* a budget this close to its limit (share) binds */
+#define RIDGE_MAX_BOUND 3     /* binding budgets projected off, at most */
+#define RIDGE_SHED 4          /* steps down to feasibility after a ridge move */
+#define RIDGE_GROUPS (V_SB + 2 * DM_MAX_SUPERBLOCKS)   /* width variables */
+static const int32_t ridge_steps[] = {1, 2, 3, 4, 6, 8, 12};
+
+/* The groups of equal widths of *c: one variable of each in rep. */
+static int ridge_groups(const dmi_ctx *x, const dmi_cand *c, int rep[RIDGE_GROUPS]) {
+    int ng = 0;
+    for (int var = 0; var < VAR_COUNT(x->n); var++) {
+        if (!is_width(var) || (var == V_HEAD && !x->p.head)) continue;
+        int dup = 0;
+        for (int g = 0; g < ng; g++) dup |= width_of(c, rep[g]) == width_of(c, var);
+        if (!dup) rep[ng++] = var;
+    }
+    return ng;
+}
+
+/* *c from *from with each group g's widths moved by step[g] grid steps,
+   clamped and repaired as tie_move does. */
+static void ridge_apply(const dmi_ctx *x, const dmi_cand *from, const int *rep, int ng,
+                        const int32_t *step, dmi_cand *c) {
+    *c = *from;
+    for (int g = 0; g < ng; g++) {
+        int32_t v = width_of(from, rep[g]), to = v + step[g] * x->p.granularity;
+        if (from->stem == v) c->stem = to;
+        for (int32_t i = 0; i < x->n; i++) {
+            if (from->sb[i].c == v) c->sb[i].c = to;
+            if (from->sb[i].m == v) c->sb[i].m = to;
+        }
+        if (x->p.head && from->head == v) c->head = to;
+    }
+    c->stem = clamp_ch(x, 0, c->stem);
+    for (int32_t i = 0; i < x->n; i++) c->sb[i].c = clamp_ch(x, i + 1, c->sb[i].c);
+    repair(x, c, V_STEM, 1);
+    for (int32_t i = 0; i < x->n; i++) repair(x, c, V_SB + 4 * i, 1);
+}
+
+/* a z = b for k <= RIDGE_MAX_BOUND unknowns, Gaussian elimination with
+   partial pivoting; 0 when a is singular. */
+static int ridge_solve(int k, double a[RIDGE_MAX_BOUND][RIDGE_MAX_BOUND], double b[RIDGE_MAX_BOUND],
+                       double z[RIDGE_MAX_BOUND]) {
+    for (int i = 0; i < k; i++) {
+        int piv = i;
+        for (int r = i + 1; r < k; r++)
+            if (fabs(a[r][i]) > fabs(a[piv][i])) piv = r;
+        if (fabs(a[piv][i]) < 1e-18) return 0;
+        for (int col = 0; col < k; col++) {
+            double t = a[i][col];
+            a[i][col] = a[piv][col], a[piv][col] = t;
+        }
+        double t = b[i];
+        b[i] = b[piv], b[piv] = t;
+        for (int r = i + 1; r < k; r++) {
+            double f = a[r][i] / a[i][i];
+            for (int col = i; col < k; col++) a[r][col] -= f * a[i][col];
+            b[r] -= f * b[i];
+        }
+    }
+    for (int i = k - 1; i >= 0; i--) {
+        z[i] = b[i];
+        for (int col = i + 1; col < k; col++) z[i] -= a[i][col] * z[col];
+        z[i] /= a[i][i];
+    }
+    return 1;
+}
+
+/* Feasible again: at most `rounds` times, the single width step down
+   (one variable, or its group by tie_move) that removes the most excess
+   per objective lost; the first feasible one ends it. */
+static dm_status ridge_shed(dmi_ctx *x, dmi_cand *c, dmi_eval *ce, int rounds, dm_error *err) {
+    for (int r = 0; r < rounds && ce->excess > 0; r++) {
+        double best = -HUGE_VAL;
+        dmi_cand bc = *c;
+        dmi_eval be = *ce;
+        for (int var = 0; var < VAR_COUNT(x->n); var++) {
+            if (!is_width(var)) continue;
+            for (int tied = 0; tied < 2; tied++) {
+                dmi_cand t = *c;
+                dmi_eval te;
+                if (!(tied ? tie_move(x, &t, var, -1) : move_by(x, &t, var, -1))) continue;
+                dm_status s = dmi_cand_eval(x, &t, &te, err);
+                if (s) return s;
+                double gain = ce->excess - te.excess;
+                if (gain <= 0) continue;
+                double sc = te.excess == 0 ? 1e30 + te.objective
+                                           : gain / fmax(ce->objective - te.objective, 1e-9);
+                if (sc > best) { best = sc; bc = t; be = te; }
+            }
+        }
+        if (best == -HUGE_VAL) break;
+        *c = bc;
+        *ce = be;
+    }
+    return DM_OK;
+}
+
+/* Gradients (one grid step of each group; down where up cannot move):
+   gf of the objective, gb[j] of binding budget bind[j] as a share of
+   its limit. */
+static dm_status ridge_gradients(dmi_ctx *x, const dmi_cand *c, const dmi_eval *ce, const int *rep,
+                                 int ng, const int *bind, int nb, double *gf,
+                                 double gb[RIDGE_MAX_BOUND][RIDGE_GROUPS], dm_error *err) {
+    for (int g = 0; g < ng; g++) {
+        dmi_cand t = *c;
+        dmi_eval te;
+        double sg = 1;
+        gf[g] = 0;
+        for (int j = 0; j < nb; j++) gb[j][g] = 0;
+        if (!tie_move(x, &t, rep[g], +1)) {
+            t = *c, sg = -1;
+            if (!tie_move(x, &t, rep[g], -1)) continue;
+        }
+        dm_status s = dmi_cand_eval(x, &t, &te, err);
+        if (s) return s;
+        gf[g] = sg * (te.objective - ce->objective);
+        for (int j = 0; j < nb; j++)
+            gb[j][g] = sg * (te.value[bind[j]] - ce->value[bind[j]]) /
+                       dm_constraint_limit(&x->p, (dm_constraint)bind[j]);
+    }
+    return DM_OK;
+}
+
+/* The direction d of most ascent that no binding budget rises along:
+   gf projected off the gradients of each subset of the binding budgets
+   (an active set, enumerated: at most 2^RIDGE_MAX_BOUND), the best of
+   those that keep every binding budget from rising; 0 when none ascends. */
+static int ridge_direction(int ng, const double *gf, int nb, double gb[RIDGE_MAX_BOUND][RIDGE_GROUPS],
+                           double *d) {
+    double best = 0, t[RIDGE_GROUPS];
+    for (int sub = 0; sub < 1 << nb; sub++) {
+        int ks[RIDGE_MAX_BOUND], k = 0;
+        double a[RIDGE_MAX_BOUND][RIDGE_MAX_BOUND], b[RIDGE_MAX_BOUND], z[RIDGE_MAX_BOUND] = {0};
+        for (int j = 0; j < nb; j++)
+            if (sub >> j & 1) ks[k++] = j;
+        for (int i = 0; i < k; i++) {
+            b[i] = 0;
+            for (int g = 0; g < ng; g++) b[i] += gb[ks[i]][g] * gf[g];
+            for (int j = 0; j < k; j++) {
+                a[i][j] = 0;
+                for (int g = 0; g < ng; g++) a[i][j] += gb[ks[i]][g] * gb[ks[j]][g];
+            }
+        }
+        if (k && !ridge_solve(k, a, b, z)) continue;
+        double v = 0, n2 = 0;
+        for (int g = 0; g < ng; g++) {
+            t[g] = gf[g];
+            for (int i = 0; i < k; i++) t[g] -= z[i] * gb[ks[i]][g];
+            v += t[g] * gf[g], n2 += t[g] * t[g];
+        }
+        int ok = v > best;
+        for (int j = 0; j < nb && ok; j++) {
+            double rise = 0;
+            for (int g = 0; g < ng; g++) rise += gb[j][g] * t[g];
+            ok = rise <= 1e-9 * sqrt(n2);
+        }
+        if (ok) best = v, memcpy(d, t, sizeof(double) * (size_t)ng);
+    }
+    return best > 0;
+}
+
+/* One ridge step from the feasible *c; 1 in *improved when a design
+   better than *c replaced it. */
+static dm_status ridge_pass(dmi_ctx *x, dmi_cand *c, dmi_eval *ce, int64_t limit, int *improved,
+                            dm_error *err) {
+    int rep[RIDGE_GROUPS], bind[RIDGE_MAX_BOUND], nb = 0, ng = ridge_groups(x, c, rep);
+    double gf[RIDGE_GROUPS], gb[RIDGE_MAX_BOUND][RIDGE_GROUPS], d[RIDGE_GROUPS], dmax = 0;
+    *improved = 0;
+    for (int k = 0; k < DM_CONSTRAINT_COUNT && nb < RIDGE_MAX_BOUND; k++) {
+        double lim = dm_constraint_limit(&x->p, (dm_constraint)k);
+        if (lim > 0 && ce->value[k] > lim * (1 - RIDGE_ACTIVE)) bind[nb++] = k;
+    }
+    dm_status s = ridge_gradients(x, c, ce, rep, ng, bind, nb, gf, gb, err);
+    if (s || !ridge_direction(ng, gf, nb, gb, d)) return s;
+    for (int g = 0; g < ng; g++) dmax = fmax(dmax, fabs(d[g]));
+    dmi_cand bc = *c;
+    dmi_eval be = *ce;
+    for (int i = 0; i < DM_COUNTOF(ridge_steps) && x->evals < limit; i++) {
+        int32_t step[RIDGE_GROUPS];
+        dmi_cand t;
+        dmi_eval te;
+        for (int g = 0; g < ng; g++) step[g] = (int32_t)lround(ridge_steps[i] * d[g] / dmax);
+        ridge_apply(x, c, rep, ng, step, &t);
+        s = dmi_cand_eval(x, &t, &te, err);
+        if (!s && te.excess > 0) s = ridge_shed(x, &t, &te, RIDGE_SHED, err);
+        if (!s && te.excess == 0) s = grow(x, &t, &te, -1, limit, err);
+        if (s) return s;
+        if (te.excess == 0 && te.objective > be.objective + 1e-9) { bc = t; be = te; *improved = 1; }
+    }
+    *c = bc;
+    *ce = be;
+    return DM_OK;
+}
+
+/* Budget exchanges, pair moves and ridge steps until none improves
+   *best or `evals` more evaluations are spent: the walk ends cold, but a
+   step that needs two or more variables to move together (one budget
+   traded for another) it rarely proposes at the right moment. */
 static dm_status polish(dmi_ctx *x, dmi_cand *best, dmi_eval *be, int64_t evals, dm_error *err) {
     int64_t limit = x->evals + evals;
     for (int improved = 1; improved && x->evals < limit;) {
         int more = 0;
         dm_status s = exchange_pass(x, best, be, limit, &more, err);
         if (!s) s = pair_pass(x, best, be, limit, &improved, err);
+        improved |= more;
+        if (!s) s = ridge_pass(x, best, be, limit, &more, err);
         if (s) return s;
         improved |= more;
     }
     return DM_OK;
+}
+
+/* A depth-moved design's widths re-balanced before its screen walk:
+   made feasible (ridge_shed), grown, then ridge steps while they improve
+   (at most REBALANCE_RIDGES); the walk then starts near its basin's
+   budgets instead of where the move left it. */
+#define REBALANCE_SHED 16
+#define REBALANCE_RIDGES 8
+static dm_status rebalance(dmi_ctx *x, dmi_cand *c, dmi_eval *ce, int64_t limit, dm_error *err) {
+    dm_status s = ce->excess > 0 ? ridge_shed(x, c, ce, REBALANCE_SHED, err) : DM_OK;
+    if (!s && ce->excess == 0) s = grow(x, c, ce, -1, limit, err);
+    for (int i = 0, more = 1; !s && more && ce->excess == 0 && i < REBALANCE_RIDGES; i++)
+        s = ridge_pass(x, c, ce, limit, &more, err);
+    return s;
 }
 
 /* Keep `c` (feasible, as e) among the `top` best of the ranked list
@@ -524,9 +745,9 @@ static int depth_move(const dmi_ctx *x, dmi_cand *c, int32_t m) {
    for its depth vector, are not the best known's: moving one depth needs
    every width re-balanced at once, which single and pair moves cannot
    do, and a walk that moves depths too rarely settles the widths
-   (docs/solver.md, method step 2).  Each pass walks every move for
-   DEPTH_SCREEN_EVALS steps from *best (latest first: no move, then a
-   block more at the end), then gives the DEPTH_WALK_TOP best of those
+   (docs/solver.md, method step 2).  Each pass re-balances every move
+   of *best and walks it for DEPTH_SCREEN_EVALS steps (latest first: no
+   move, then a block more at the end), then gives the DEPTH_WALK_TOP best of those
    walks DEPTH_WALK_EVALS more; a better design replaces *best at once.
    Passes repeat (the walks are random, so a pass is never the same)
    until `limit` evaluations or DEPTH_IDLE_PASSES passes in a row without
@@ -545,6 +766,7 @@ static dm_status depth_walks(dmi_ctx *x, dmi_cand *best, dmi_eval *be, int64_t l
             dmi_eval te, we = {.excess = 1};
             if (!depth_move(x, &t, m)) continue;
             dm_status s = dmi_cand_eval(x, &t, &te, err);
+            if (!s) s = rebalance(x, &t, &te, limit, err);
             if (!s) s = walk(x, &st, &t, &te, DEPTH_SCREEN_EVALS, DEPTH_WALK_T0, 0, scale, &w, &we, err);
             if (s) return s;
             if (we.excess > 0) continue;
@@ -593,8 +815,10 @@ static dm_status restarts(dmi_ctx *x, dmi_cand *best, dmi_eval *be, dm_error *er
     if (more > MAX_RESTARTS - RESTARTS) more = MAX_RESTARTS - RESTARTS;
     dm_status s = restart_walks(x, &st, &start, &se, RESTARTS, best, be, err);
     if (!s) s = depth_walks(x, best, be, x->evals + DEPTH_EVALS, err);
+    if (!s) s = polish(x, best, be, POLISH_EVALS, err);   /* the depth walks end unpolished */
     if (!s && more > 0) s = restart_walks(x, &st, &start, &se, more, best, be, err);
     if (!s && more > 0) s = depth_walks(x, best, be, x->evals + DEPTH_EVALS, err);
+    if (!s && more > 0) s = polish(x, best, be, POLISH_EVALS, err);
     return s;
 }
 
