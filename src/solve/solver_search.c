@@ -485,7 +485,7 @@ static dm_status exchange_pass(dmi_ctx *x, dmi_cand *c, dmi_eval *ce, int64_t li
    over the groups of equal widths (each moved as tie_move moves it, one
    grid step), is projected off the gradients of the budgets within
    RIDGE_ACTIVE of their limits; the widths move along that direction by
-   each of RIDGE_STEPS grid steps (its largest component), the design is
+   each of ridge_steps grid steps (its largest component), the design is
    made feasible again (ridge_shed) and grown (grow). */
 #define RIDGE_ACTIVE 0.01     /* a budget this close to its limit (share) binds */
 #define RIDGE_MAX_BOUND 3     /* binding budgets projected off, at most */
