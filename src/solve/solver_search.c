@@ -133,24 +133,36 @@ static int set_width(const dmi_ctx *x, dmi_cand *c, int var, int32_t v) {
     return 1;
 }
 
-/* Every width equal to variable `var`'s moved together by `delta` grid
-   steps (the stem, the head, each superblock's c and m, each clamped to
-   its range, then repaired): widths that are equal stay equal.  A
-   torchvision mbconv block whose inner width is its input's has no
-   expand conv, so moving such a run of widths one at a time passes
-   through designs that pay for an expand conv; this move does not. */
+/* *c from *from with, for each group g, every width equal to variable
+   rep[g]'s moved together by step[g] grid steps (the stem, the head, each
+   superblock's c and m, each clamped to its range), then repaired
+   pushing the others up (`up`) or down: widths that are equal stay
+   equal.  A torchvision mbconv block whose inner width is its input's
+   has no expand conv, so moving such a run of widths one at a time
+   passes through designs that pay for an expand conv; this move does
+   not. */
+static void move_tied(const dmi_ctx *x, const dmi_cand *from, const int *rep, const int32_t *step,
+                      int ng, int up, dmi_cand *c) {
+    *c = *from;
+    for (int g = 0; g < ng; g++) {
+        int32_t v = width_of(from, rep[g]), to = v + step[g] * x->p.granularity;
+        if (from->stem == v) c->stem = clamp_ch(x, 0, to);
+        for (int32_t i = 0; i < x->n; i++) {
+            if (from->sb[i].c == v) c->sb[i].c = clamp_ch(x, i + 1, to);
+            if (from->sb[i].m == v) c->sb[i].m = to;   /* repair clamps it */
+        }
+        if (x->p.head && from->head == v) c->head = to;
+    }
+    repair(x, c, V_STEM, up);
+    for (int32_t i = 0; i < x->n; i++) repair(x, c, V_SB + 4 * i, up);
+}
+
+/* Width variable `var` moved by `delta` grid steps with every width
+   equal to it (move_tied); 0 when nothing changed or `var` is no width. */
 static int tie_move(const dmi_ctx *x, dmi_cand *c, int var, int32_t delta) {
     if (!is_width(var)) return 0;
-    int32_t v = width_of(c, var), to = v + delta * x->p.granularity;
     dmi_cand old = *c;
-    if (c->stem == v) c->stem = clamp_ch(x, 0, to);
-    for (int32_t i = 0; i < x->n; i++) {
-        if (c->sb[i].c == v) c->sb[i].c = clamp_ch(x, i + 1, to);
-        if (c->sb[i].m == v) c->sb[i].m = to;   /* repair clamps it */
-    }
-    if (x->p.head && c->head == v) c->head = to;
-    repair(x, c, V_STEM, delta > 0);
-    for (int32_t i = 0; i < x->n; i++) repair(x, c, V_SB + 4 * i, delta > 0);
+    move_tied(x, &old, &var, &delta, 1, delta > 0, c);
     return memcmp(&old, c, sizeof old) != 0;
 }
 
@@ -482,7 +494,7 @@ static dm_status exchange_pass(dmi_ctx *x, dmi_cand *c, dmi_eval *ce, int64_t li
    the same depths and kernels may need four or more widths moved at once
    (open b0's best known differs from the default's answer in seven),
    which no single or pair move finds.  The objective's gradient, taken
-   over the groups of equal widths (each moved as tie_move moves it, one
+   over the groups of equal widths (each moved as move_tied moves it, one
    grid step), is projected off the gradients of the budgets within
    RIDGE_ACTIVE of their limits; the widths move along that direction by
    each of ridge_steps grid steps (its largest component), the design is
@@ -503,26 +515,6 @@ static int ridge_groups(const dmi_ctx *x, const dmi_cand *c, int rep[RIDGE_GROUP
         if (!dup) rep[ng++] = var;
     }
     return ng;
-}
-
-/* *c from *from with each group g's widths moved by step[g] grid steps,
-   clamped and repaired as tie_move does. */
-static void ridge_apply(const dmi_ctx *x, const dmi_cand *from, const int *rep, int ng,
-                        const int32_t *step, dmi_cand *c) {
-    *c = *from;
-    for (int g = 0; g < ng; g++) {
-        int32_t v = width_of(from, rep[g]), to = v + step[g] * x->p.granularity;
-        if (from->stem == v) c->stem = to;
-        for (int32_t i = 0; i < x->n; i++) {
-            if (from->sb[i].c == v) c->sb[i].c = to;
-            if (from->sb[i].m == v) c->sb[i].m = to;
-        }
-        if (x->p.head && from->head == v) c->head = to;
-    }
-    c->stem = clamp_ch(x, 0, c->stem);
-    for (int32_t i = 0; i < x->n; i++) c->sb[i].c = clamp_ch(x, i + 1, c->sb[i].c);
-    repair(x, c, V_STEM, 1);
-    for (int32_t i = 0; i < x->n; i++) repair(x, c, V_SB + 4 * i, 1);
 }
 
 /* a z = b for k <= RIDGE_MAX_BOUND unknowns, Gaussian elimination with
@@ -669,7 +661,7 @@ static dm_status ridge_pass(dmi_ctx *x, dmi_cand *c, dmi_eval *ce, int64_t limit
         dmi_cand t;
         dmi_eval te;
         for (int g = 0; g < ng; g++) step[g] = (int32_t)lround(ridge_steps[i] * d[g] / dmax);
-        ridge_apply(x, c, rep, ng, step, &t);
+        move_tied(x, c, rep, step, ng, 1, &t);
         s = dmi_cand_eval(x, &t, &te, err);
         if (!s && te.excess > 0) s = ridge_shed(x, &t, &te, RIDGE_SHED, err);
         if (!s && te.excess == 0) s = grow(x, &t, &te, -1, limit, err);
@@ -747,8 +739,8 @@ static int depth_move(const dmi_ctx *x, dmi_cand *c, int32_t m) {
    do, and a walk that moves depths too rarely settles the widths
    (docs/solver.md, method step 2).  Each pass re-balances every move
    of *best and walks it for DEPTH_SCREEN_EVALS steps (latest first: no
-   move, then a block more at the end), then gives the DEPTH_WALK_TOP best of those
-   walks DEPTH_WALK_EVALS more; a better design replaces *best at once.
+   move, then a block more at the end), then gives the DEPTH_WALK_TOP
+   best of those walks DEPTH_WALK_EVALS more; a better design replaces *best at once.
    Passes repeat (the walks are random, so a pass is never the same)
    until `limit` evaluations or DEPTH_IDLE_PASSES passes in a row without
    a better design. */
