@@ -25,13 +25,16 @@
 ** the binding budgets).  Depth walks follow: one block more, fewer or
 ** moved between superblocks, each moved design re-balanced and searched
 ** by a cooler walk over every other variable, short walks ranking the
-** moves and long ones for the best; a last polish ends the search.
+** moves and long ones for the best; a last polish ends the search, with
+** cube steps: every combination of small moves of the groups of equal
+** widths, predicted from each move alone, the best predicted evaluated.
 ** Every step is counted, never timed, and the walks' random numbers come
 ** from a fixed seed, so the answer is the same on every run.
 */
 #include "solver.h"
 #include <math.h>
 #include <string.h>
+#include <stdlib.h>
 
 #define MAX_EVALS_LOCAL 400000   /* evaluation budget of growth and repair */
 
@@ -673,11 +676,169 @@ static dm_status ridge_pass(dmi_ctx *x, dmi_cand *c, dmi_eval *ce, int64_t limit
     return DM_OK;
 }
 
+/* The cube step (the last polish): every combination of moves of the
+   groups of equal widths by -CUBE_D..CUBE_D grid steps each (a cube of
+   them), its objective and budgets predicted as the sums of each group's
+   move alone (a linear model: one evaluation per move); the CUBE_TOP best
+   predicted to stay within the limits are evaluated.  With every budget
+   binding, a better design may be five single steps away in as many
+   groups (open b0: two superblocks' c down and m up, and the head up),
+   each step alone infeasible or worse, and too small for the ridge step's
+   rounding to take.  A move pair's cross term (c x m of a block, both
+   moved) is missing from the prediction, so a combination may be
+   predicted over a limit by up to CUBE_SLACK of it.  The enumeration is a
+   depth-first search, each group's moves best first, pruned by what the
+   groups left can still add to the objective and must add to each budget,
+   and stopped after CUBE_NODES nodes (paper 29m-288 would take 2.6
+   million).  Measured in bench/README.md, "The cube step". */
+#define CUBE_D 2
+#define CUBE_MOVES (2 * CUBE_D + 1)   /* move j is j - CUBE_D grid steps */
+#define CUBE_TOP 64
+#define CUBE_SLACK 3e-4
+#define CUBE_NODES (1 << 17)
+
+typedef struct cube {
+    int ng;                                   /* groups (ridge_groups) */
+    int can[RIDGE_GROUPS][CUBE_MOVES];        /* the move exists (not 0, within range) */
+    double dobj[RIDGE_GROUPS][CUBE_MOVES];    /* objective change of the move alone */
+    double dval[RIDGE_GROUPS][CUBE_MOVES][DM_CONSTRAINT_COUNT];   /* ... of each measure */
+    int order[RIDGE_GROUPS][CUBE_MOVES];      /* each group's moves, largest dobj first */
+    double rest_obj[RIDGE_GROUPS + 1];        /* the most groups g.. can add */
+    double rest_val[RIDGE_GROUPS + 1][DM_CONSTRAINT_COUNT];   /* the least they can */
+    double lim[DM_CONSTRAINT_COUNT];          /* limits, CUBE_SLACK over */
+    int32_t step[RIDGE_GROUPS];               /* the combination being built */
+    int64_t nodes;
+    int nt;                                   /* the best predicted, best first */
+    double top_gain[CUBE_TOP];
+    int32_t top_step[CUBE_TOP][RIDGE_GROUPS];
+} cube;
+
+static double cube_gain(const cube *q, int g, int j) {
+    return j == CUBE_D ? 0 : q->can[g][j] ? q->dobj[g][j] : -HUGE_VAL;
+}
+
+/* Group g's moves alone from *c, and their order (insertion sort). */
+static dm_status cube_group(dmi_ctx *x, const dmi_cand *c, const dmi_eval *ce, int var, int g,
+                            cube *q, dm_error *err) {
+    for (int j = 0; j < CUBE_MOVES; j++) {
+        dmi_cand t = *c;
+        dmi_eval te;
+        q->can[g][j] = j != CUBE_D && tie_move(x, &t, var, j - CUBE_D);
+        if (!q->can[g][j]) continue;
+        dm_status s = dmi_cand_eval(x, &t, &te, err);
+        if (s) return s;
+        q->dobj[g][j] = te.objective - ce->objective;
+        for (int k = 0; k < DM_CONSTRAINT_COUNT; k++) q->dval[g][j][k] = te.value[k] - ce->value[k];
+    }
+    for (int j = 0; j < CUBE_MOVES; j++) {
+        int i = j;
+        for (; i > 0 && cube_gain(q, g, q->order[g][i - 1]) < cube_gain(q, g, j); i--)
+            q->order[g][i] = q->order[g][i - 1];
+        q->order[g][i] = j;
+    }
+    return DM_OK;
+}
+
+/* Every group's moves, the limits and the pruning sums. */
+static dm_status cube_init(dmi_ctx *x, const dmi_cand *c, const dmi_eval *ce, const int *rep,
+                           cube *q, dm_error *err) {
+    for (int k = 0; k < DM_CONSTRAINT_COUNT; k++) {
+        double l = dm_constraint_limit(&x->p, (dm_constraint)k);
+        q->lim[k] = l > 0 ? l * (1 + CUBE_SLACK) : HUGE_VAL;
+        q->rest_val[q->ng][k] = 0;
+    }
+    q->rest_obj[q->ng] = 0;
+    for (int g = q->ng - 1; g >= 0; g--) {
+        dm_status s = cube_group(x, c, ce, rep[g], g, q, err);
+        if (s) return s;
+        q->rest_obj[g] = q->rest_obj[g + 1];
+        for (int k = 0; k < DM_CONSTRAINT_COUNT; k++) q->rest_val[g][k] = q->rest_val[g + 1][k];
+        double most = 0, least[DM_CONSTRAINT_COUNT] = {0};   /* no move: 0 */
+        for (int j = 0; j < CUBE_MOVES; j++) {
+            if (!q->can[g][j]) continue;
+            most = fmax(most, q->dobj[g][j]);
+            for (int k = 0; k < DM_CONSTRAINT_COUNT; k++) least[k] = fmin(least[k], q->dval[g][j][k]);
+        }
+        q->rest_obj[g] += most;
+        for (int k = 0; k < DM_CONSTRAINT_COUNT; k++) q->rest_val[g][k] += least[k];
+    }
+    return DM_OK;
+}
+
+/* Keep the finished combination q->step (predicted gain `gain`) among
+   the CUBE_TOP best. */
+static void cube_keep(cube *q, double gain) {
+    int i = q->nt < CUBE_TOP ? q->nt++ : CUBE_TOP - 1;
+    for (; i > 0 && q->top_gain[i - 1] < gain; i--) {
+        q->top_gain[i] = q->top_gain[i - 1];
+        memcpy(q->top_step[i], q->top_step[i - 1], sizeof q->step);
+    }
+    q->top_gain[i] = gain;
+    memcpy(q->top_step[i], q->step, sizeof q->step);
+}
+
+/* The moves of groups g.., those before it having added `gain` and taken
+   the measures to val. */
+static void cube_search(cube *q, int g, double gain, const double *val) {
+    double floor = q->nt == CUBE_TOP ? q->top_gain[CUBE_TOP - 1] : 0;
+    q->nodes++;
+    if (gain + q->rest_obj[g] <= floor + 1e-9) return;
+    for (int k = 0; k < DM_CONSTRAINT_COUNT; k++)
+        if (val[k] + q->rest_val[g][k] > q->lim[k]) return;
+    if (g == q->ng) {
+        cube_keep(q, gain);
+        return;
+    }
+    for (int o = 0; o < CUBE_MOVES && q->nodes < CUBE_NODES; o++) {
+        int j = q->order[g][o];
+        double v[DM_CONSTRAINT_COUNT];
+        if (j != CUBE_D && !q->can[g][j]) continue;
+        for (int k = 0; k < DM_CONSTRAINT_COUNT; k++) v[k] = val[k] + (j != CUBE_D ? q->dval[g][j][k] : 0);
+        q->step[g] = j - CUBE_D;
+        cube_search(q, g + 1, gain + (j != CUBE_D ? q->dobj[g][j] : 0), v);
+    }
+    q->step[g] = 0;
+}
+
+/* One cube step from the feasible *c; 1 in *improved when a design
+   better than *c replaced it. */
+static dm_status cube_pass(dmi_ctx *x, dmi_cand *c, dmi_eval *ce, int64_t limit, int *improved,
+                           dm_error *err) {
+    int rep[RIDGE_GROUPS];
+    cube *q = dmi_calloc(1, sizeof *q);   /* ~60 KB: off the stack */
+    if (!q) return DM_FAIL(err, DM_ERR_NOMEM, "out of memory");
+    q->ng = ridge_groups(x, c, rep);
+    *improved = 0;
+    dm_status s = cube_init(x, c, ce, rep, q, err);
+    if (!s) cube_search(q, 0, 0, ce->value);
+    dmi_cand bc = *c;
+    dmi_eval be = *ce;
+    for (int i = 0; !s && i < q->nt && x->evals < limit; i++) {
+        dmi_cand t;
+        dmi_eval te;
+        move_tied(x, c, rep, q->top_step[i], q->ng, 1, &t);
+        s = dmi_cand_eval(x, &t, &te, err);
+        if (!s && te.excess == 0 && te.objective > be.objective + 1e-9) {
+            bc = t;
+            be = te;
+            *improved = 1;
+        }
+    }
+    free(q);
+    *c = bc;
+    *ce = be;
+    return s;
+}
+
 /* Budget exchanges, pair moves and ridge steps until none improves
    *best or `evals` more evaluations are spent: the walk ends cold, but a
    step that needs two or more variables to move together (one budget
-   traded for another) it rarely proposes at the right moment. */
-static dm_status polish(dmi_ctx *x, dmi_cand *best, dmi_eval *be, int64_t evals, dm_error *err) {
+   traded for another) it rarely proposes at the right moment.  The
+   `last` polish of the search also takes cube steps: in every polish,
+   they would change which basins the restarts go on from, and on the
+   presets that was no better on average (bench/README.md). */
+static dm_status polish(dmi_ctx *x, dmi_cand *best, dmi_eval *be, int64_t evals, int last,
+                        dm_error *err) {
     int64_t limit = x->evals + evals;
     for (int improved = 1; improved && x->evals < limit;) {
         int more = 0;
@@ -685,8 +846,9 @@ static dm_status polish(dmi_ctx *x, dmi_cand *best, dmi_eval *be, int64_t evals,
         if (!s) s = pair_pass(x, best, be, limit, &improved, err);
         improved |= more;
         if (!s) s = ridge_pass(x, best, be, limit, &more, err);
-        if (s) return s;
         improved |= more;
+        if (!s && !improved && last) s = cube_pass(x, best, be, limit, &improved, err);
+        if (s) return s;
     }
     return DM_OK;
 }
@@ -790,7 +952,7 @@ static dm_status restart_walks(dmi_ctx *x, uint64_t *st, const dmi_cand *start, 
         dmi_eval fe = r % 2 ? *be : *se, re = fe;
         s = walk(x, st, &from, &fe, RESTART_EVALS, r % 2 ? WALK_T_REHEAT : WALK_T0, 1,
                  fmax(fabs(be->objective), 1.0), &rb, &re, err);
-        if (!s) s = polish(x, &rb, &re, POLISH_EVALS, err);
+        if (!s) s = polish(x, &rb, &re, POLISH_EVALS, 0, err);
         if (!s) take_better(best, be, &rb, &re);
     }
     return s;
@@ -807,10 +969,10 @@ static dm_status restarts(dmi_ctx *x, dmi_cand *best, dmi_eval *be, dm_error *er
     if (more > MAX_RESTARTS - RESTARTS) more = MAX_RESTARTS - RESTARTS;
     dm_status s = restart_walks(x, &st, &start, &se, RESTARTS, best, be, err);
     if (!s) s = depth_walks(x, best, be, x->evals + DEPTH_EVALS, err);
-    if (!s) s = polish(x, best, be, POLISH_EVALS, err);   /* the depth walks end unpolished */
+    if (!s) s = polish(x, best, be, POLISH_EVALS, 1, err);   /* the depth walks end unpolished */
     if (!s && more > 0) s = restart_walks(x, &st, &start, &se, more, best, be, err);
     if (!s && more > 0) s = depth_walks(x, best, be, x->evals + DEPTH_EVALS, err);
-    if (!s && more > 0) s = polish(x, best, be, POLISH_EVALS, err);
+    if (!s && more > 0) s = polish(x, best, be, POLISH_EVALS, 1, err);
     return s;
 }
 
