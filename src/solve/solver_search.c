@@ -27,7 +27,9 @@
 ** by a cooler walk over every other variable, short walks ranking the
 ** moves and long ones for the best; a last polish ends the search, with
 ** cube steps: every combination of small moves of the groups of equal
-** widths, predicted from each move alone, the best predicted evaluated.
+** widths, predicted from each move alone, the best predicted evaluated;
+** then skeleton steps: each inner width one step up or down, the budgets
+** repaired by cube steps of the other widths, and a last polish of each.
 ** Every step is counted, never timed, and the walks' random numbers come
 ** from a fixed seed, so the answer is the same on every run.
 */
@@ -697,6 +699,14 @@ static dm_status ridge_pass(dmi_ctx *x, dmi_cand *c, dmi_eval *ce, int64_t limit
 #define CUBE_SLACK 3e-4
 #define CUBE_NODES (1 << 17)
 
+/* Skeleton steps (skel_pass, issue #14): a repair's penalty per unit of
+   relative excess, in objectives (3: the one value measured); its largest
+   scale in grid steps; and the evaluations after which no more inner
+   width moves start.  Measured in bench/README.md, "Skeleton steps". */
+#define SKEL_PEN 3.0
+#define SKEL_SCALE 8
+#define SKEL_EVALS 60000
+
 typedef struct cube {
     int ng;                                   /* groups (ridge_groups) */
     int can[RIDGE_GROUPS][CUBE_MOVES];        /* the move exists (not 0, within range) */
@@ -708,6 +718,9 @@ typedef struct cube {
     double lim[DM_CONSTRAINT_COUNT];          /* limits, CUBE_SLACK over */
     int32_t step[RIDGE_GROUPS];               /* the combination being built */
     int64_t nodes;
+    int scale;                                /* grid steps per move unit: 1 but in a repair */
+    double pen;   /* 0: the budgets prune; > 0 (cube_repair): no pruning by budgets, a combination
+                     ranks by its predicted gain less pen per unit of predicted relative excess */
     int nt;                                   /* the best predicted, best first */
     double top_gain[CUBE_TOP];
     int32_t top_step[CUBE_TOP][RIDGE_GROUPS];
@@ -723,7 +736,7 @@ static dm_status cube_group(dmi_ctx *x, const dmi_cand *c, const dmi_eval *ce, i
     for (int j = 0; j < CUBE_MOVES; j++) {
         dmi_cand t = *c;
         dmi_eval te;
-        q->can[g][j] = j != CUBE_D && tie_move(x, &t, var, j - CUBE_D);
+        q->can[g][j] = j != CUBE_D && tie_move(x, &t, var, (j - CUBE_D) * q->scale);
         if (!q->can[g][j]) continue;
         dm_status s = dmi_cand_eval(x, &t, &te, err);
         if (s) return s;
@@ -744,7 +757,7 @@ static dm_status cube_init(dmi_ctx *x, const dmi_cand *c, const dmi_eval *ce, co
                            cube *q, dm_error *err) {
     for (int k = 0; k < DM_CONSTRAINT_COUNT; k++) {
         double l = dm_constraint_limit(&x->p, (dm_constraint)k);
-        q->lim[k] = l > 0 ? l * (1 + CUBE_SLACK) : HUGE_VAL;
+        q->lim[k] = l > 0 ? l * (1 + (q->pen > 0 ? 0 : CUBE_SLACK)) : HUGE_VAL;
         q->rest_val[q->ng][k] = 0;
     }
     q->rest_obj[q->ng] = 0;
@@ -777,16 +790,31 @@ static void cube_keep(cube *q, double gain) {
     memcpy(q->top_step[i], q->step, sizeof q->step);
 }
 
+/* The least relative excess over the limits that groups g.. can leave,
+   the measures being at val (as dmi_constraint_excess sums it). */
+static double cube_excess(const cube *q, int g, const double *val) {
+    double ex = 0;
+    for (int k = 0; k < DM_CONSTRAINT_COUNT; k++) {
+        double v = val[k] + q->rest_val[g][k];
+        if (v > q->lim[k]) ex += (v - q->lim[k]) / q->lim[k];
+    }
+    return ex;
+}
+
 /* The moves of groups g.., those before it having added `gain` and taken
    the measures to val. */
 static void cube_search(cube *q, int g, double gain, const double *val) {
-    double floor = q->nt == CUBE_TOP ? q->top_gain[CUBE_TOP - 1] : 0;
+    double floor = q->nt == CUBE_TOP ? q->top_gain[CUBE_TOP - 1] : q->pen > 0 ? -HUGE_VAL : 0;
+    double score = gain;   /* less, in a repair, the least penalty left */
     q->nodes++;
-    if (gain + q->rest_obj[g] <= floor + 1e-9) return;
-    for (int k = 0; k < DM_CONSTRAINT_COUNT; k++)
-        if (val[k] + q->rest_val[g][k] > q->lim[k]) return;
+    if (q->pen > 0)
+        score -= q->pen * cube_excess(q, g, val);
+    else
+        for (int k = 0; k < DM_CONSTRAINT_COUNT; k++)
+            if (val[k] + q->rest_val[g][k] > q->lim[k]) return;
+    if (score + q->rest_obj[g] <= floor + 1e-9) return;
     if (g == q->ng) {
-        cube_keep(q, gain);
+        cube_keep(q, score);
         return;
     }
     for (int o = 0; o < CUBE_MOVES && q->nodes < CUBE_NODES; o++) {
@@ -808,6 +836,7 @@ static dm_status cube_pass(dmi_ctx *x, dmi_cand *c, dmi_eval *ce, int64_t limit,
     cube *q = dmi_calloc(1, sizeof *q);   /* ~60 KB: off the stack */
     if (!q) return DM_FAIL(err, DM_ERR_NOMEM, "out of memory");
     q->ng = ridge_groups(x, c, rep);
+    q->scale = 1;
     *improved = 0;
     dm_status s = cube_init(x, c, ce, rep, q, err);
     if (!s) cube_search(q, 0, 0, ce->value);
@@ -822,6 +851,45 @@ static dm_status cube_pass(dmi_ctx *x, dmi_cand *c, dmi_eval *ce, int64_t limit,
             bc = t;
             be = te;
             *improved = 1;
+        }
+    }
+    free(q);
+    *c = bc;
+    *ce = be;
+    return s;
+}
+
+/* A cube step that repairs the budgets of *c, which may break them: the
+   width groups but those equal to var's width move by multiples of
+   `scale` grid steps, and *c becomes the evaluated combination of the
+   CUBE_TOP best predicted (or *c itself) with the highest objective less
+   SKEL_PEN objectives per unit of relative excess, feasible or not. */
+static dm_status cube_repair(dmi_ctx *x, dmi_cand *c, dmi_eval *ce, int var, int scale,
+                             dm_error *err) {
+    int rep[RIDGE_GROUPS];
+    cube *q = dmi_calloc(1, sizeof *q);   /* ~60 KB: off the stack */
+    if (!q) return DM_FAIL(err, DM_ERR_NOMEM, "out of memory");
+    int ng = ridge_groups(x, c, rep);
+    for (int g = 0; g < ng; g++)
+        if (width_of(c, rep[g]) != width_of(c, var)) rep[q->ng++] = rep[g];
+    q->scale = scale;
+    q->pen = SKEL_PEN * fabs(ce->objective);
+    dm_status s = cube_init(x, c, ce, rep, q, err);
+    if (!s) cube_search(q, 0, 0, ce->value);
+    dmi_cand bc = *c;
+    dmi_eval be = *ce;
+    double bp = be.objective - q->pen * be.excess;
+    for (int i = 0; !s && i < q->nt; i++) {
+        dmi_cand t;
+        dmi_eval te;
+        int32_t step[RIDGE_GROUPS];
+        for (int g = 0; g < q->ng; g++) step[g] = q->top_step[i][g] * scale;
+        move_tied(x, c, rep, step, q->ng, 1, &t);
+        s = dmi_cand_eval(x, &t, &te, err);
+        if (!s && te.objective - q->pen * te.excess > bp + 1e-9) {
+            bc = t;
+            be = te;
+            bp = be.objective - q->pen * be.excess;
         }
     }
     free(q);
@@ -940,6 +1008,35 @@ static dm_status depth_walks(dmi_ctx *x, dmi_cand *best, dmi_eval *be, int64_t l
     return DM_OK;
 }
 
+/* Skeleton steps from *best: each superblock's inner width one grid step
+   up and one down, the budgets then repaired by cube_repair at SKEL_SCALE,
+   SKEL_SCALE / 2, .. 1 grid steps, and each design so made feasible
+   polished as the last polish is; *best becomes the best of them.  Why:
+   in bottleneck nets an inner width is coarse (one step moves MACs or
+   params by 1-7%), so the walks' designs keep the inner widths they
+   settled on early, and a better design with another inner width needs
+   many other widths moved to pay for it (open r34's best known has 48 in
+   superblock 1 where the walks end at 56).  Starts no move after `end`
+   evaluations. */
+static dm_status skel_pass(dmi_ctx *x, dmi_cand *best, dmi_eval *be, int64_t end, dm_error *err) {
+    const dmi_cand start = *best;
+    for (int i = 0; i < x->n; i++) {
+        int var = V_SB + 4 * i + 1;   /* superblock i's m */
+        for (int dir = -1; dir <= 1 && x->evals < end; dir += 2) {
+            dmi_cand t = start;
+            dmi_eval te;
+            if (!move_by(x, &t, var, dir)) continue;
+            dm_status s = dmi_cand_eval(x, &t, &te, err);
+            for (int scale = SKEL_SCALE; !s && scale >= 1; scale /= 2)
+                s = cube_repair(x, &t, &te, var, scale, err);
+            if (!s && te.excess == 0) s = polish(x, &t, &te, POLISH_EVALS, 1, err);
+            if (s) return s;
+            if (te.excess == 0) take_better(best, be, &t, &te);
+        }
+    }
+    return DM_OK;
+}
+
 /* `n` restarts from *start (the local optimum): even ones from it, odd
    ones from the best design so far at a cooler start, each polished;
    *best keeps the best.  The random state runs on, so no two walks are
@@ -970,6 +1067,7 @@ static dm_status restarts(dmi_ctx *x, dmi_cand *best, dmi_eval *be, dm_error *er
     dm_status s = restart_walks(x, &st, &start, &se, RESTARTS, best, be, err);
     if (!s) s = depth_walks(x, best, be, x->evals + DEPTH_EVALS, err);
     if (!s) s = polish(x, best, be, POLISH_EVALS, 1, err);   /* the depth walks end unpolished */
+    if (!s) s = skel_pass(x, best, be, x->evals + SKEL_EVALS, err);
     if (!s && more > 0) s = restart_walks(x, &st, &start, &se, more, best, be, err);
     if (!s && more > 0) s = depth_walks(x, best, be, x->evals + DEPTH_EVALS, err);
     if (!s && more > 0) s = polish(x, best, be, POLISH_EVALS, 1, err);
