@@ -715,7 +715,8 @@ typedef struct cube {
     int order[RIDGE_GROUPS][CUBE_MOVES];      /* each group's moves, largest dobj first */
     double rest_obj[RIDGE_GROUPS + 1];        /* the most groups g.. can add */
     double rest_val[RIDGE_GROUPS + 1][DM_CONSTRAINT_COUNT];   /* the least they can */
-    double lim[DM_CONSTRAINT_COUNT];          /* limits, CUBE_SLACK over */
+    const dm_problem *p;                      /* the limits (a repair's excess) */
+    double lim[DM_CONSTRAINT_COUNT];          /* limits, CUBE_SLACK over (pruning) */
     int32_t step[RIDGE_GROUPS];               /* the combination being built */
     int64_t nodes;
     int scale;                                /* grid steps per move unit: 1 but in a repair */
@@ -755,9 +756,10 @@ static dm_status cube_group(dmi_ctx *x, const dmi_cand *c, const dmi_eval *ce, i
 /* Every group's moves, the limits and the pruning sums. */
 static dm_status cube_init(dmi_ctx *x, const dmi_cand *c, const dmi_eval *ce, const int *rep,
                            cube *q, dm_error *err) {
+    q->p = &x->p;
     for (int k = 0; k < DM_CONSTRAINT_COUNT; k++) {
         double l = dm_constraint_limit(&x->p, (dm_constraint)k);
-        q->lim[k] = l > 0 ? l * (1 + (q->pen > 0 ? 0 : CUBE_SLACK)) : HUGE_VAL;
+        q->lim[k] = l > 0 ? l * (1 + CUBE_SLACK) : HUGE_VAL;
         q->rest_val[q->ng][k] = 0;
     }
     q->rest_obj[q->ng] = 0;
@@ -791,13 +793,11 @@ static void cube_keep(cube *q, double gain) {
 }
 
 /* The least relative excess over the limits that groups g.. can leave,
-   the measures being at val (as dmi_constraint_excess sums it). */
+   the measures being at val. */
 static double cube_excess(const cube *q, int g, const double *val) {
     double ex = 0;
-    for (int k = 0; k < DM_CONSTRAINT_COUNT; k++) {
-        double v = val[k] + q->rest_val[g][k];
-        if (v > q->lim[k]) ex += (v - q->lim[k]) / q->lim[k];
-    }
+    for (int k = 0; k < DM_CONSTRAINT_COUNT; k++)
+        ex += dmi_constraint_excess(q->p, (dm_constraint)k, val[k] + q->rest_val[g][k]);
     return ex;
 }
 
@@ -828,28 +828,46 @@ static void cube_search(cube *q, int g, double gain, const double *val) {
     q->step[g] = 0;
 }
 
-/* One cube step from the feasible *c; 1 in *improved when a design
-   better than *c replaced it. */
-static dm_status cube_pass(dmi_ctx *x, dmi_cand *c, dmi_eval *ce, int64_t limit, int *improved,
-                           dm_error *err) {
+/* What a cube step ranks an evaluated design by: its objective if
+   feasible (else nothing), or in a repair its objective less pen per unit
+   of relative excess. */
+static double cube_score(const cube *q, const dmi_eval *e) {
+    if (q->pen > 0) return e->objective - q->pen * e->excess;
+    return e->excess == 0 ? e->objective : -HUGE_VAL;
+}
+
+/* A cube step from *c: the width groups, but those of var's width (none
+   if var < 0), move by -CUBE_D..CUBE_D multiples of `scale` grid steps;
+   of the CUBE_TOP best predicted, evaluated while fewer than `limit`
+   evaluations are spent, the best by cube_score replaces *c if better
+   (1 in *improved). */
+static dm_status cube_run(dmi_ctx *x, dmi_cand *c, dmi_eval *ce, int var, int scale, double pen,
+                          int64_t limit, int *improved, dm_error *err) {
     int rep[RIDGE_GROUPS];
     cube *q = dmi_calloc(1, sizeof *q);   /* ~60 KB: off the stack */
     if (!q) return DM_FAIL(err, DM_ERR_NOMEM, "out of memory");
-    q->ng = ridge_groups(x, c, rep);
-    q->scale = 1;
+    int ng = ridge_groups(x, c, rep);
+    for (int g = 0; g < ng; g++)
+        if (var < 0 || width_of(c, rep[g]) != width_of(c, var)) rep[q->ng++] = rep[g];
+    q->scale = scale;
+    q->pen = pen;
     *improved = 0;
     dm_status s = cube_init(x, c, ce, rep, q, err);
     if (!s) cube_search(q, 0, 0, ce->value);
     dmi_cand bc = *c;
     dmi_eval be = *ce;
+    double bs = cube_score(q, &be);
     for (int i = 0; !s && i < q->nt && x->evals < limit; i++) {
         dmi_cand t;
         dmi_eval te;
-        move_tied(x, c, rep, q->top_step[i], q->ng, 1, &t);
+        int32_t step[RIDGE_GROUPS];
+        for (int g = 0; g < q->ng; g++) step[g] = q->top_step[i][g] * scale;
+        move_tied(x, c, rep, step, q->ng, 1, &t);
         s = dmi_cand_eval(x, &t, &te, err);
-        if (!s && te.excess == 0 && te.objective > be.objective + 1e-9) {
+        if (!s && cube_score(q, &te) > bs + 1e-9) {
             bc = t;
             be = te;
+            bs = cube_score(q, &be);
             *improved = 1;
         }
     }
@@ -859,43 +877,23 @@ static dm_status cube_pass(dmi_ctx *x, dmi_cand *c, dmi_eval *ce, int64_t limit,
     return s;
 }
 
+/* One cube step from the feasible *c; 1 in *improved when a design
+   better than *c replaced it. */
+static dm_status cube_pass(dmi_ctx *x, dmi_cand *c, dmi_eval *ce, int64_t limit, int *improved,
+                           dm_error *err) {
+    return cube_run(x, c, ce, -1, 1, 0, limit, improved, err);
+}
+
 /* A cube step that repairs the budgets of *c, which may break them: the
    width groups but those equal to var's width move by multiples of
-   `scale` grid steps, and *c becomes the evaluated combination of the
-   CUBE_TOP best predicted (or *c itself) with the highest objective less
+   `scale` grid steps, ranked with no budget pruning, and *c becomes the
+   evaluated design (or *c itself) with the highest objective less
    SKEL_PEN objectives per unit of relative excess, feasible or not. */
 static dm_status cube_repair(dmi_ctx *x, dmi_cand *c, dmi_eval *ce, int var, int scale,
                              dm_error *err) {
-    int rep[RIDGE_GROUPS];
-    cube *q = dmi_calloc(1, sizeof *q);   /* ~60 KB: off the stack */
-    if (!q) return DM_FAIL(err, DM_ERR_NOMEM, "out of memory");
-    int ng = ridge_groups(x, c, rep);
-    for (int g = 0; g < ng; g++)
-        if (width_of(c, rep[g]) != width_of(c, var)) rep[q->ng++] = rep[g];
-    q->scale = scale;
-    q->pen = SKEL_PEN * fabs(ce->objective);
-    dm_status s = cube_init(x, c, ce, rep, q, err);
-    if (!s) cube_search(q, 0, 0, ce->value);
-    dmi_cand bc = *c;
-    dmi_eval be = *ce;
-    double bp = be.objective - q->pen * be.excess;
-    for (int i = 0; !s && i < q->nt; i++) {
-        dmi_cand t;
-        dmi_eval te;
-        int32_t step[RIDGE_GROUPS];
-        for (int g = 0; g < q->ng; g++) step[g] = q->top_step[i][g] * scale;
-        move_tied(x, c, rep, step, q->ng, 1, &t);
-        s = dmi_cand_eval(x, &t, &te, err);
-        if (!s && te.objective - q->pen * te.excess > bp + 1e-9) {
-            bc = t;
-            be = te;
-            bp = be.objective - q->pen * be.excess;
-        }
-    }
-    free(q);
-    *c = bc;
-    *ce = be;
-    return s;
+    int improved;
+    return cube_run(x, c, ce, var, scale, SKEL_PEN * fabs(ce->objective), INT64_MAX, &improved,
+                    err);
 }
 
 /* Budget exchanges, pair moves and ridge steps until none improves
