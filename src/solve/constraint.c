@@ -70,8 +70,7 @@ double dm_constraint_value(const dm_metrics *m, dm_constraint c) {
 }
 
 double dmi_constraint_excess(const dm_problem *p, dm_constraint c, double value) {
-    double limit = dm_constraint_limit(p, c);
-    return limit > 0 && value > limit ? (value - limit) / limit : 0.0;
+    return dmi_excess_over(value, dm_constraint_limit(p, c));
 }
 
 /* Exact for the integer constraints: a count past 2^53 must not pass a

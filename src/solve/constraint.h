@@ -9,8 +9,14 @@
 #define DM_CONSTRAINT_H
 #include "internal.h"
 
-/* Relative excess of `value` over the problem's limit on `c`: 0 when met
-   or unlimited, else (value - limit) / limit. */
+/* Relative excess of `value` over `limit`: 0 when met or unlimited
+   (limit <= 0), else (value - limit) / limit.  Inline: the cube steps'
+   enumerations (solver_search.c) take it per node. */
+static inline double dmi_excess_over(double value, double limit) {
+    return limit > 0 && value > limit ? (value - limit) / limit : 0.0;
+}
+
+/* dmi_excess_over the problem's limit on `c`. */
 DM_INTERNAL double dmi_constraint_excess(const dm_problem *p, dm_constraint c, double value);
 
 /* The exact limit of a count constraint (0 = none; 0 for rho). */

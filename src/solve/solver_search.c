@@ -29,7 +29,10 @@
 ** cube steps: every combination of small moves of the groups of equal
 ** widths, predicted from each move alone, the best predicted evaluated;
 ** then skeleton steps: each inner width one step up or down, the budgets
-** repaired by cube steps of the other widths, and a last polish of each.
+** repaired by cube steps of the other widths, and a last polish of each;
+** then basin walks: every depth move of the answer and of the best other
+** restarts' designs repaired the same way, and the best few depth
+** vectors walked over their widths and polished.
 ** Every step is counted, never timed, and the walks' random numbers come
 ** from a fixed seed, so the answer is the same on every run.
 */
@@ -293,7 +296,7 @@ static int32_t next_rand(uint64_t *st, int32_t n) {
 
 /* The restarts (measured on the presets of both spaces against the best
    known, bench/README.md "Restarts"). */
-#define RESTARTS 6            /* walks at the default effort ... */
+#define RESTARTS 5            /* walks at the default effort ... */
 #define RESTART_EVALS 100000  /* ... of this many steps each */
 #define WALK_T0 0.01          /* a restart's first temperature, as a share of the best
                                  objective; even restarts start from the local optimum */
@@ -715,8 +718,9 @@ typedef struct cube {
     int order[RIDGE_GROUPS][CUBE_MOVES];      /* each group's moves, largest dobj first */
     double rest_obj[RIDGE_GROUPS + 1];        /* the most groups g.. can add */
     double rest_val[RIDGE_GROUPS + 1][DM_CONSTRAINT_COUNT];   /* the least they can */
-    const dm_problem *p;                      /* the limits (a repair's excess) */
-    double lim[DM_CONSTRAINT_COUNT];          /* limits, CUBE_SLACK over (pruning) */
+    int nk, ks[DM_CONSTRAINT_COUNT];          /* the limited constraints: only they are summed */
+    double limit[DM_CONSTRAINT_COUNT];        /* their limits (a repair's excess) */
+    double lim[DM_CONSTRAINT_COUNT];          /* ... CUBE_SLACK over (pruning) */
     int32_t step[RIDGE_GROUPS];               /* the combination being built */
     int64_t nodes;
     int scale;                                /* grid steps per move unit: 1 but in a repair */
@@ -756,11 +760,13 @@ static dm_status cube_group(dmi_ctx *x, const dmi_cand *c, const dmi_eval *ce, i
 /* Every group's moves, the limits and the pruning sums. */
 static dm_status cube_init(dmi_ctx *x, const dmi_cand *c, const dmi_eval *ce, const int *rep,
                            cube *q, dm_error *err) {
-    q->p = &x->p;
+    q->nk = 0;
     for (int k = 0; k < DM_CONSTRAINT_COUNT; k++) {
         double l = dm_constraint_limit(&x->p, (dm_constraint)k);
+        q->limit[k] = l;
         q->lim[k] = l > 0 ? l * (1 + CUBE_SLACK) : HUGE_VAL;
         q->rest_val[q->ng][k] = 0;
+        if (l > 0) q->ks[q->nk++] = k;
     }
     q->rest_obj[q->ng] = 0;
     for (int g = q->ng - 1; g >= 0; g--) {
@@ -796,8 +802,10 @@ static void cube_keep(cube *q, double gain) {
    the measures being at val. */
 static double cube_excess(const cube *q, int g, const double *val) {
     double ex = 0;
-    for (int k = 0; k < DM_CONSTRAINT_COUNT; k++)
-        ex += dmi_constraint_excess(q->p, (dm_constraint)k, val[k] + q->rest_val[g][k]);
+    for (int i = 0; i < q->nk; i++) {
+        int k = q->ks[i];
+        ex += dmi_excess_over(val[k] + q->rest_val[g][k], q->limit[k]);
+    }
     return ex;
 }
 
@@ -810,8 +818,8 @@ static void cube_search(cube *q, int g, double gain, const double *val) {
     if (q->pen > 0)
         score -= q->pen * cube_excess(q, g, val);
     else
-        for (int k = 0; k < DM_CONSTRAINT_COUNT; k++)
-            if (val[k] + q->rest_val[g][k] > q->lim[k]) return;
+        for (int i = 0; i < q->nk; i++)
+            if (val[q->ks[i]] + q->rest_val[g][q->ks[i]] > q->lim[q->ks[i]]) return;
     if (score + q->rest_obj[g] <= floor + 1e-9) return;
     if (g == q->ng) {
         cube_keep(q, score);
@@ -819,9 +827,12 @@ static void cube_search(cube *q, int g, double gain, const double *val) {
     }
     for (int o = 0; o < CUBE_MOVES && q->nodes < CUBE_NODES; o++) {
         int j = q->order[g][o];
-        double v[DM_CONSTRAINT_COUNT];
+        double v[DM_CONSTRAINT_COUNT] = {0};   /* the unlimited ones stay 0: never read */
         if (j != CUBE_D && !q->can[g][j]) continue;
-        for (int k = 0; k < DM_CONSTRAINT_COUNT; k++) v[k] = val[k] + (j != CUBE_D ? q->dval[g][j][k] : 0);
+        for (int i = 0; i < q->nk; i++) {
+            int k = q->ks[i];
+            v[k] = val[k] + (j != CUBE_D ? q->dval[g][j][k] : 0);
+        }
         q->step[g] = j - CUBE_D;
         cube_search(q, g + 1, gain + (j != CUBE_D ? q->dobj[g][j] : 0), v);
     }
@@ -1035,12 +1046,117 @@ static dm_status skel_pass(dmi_ctx *x, dmi_cand *best, dmi_eval *be, int64_t end
     return DM_OK;
 }
 
+/* Basin walks (after the skeleton steps).  The restarts end in a few
+   depth vectors, and the depth walks screen the answer's neighbours by
+   walks too short to settle their widths, so a better depth vector one
+   block away from the answer, or from another restart's, is often
+   missed: open 29m's best known has depths 1,1,8,10,10 where one
+   restart ends at 1,1,7,10,10 and the answer at 1,1,7,12,9.  Each
+   depth move (one block more, fewer or moved) of the answer and of the
+   BASIN_SOURCES best restart results of other depth vectors, and those
+   results themselves, is repaired by cube_repair and ranked by its
+   objective less SKEL_PEN objectives per unit of relative excess; the
+   BASIN_TOP best depth vectors (never the answer's own) get a walk of
+   BASIN_WALK_EVALS steps over their widths, kernels and inner widths,
+   and a last polish.  A repair costs a few hundred evaluations where a
+   screen walk of the depth walks costs 3000 and often ends infeasible
+   (9 of open mb's 16 moves), so every move is ranked and the long walks
+   go where the repairs point.  Measured in bench/README.md, "Basin
+   walks". */
+#define BASIN_SOURCES 2       /* other restarts' depth vectors searched from */
+#define BASIN_TOP 3           /* depth vectors walked */
+#define BASIN_KEEP 4          /* room in a ranking: >= BASIN_TOP, > BASIN_SOURCES */
+#define BASIN_WALK_EVALS 60000
+#define BASIN_T0 0.005        /* between WALK_T_REHEAT and WALK_T0: the widths
+                                 must move far from where the repair left them */
+
+/* Designs of distinct depth vectors, best score first. */
+typedef struct basins {
+    dmi_cand c[BASIN_KEEP];
+    dmi_eval e[BASIN_KEEP];
+    double score[BASIN_KEEP];
+    int n;
+} basins;
+
+static int same_depths(const dmi_ctx *x, const dmi_cand *a, const dmi_cand *b) {
+    for (int32_t i = 0; i < x->n; i++)
+        if (a->sb[i].d != b->sb[i].d) return 0;
+    return 1;
+}
+
+/* Keep c (evaluated as e) in r, at most `top` entries, when it scores
+   better than r's entry of its depth vector (which it replaces) and
+   than r's last when r is full. */
+static void basin_keep(const dmi_ctx *x, basins *r, int top, const dmi_cand *c, const dmi_eval *e,
+                       double score) {
+    int i = 0;
+    while (i < r->n && !same_depths(x, &r->c[i], c)) i++;
+    if (i < r->n) {   /* its depth vector's entry: better, or out */
+        if (r->score[i] >= score) return;
+        for (r->n--; i < r->n; i++)
+            r->c[i] = r->c[i + 1], r->e[i] = r->e[i + 1], r->score[i] = r->score[i + 1];
+    }
+    if (r->n == top && r->score[top - 1] >= score) return;
+    i = r->n < top ? r->n++ : top - 1;
+    for (; i > 0 && r->score[i - 1] < score; i--)
+        r->c[i] = r->c[i - 1], r->e[i] = r->e[i - 1], r->score[i] = r->score[i - 1];
+    r->c[i] = *c;
+    r->e[i] = *e;
+    r->score[i] = score;
+}
+
+/* The depth vectors to walk: every depth move of each source, and the
+   sources but the first (the answer) as they are, repaired and ranked
+   into *top. */
+static dm_status basin_rank(dmi_ctx *x, const dmi_cand *src, int ns, const dmi_cand *best,
+                            basins *top, dm_error *err) {
+    int32_t n_moves = (x->n + 1) * (x->n + 1);   /* the last: no move */
+    for (int i = 0; i < ns; i++)
+        for (int32_t m = n_moves - 1; m >= 0; m--) {
+            dmi_cand t = src[i];
+            dmi_eval te;
+            if (m == n_moves - 1 ? i == 0 : !depth_move(x, &t, m)) continue;
+            if (same_depths(x, &t, best)) continue;   /* the depth walks searched it */
+            dm_status s = dmi_cand_eval(x, &t, &te, err);
+            for (int scale = SKEL_SCALE; !s && scale >= 1; scale /= 2)
+                s = cube_repair(x, &t, &te, -1, scale, err);
+            if (s) return s;
+            basin_keep(x, top, BASIN_TOP, &t, &te,
+                       te.objective - SKEL_PEN * fabs(te.objective) * te.excess);
+        }
+    return DM_OK;
+}
+
+/* Basin walks from *best and the restarts' results `found`: *best
+   becomes the best design they find when it is better. */
+static dm_status basin_walks(dmi_ctx *x, dmi_cand *best, dmi_eval *be, const basins *found,
+                             dm_error *err) {
+    dmi_cand src[1 + BASIN_SOURCES];
+    basins top = {.n = 0};
+    int ns = 0;
+    src[ns++] = *best;
+    for (int i = 0; i < found->n && ns < 1 + BASIN_SOURCES; i++)
+        if (!same_depths(x, &found->c[i], best)) src[ns++] = found->c[i];
+    dm_status s = basin_rank(x, src, ns, best, &top, err);
+    uint64_t st = 88172645463325252ull;
+    for (int i = 0; i < top.n && !s; i++) {
+        dmi_cand w = top.c[i];
+        dmi_eval we = {.excess = 1};
+        s = walk(x, &st, &top.c[i], &top.e[i], BASIN_WALK_EVALS, BASIN_T0, 0,
+                 fmax(fabs(be->objective), 1.0), &w, &we, err);
+        if (!s && we.excess == 0) s = polish(x, &w, &we, POLISH_EVALS, 1, err);
+        if (!s) take_better(best, be, &w, &we);
+    }
+    return s;
+}
+
 /* `n` restarts from *start (the local optimum): even ones from it, odd
    ones from the best design so far at a cooler start, each polished;
    *best keeps the best.  The random state runs on, so no two walks are
    the same. */
 static dm_status restart_walks(dmi_ctx *x, uint64_t *st, const dmi_cand *start, const dmi_eval *se,
-                               int64_t n, dmi_cand *best, dmi_eval *be, dm_error *err) {
+                               int64_t n, dmi_cand *best, dmi_eval *be, basins *found,
+                               dm_error *err) {
     dm_status s = DM_OK;
     for (int64_t r = 0; r < n && !s; r++) {
         dmi_cand from = r % 2 ? *best : *start, rb = from;   /* feasible: the walk starts its best */
@@ -1048,6 +1164,8 @@ static dm_status restart_walks(dmi_ctx *x, uint64_t *st, const dmi_cand *start, 
         s = walk(x, st, &from, &fe, RESTART_EVALS, r % 2 ? WALK_T_REHEAT : WALK_T0, 1,
                  fmax(fabs(be->objective), 1.0), &rb, &re, err);
         if (!s) s = polish(x, &rb, &re, POLISH_EVALS, 0, err);
+        if (!s && found && re.excess == 0)
+            basin_keep(x, found, BASIN_KEEP, &rb, &re, re.objective);
         if (!s) take_better(best, be, &rb, &re);
     }
     return s;
@@ -1062,11 +1180,13 @@ static dm_status restarts(dmi_ctx *x, dmi_cand *best, dmi_eval *be, dm_error *er
     const dmi_eval se = *be;
     int64_t more = x->p.effort > 1 ? (x->p.effort - 1) / EFFORT_PER_RESTART : 0;
     if (more > MAX_RESTARTS - RESTARTS) more = MAX_RESTARTS - RESTARTS;
-    dm_status s = restart_walks(x, &st, &start, &se, RESTARTS, best, be, err);
+    basins found = {.n = 0};
+    dm_status s = restart_walks(x, &st, &start, &se, RESTARTS, best, be, &found, err);
     if (!s) s = depth_walks(x, best, be, x->evals + DEPTH_EVALS, err);
     if (!s) s = polish(x, best, be, POLISH_EVALS, 1, err);   /* the depth walks end unpolished */
     if (!s) s = skel_pass(x, best, be, x->evals + SKEL_EVALS, err);
-    if (!s && more > 0) s = restart_walks(x, &st, &start, &se, more, best, be, err);
+    if (!s) s = basin_walks(x, best, be, &found, err);
+    if (!s && more > 0) s = restart_walks(x, &st, &start, &se, more, best, be, NULL, err);
     if (!s && more > 0) s = depth_walks(x, best, be, x->evals + DEPTH_EVALS, err);
     if (!s && more > 0) s = polish(x, best, be, POLISH_EVALS, 1, err);
     return s;
