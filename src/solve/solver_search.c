@@ -895,16 +895,18 @@ static dm_status cube_pass(dmi_ctx *x, dmi_cand *c, dmi_eval *ce, int64_t limit,
     return cube_run(x, c, ce, -1, 1, 0, limit, improved, err);
 }
 
-/* A cube step that repairs the budgets of *c, which may break them: the
-   width groups but those equal to var's width move by multiples of
-   `scale` grid steps, ranked with no budget pruning, and *c becomes the
+/* Cube steps that repair the budgets of *c, which may break them, at
+   SKEL_SCALE, SKEL_SCALE / 2, .. 1 grid steps: at each scale the width
+   groups but those equal to var's width (none if var < 0) move by
+   multiples of it, ranked with no budget pruning, and *c becomes the
    evaluated design (or *c itself) with the highest objective less
    SKEL_PEN objectives per unit of relative excess, feasible or not. */
-static dm_status cube_repair(dmi_ctx *x, dmi_cand *c, dmi_eval *ce, int var, int scale,
-                             dm_error *err) {
-    int improved;
-    return cube_run(x, c, ce, var, scale, SKEL_PEN * fabs(ce->objective), INT64_MAX, &improved,
-                    err);
+static dm_status cube_repair(dmi_ctx *x, dmi_cand *c, dmi_eval *ce, int var, dm_error *err) {
+    dm_status s = DM_OK;
+    for (int scale = SKEL_SCALE, improved; !s && scale >= 1; scale /= 2)
+        s = cube_run(x, c, ce, var, scale, SKEL_PEN * fabs(ce->objective), INT64_MAX, &improved,
+                     err);
+    return s;
 }
 
 /* Budget exchanges, pair moves and ridge steps until none improves
@@ -1018,8 +1020,8 @@ static dm_status depth_walks(dmi_ctx *x, dmi_cand *best, dmi_eval *be, int64_t l
 }
 
 /* Skeleton steps from *best: each superblock's inner width one grid step
-   up and one down, the budgets then repaired by cube_repair at SKEL_SCALE,
-   SKEL_SCALE / 2, .. 1 grid steps, and each design so made feasible
+   up and one down, the budgets then repaired by cube_repair, and each
+   design so made feasible
    polished as the last polish is; *best becomes the best of them.  Why:
    in bottleneck nets an inner width is coarse (one step moves MACs or
    params by 1-7%), so the walks' designs keep the inner widths they
@@ -1036,8 +1038,7 @@ static dm_status skel_pass(dmi_ctx *x, dmi_cand *best, dmi_eval *be, int64_t end
             dmi_eval te;
             if (!move_by(x, &t, var, dir)) continue;
             dm_status s = dmi_cand_eval(x, &t, &te, err);
-            for (int scale = SKEL_SCALE; !s && scale >= 1; scale /= 2)
-                s = cube_repair(x, &t, &te, var, scale, err);
+            if (!s) s = cube_repair(x, &t, &te, var, err);
             if (!s && te.excess == 0) s = polish(x, &t, &te, POLISH_EVALS, 1, err);
             if (s) return s;
             if (te.excess == 0) take_better(best, be, &t, &te);
@@ -1118,11 +1119,9 @@ static dm_status basin_rank(dmi_ctx *x, const dmi_cand *src, int ns, const dmi_c
             if (m == n_moves - 1 ? i == 0 : !depth_move(x, &t, m)) continue;
             if (same_depths(x, &t, best)) continue;   /* the depth walks searched it */
             dm_status s = dmi_cand_eval(x, &t, &te, err);
-            for (int scale = SKEL_SCALE; !s && scale >= 1; scale /= 2)
-                s = cube_repair(x, &t, &te, -1, scale, err);
+            if (!s) s = cube_repair(x, &t, &te, -1, err);
             if (s) return s;
-            basin_keep(x, top, BASIN_TOP, &t, &te,
-                       te.objective - SKEL_PEN * fabs(te.objective) * te.excess);
+            basin_keep(x, top, BASIN_TOP, &t, &te, penalised(&te, SKEL_PEN * fabs(te.objective)));
         }
     return DM_OK;
 }
